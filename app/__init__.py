@@ -1,0 +1,1 @@
+"""Industrial-zone occupancy service."""

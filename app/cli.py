@@ -1,0 +1,74 @@
+"""The `occupancy` command line: migrate, serve, demo."""
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from app.settings import get_settings
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    from app import migrate
+
+    migrate.upgrade(get_settings().database_url)
+    print(f"database at migration {migrate.head_revision()}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "app.asgi:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=get_settings().log_level,
+        proxy_headers=False,
+    )
+    return 0
+
+
+def _demo(_args: argparse.Namespace) -> int:
+    from app.db import make_engine, make_sessionmaker
+    from app.demo import DemoRefused, load_demo
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            summary = load_demo(session)
+            session.commit()
+    except DemoRefused as exc:
+        print(f"demo not loaded: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(summary)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="occupancy", description="Industrial-zone occupancy service."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="bring the database schema to the latest migration")
+    serve = commands.add_parser("serve", help="serve the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    commands.add_parser(
+        "demo", help="load the Hòa Bình demo data set (synthetic projects) into an empty database"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {"migrate": _migrate, "serve": _serve, "demo": _demo}
+    return handlers[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""Database plumbing: declarative base, column types, engine factory, sessions.
+
+SQLite is made to behave like a real database here: foreign keys enforced, WAL, a busy
+timeout, and SQLAlchemy (not the sqlite3 driver) emitting BEGIN so that reads inside a
+transaction see one snapshot. Write requests open their transaction with BEGIN IMMEDIATE,
+which takes SQLite's single writer lock up front; that is what serialises capacity checks
+there, the way SELECT ... FOR UPDATE on the zone row does on PostgreSQL.
+"""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Execution option that asks the SQLite begin hook for BEGIN IMMEDIATE.
+WRITE_TRANSACTION = "occupancy_write_transaction"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class FixedPoint(TypeDecorator[Decimal]):
+    """A decimal with a fixed number of places, stored as a scaled integer.
+
+    SQLite has no exact decimal type (NUMERIC columns come back as floats), so areas are kept
+    as whole square metres (hectares x 10^4) and money as hundredths. Sums computed in SQL
+    over such columns stay exact on both databases.
+    """
+
+    impl = BigInteger
+    cache_ok = True
+
+    def __init__(self, places: int) -> None:
+        super().__init__()
+        self.places = places
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        scaled = Decimal(value).scaleb(self.places)
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than {self.places} decimal places")
+        return int(scaled)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        # PostgreSQL's SUM(bigint) is numeric (a Decimal); SQLite's is an int.
+        return Decimal(int(value)).scaleb(-self.places)
+
+
+class Hectares(FixedPoint):
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(4)
+
+
+class Money(FixedPoint):
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(2)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Time-zone-aware UTC timestamps on both databases (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        _make_sqlite_behave(engine, sqlite_busy_timeout_ms)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _make_sqlite_behave(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get(WRITE_TRANSACTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+def open_session(factory: sessionmaker[Session], *, write: bool) -> Iterator[Session]:
+    """A session for one unit of work; write units take the writer lock at BEGIN on SQLite."""
+    with factory() as session:
+        if write:
+            session.connection(execution_options={WRITE_TRANSACTION: True})
+        yield session
+
+
+def flush_or_raise(session: Session, error: Exception) -> None:
+    """Flush inside a savepoint; a unique constraint that a concurrent writer won first
+    raises `error` instead of poisoning the transaction."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise error from exc

@@ -1,0 +1,39 @@
+"""Request-scoped dependencies shared by the routers."""
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from sqlalchemy.orm import Session
+
+from app.db import open_session
+from app.schema_types import MAX_ID
+from app.settings import Settings, get_settings
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request; write requests take the writer lock at BEGIN on SQLite.
+
+    Handlers commit once, at the end of a successful write; anything else is rolled back
+    when the session closes.
+    """
+    yield from open_session(
+        request.app.state.sessionmaker, write=request.method not in READ_METHODS
+    )
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="Numeric id.")]
+
+
+def today(settings: SettingsDep) -> date:
+    """Today in the province's time zone (Vietnam keeps UTC+7 all year)."""
+    offset = timezone(timedelta(hours=settings.utc_offset_hours))
+    return datetime.now(UTC).astimezone(offset).date()
+
+
+TodayDep = Annotated[date, Depends(today)]

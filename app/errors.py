@@ -1,0 +1,141 @@
+"""Domain errors, and the one place that turns every error into RFC 9457 problem+json."""
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "/problems/"
+
+log = logging.getLogger("app.errors")
+
+
+class DomainError(Exception):
+    """An error a service raises; carries everything the problem document needs."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extensions = extensions
+
+
+class NotFound(DomainError):
+    status, slug, title = 404, "not-found", "Not found"
+
+    def __init__(self, entity: str, entity_id: object) -> None:
+        super().__init__(f"{entity} {entity_id} does not exist")
+
+
+class Conflict(DomainError):
+    status, slug, title = 409, "conflict", "Conflict with stored state"
+
+
+class DuplicateValue(Conflict):
+    slug, title = "duplicate", "Duplicate value"
+
+
+class CapacityExceeded(Conflict):
+    slug, title = "capacity-exceeded", "Not enough leasable land"
+
+    def __init__(
+        self, *, zone_id: int, land_use: str, requested_ha: Decimal, available_ha: Decimal
+    ) -> None:
+        super().__init__(
+            f"zone {zone_id} has {available_ha} ha of {land_use} land free over the requested "
+            f"period, {requested_ha} ha requested",
+            zone_id=zone_id,
+            land_use=land_use,
+            requested_ha=_number(requested_ha),
+            available_ha=_number(available_ha),
+        )
+
+
+class LandInUse(Conflict):
+    slug, title = "land-in-use", "Leases hold more land than that"
+
+
+class InvalidValues(DomainError):
+    """A rule that spans fields or stored state, reported like a validation error (422)."""
+
+    status, slug, title = 422, "validation-error", "Invalid values"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}", errors=[{"field": field, "message": message}])
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def problem(
+    status: int, title: str, detail: str, slug: str | None = None, **extensions: Any
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug if slug else "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        **extensions,
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] == "body":
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    errors = []
+    for err in exc.errors():
+        message = err.get("msg", "invalid value")
+        if err.get("type") == "extra_forbidden":
+            message = "unknown or read-only field"
+        elif message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        errors.append({"field": _field_path(tuple(err.get("loc", ()))), "message": message})
+    return errors
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    def on_domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+        return problem(exc.status, exc.title, exc.detail, exc.slug, **exc.extensions)
+
+    @app.exception_handler(RequestValidationError)
+    def on_validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        if any(err.get("type") == "json_invalid" for err in exc.errors()):
+            return problem(400, "Malformed request", "the body is not valid JSON", "malformed-json")
+        errors = _validation_errors(exc)
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return problem(422, "Invalid values", detail, "validation-error", errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    def on_http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        titles = {404: "Not found", 405: "Method not allowed"}
+        details = {
+            404: "no resource at this path",
+            405: f"{_request.method} is not allowed on this path",
+        }
+        status = exc.status_code
+        detail = details.get(status, str(exc.detail))
+        response = problem(status, titles.get(status, "Error"), detail)
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(Exception)
+    def on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return problem(500, "Internal server error", "the server failed to handle the request")

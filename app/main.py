@@ -1,0 +1,148 @@
+"""The application factory: routers, error handlers, body limit, engine wiring."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine, text
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app import migrate
+from app.db import make_engine, make_sessionmaker
+from app.errors import PROBLEM_JSON, install_error_handlers, problem
+from app.projects.router import router as projects_router
+from app.settings import Settings, get_settings
+from app.zones.router import router as zones_router
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+    "additionalProperties": True,
+}
+
+
+def _problem_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}}
+
+
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _problem_response("Malformed request (e.g. invalid JSON)"),
+    404: _problem_response("Unknown resource"),
+    409: _problem_response("Conflict with stored state"),
+    413: _problem_response("Request body too large"),
+    422: _problem_response("Invalid values"),
+    500: _problem_response("Unexpected failure"),
+}
+
+
+class BodyLimit:
+    """Refuse request bodies over `max_bytes` with a 413 problem, before the app parses them.
+
+    The body is read here (at most max_bytes of it) and replayed to the application, so the
+    limit holds whether or not the client sent Content-Length.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem(
+            413, "Request body too large", f"request bodies are limited to {self.max_bytes} bytes"
+        )
+        await response(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or make_engine(
+        settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
+    )
+    app = FastAPI(
+        title="Industrial-zone occupancy service",
+        version="1.0.0",
+        description=(
+            "Industrial parks (KCN) and clusters (CCN), the investor projects that lease their "
+            "land, occupancy and land clearance. Areas in hectares, rates as fractions."
+        ),
+        responses=COMMON_RESPONSES,
+    )
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    install_error_handlers(app)
+    app.include_router(zones_router)
+    app.include_router(projects_router)
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> dict[str, str]:
+        """The process is up."""
+        return {"status": "ok"}
+
+    @app.get(
+        "/readyz",
+        tags=["operations"],
+        responses={503: _problem_response("Database unreachable or schema not at head")},
+    )
+    def readyz() -> JSONResponse:
+        """The database answers and its schema is at the latest migration."""
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+                current = migrate.current_revision(connection)
+        except Exception:  # noqa: BLE001 - any failure to reach the database means not ready
+            return problem(503, "Not ready", "the database does not answer")
+        head = migrate.head_revision()
+        if current != head:
+            return problem(
+                503, "Not ready", f"schema is at {current}, the code expects {head}; run migrate"
+            )
+        return JSONResponse({"status": "ready", "schema": current})
+
+    return app

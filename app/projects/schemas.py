@@ -1,0 +1,123 @@
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BeforeValidator, Field
+
+from app.countries import ISO_3166_ALPHA2
+from app.schema_types import (
+    AreaOut,
+    DateIn,
+    MAX_ID,
+    InputModel,
+    Note,
+    NumberOut,
+    OutputModel,
+    PositiveAreaIn,
+    Text,
+    number_only,
+)
+
+LandUse = Literal["industrial", "service"]
+ProjectStatus = Literal["registered", "under_construction", "operating", "suspended"]
+ProjectStatusRead = Literal["registered", "under_construction", "operating", "suspended", "terminated"]
+Currency = Literal["VND", "USD"]
+
+SECTOR_PATTERN = re.compile(r"^[0-9]{1,5}$")
+# VND has no minor unit in use (ISO 4217: 0 decimals), USD has cents; both bounds keep every
+# accepted amount exact as a JSON number.
+MAX_CAPITAL = Decimal(10) ** 15
+
+
+def _country(value: str) -> str:
+    if value not in ISO_3166_ALPHA2:
+        raise ValueError("must be an ISO 3166-1 alpha-2 code in upper case, e.g. VN, JP, KR")
+    return value
+
+
+def _sector(value: str) -> str:
+    if not SECTOR_PATTERN.match(value):
+        raise ValueError("must be a VSIC 2018 code of 1-5 digits")
+    return value
+
+
+CountryCode = Annotated[str, AfterValidator(_country)]
+SectorCode = Annotated[str, BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v),
+                       AfterValidator(_sector)]
+Capital = Annotated[
+    Decimal,
+    BeforeValidator(number_only),
+    Field(ge=0, le=MAX_CAPITAL, decimal_places=2, allow_inf_nan=False),
+]
+Employees = Annotated[int, BeforeValidator(number_only), Field(ge=0, le=1_000_000)]
+ZoneId = Annotated[int, BeforeValidator(number_only), Field(ge=1, le=MAX_ID)]
+
+# Fields that may be null; every other field, once set, always has a value.
+NULLABLE_FIELDS = {
+    "project_code", "sector", "registered_capital", "capital_currency", "lease_end", "employees"
+}
+
+
+class ProjectCreate(InputModel):
+    zone_id: ZoneId
+    name: Text(200)  # type: ignore[valid-type]
+    investor: Text(200)  # type: ignore[valid-type]
+    investor_country: CountryCode
+    project_code: Text(50) | None = None  # type: ignore[valid-type]
+    sector: SectorCode | None = None
+    registered_capital: Capital | None = None
+    capital_currency: Currency | None = None
+    land_use: LandUse = "industrial"
+    leased_ha: PositiveAreaIn
+    lease_start: DateIn
+    lease_end: DateIn | None = None
+    status: ProjectStatus = "registered"
+    employees: Employees | None = None
+
+
+class ProjectUpdate(InputModel):
+    """Any subset of the writable fields except zone_id; the merged project must obey every rule."""
+
+    name: Text(200) | None = None  # type: ignore[valid-type]
+    investor: Text(200) | None = None  # type: ignore[valid-type]
+    investor_country: CountryCode | None = None
+    project_code: Text(50) | None = None  # type: ignore[valid-type]
+    sector: SectorCode | None = None
+    registered_capital: Capital | None = None
+    capital_currency: Currency | None = None
+    land_use: LandUse | None = None
+    leased_ha: PositiveAreaIn | None = None
+    lease_start: DateIn | None = None
+    lease_end: DateIn | None = None
+    status: ProjectStatus | None = None
+    employees: Employees | None = None
+
+
+class ProjectTerminate(InputModel):
+    terminated_on: DateIn
+    reason: Note(1000)  # type: ignore[valid-type]
+
+
+class ProjectRead(OutputModel):
+    id: int
+    zone_id: int
+    zone_code: str
+    name: str
+    investor: str
+    investor_country: str
+    fdi: bool
+    project_code: str | None
+    sector: str | None
+    registered_capital: Annotated[Decimal | None, NumberOut]
+    capital_currency: Currency | None
+    land_use: LandUse
+    leased_ha: AreaOut
+    lease_start: date
+    lease_end: date | None
+    status: ProjectStatusRead
+    employees: int | None
+    terminated_on: date | None
+    termination_reason: str | None
+    created_at: datetime
+    updated_at: datetime

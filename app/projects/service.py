@@ -1,0 +1,212 @@
+"""Investor projects and their leases; every change that moves land checks capacity."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.capacity import lease_end, peak_held
+from app.countries import DOMESTIC
+from app.db import flush_or_raise, utcnow
+from app.errors import CapacityExceeded, Conflict, DuplicateValue, InvalidValues, NotFound
+from app.leases import lock_zone, zone_leases
+from app.models import Project, Zone
+from app.projects.schemas import NULLABLE_FIELDS, ProjectCreate, ProjectTerminate
+from app.text import like_pattern, search_key
+
+TERMINATED = "terminated"
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectFilters:
+    zone_id: int | None = None
+    status: str | None = None
+    investor_country: str | None = None
+    fdi: bool | None = None
+    q: str | None = None
+
+
+def get_project(session: Session, project_id: int) -> Project:
+    project = session.get(Project, project_id)
+    if project is None:
+        raise NotFound("project", project_id)
+    return project
+
+
+def zone_codes(session: Session, projects: list[Project]) -> dict[int, str]:
+    ids = {p.zone_id for p in projects}
+    if not ids:
+        return {}
+    rows = session.execute(select(Zone.id, Zone.code).where(Zone.id.in_(ids)))
+    return {zone_id: code for zone_id, code in rows}
+
+
+def list_projects(
+    session: Session, *, filters: ProjectFilters, limit: int, offset: int
+) -> tuple[list[Project], int]:
+    query = select(Project)
+    if filters.zone_id is not None:
+        query = query.where(Project.zone_id == filters.zone_id)
+    if filters.status == TERMINATED:
+        query = query.where(Project.terminated_on.is_not(None))
+    elif filters.status:
+        query = query.where(Project.status == filters.status, Project.terminated_on.is_(None))
+    if filters.investor_country:
+        query = query.where(Project.investor_country == filters.investor_country)
+    if filters.fdi is not None:
+        query = query.where(
+            Project.investor_country != DOMESTIC if filters.fdi else Project.investor_country == DOMESTIC
+        )
+    if filters.q:
+        query = query.where(Project.search_text.like(like_pattern(filters.q), escape="\\"))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    projects = list(session.scalars(query.order_by(Project.id).limit(limit).offset(offset)))
+    return projects, total
+
+
+def create_project(session: Session, data: ProjectCreate) -> Project:
+    values = data.model_dump()
+    _check_project_rules(values)
+    zone = lock_zone(session, values["zone_id"])
+    if zone is None:
+        raise InvalidValues("zone_id", f"zone {values['zone_id']} does not exist")
+    _ensure_project_code_free(session, values["project_code"], None)
+    _ensure_capacity(session, zone, values, exclude_project_id=None)
+    now = utcnow()
+    project = Project(
+        **values,
+        search_text=search_key(values["name"], values["investor"]),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(project)
+    flush_or_raise(session, _code_taken(values["project_code"]))
+    return project
+
+
+def update_project(session: Session, project_id: int, changes: Mapping[str, Any]) -> Project:
+    for name, value in changes.items():
+        if value is None and name not in NULLABLE_FIELDS:
+            raise InvalidValues(name, "may not be null")
+    zone_id = session.scalar(select(Project.zone_id).where(Project.id == project_id))
+    if zone_id is None:
+        raise NotFound("project", project_id)
+    zone = lock_zone(session, zone_id)
+    project = _reload(session, project_id)
+    if zone is None or project is None:  # deleted by a concurrent request
+        raise NotFound("project", project_id)
+    values = {name: getattr(project, name) for name in _WRITABLE} | dict(changes)
+    _check_project_rules(values)
+    if project.terminated_on is not None and values["lease_start"] > project.terminated_on:
+        raise InvalidValues("lease_start", "must not be after the project's termination date")
+    if "project_code" in changes:
+        _ensure_project_code_free(session, values["project_code"], project.id)
+    if _moves_land(changes):
+        values["terminated_on"] = project.terminated_on
+        _ensure_capacity(session, zone, values, exclude_project_id=project.id)
+    for name, value in changes.items():
+        setattr(project, name, value)
+    project.search_text = search_key(project.name, project.investor)
+    project.updated_at = utcnow()
+    flush_or_raise(session, _code_taken(project.project_code))
+    return project
+
+
+def terminate_project(session: Session, project_id: int, data: ProjectTerminate) -> Project:
+    zone_id = session.scalar(select(Project.zone_id).where(Project.id == project_id))
+    if zone_id is None:
+        raise NotFound("project", project_id)
+    lock_zone(session, zone_id)
+    project = _reload(session, project_id)
+    if project is None:
+        raise NotFound("project", project_id)
+    if project.terminated_on is not None:
+        raise Conflict(
+            f"project {project_id} was already terminated on {project.terminated_on}",
+            terminated_on=project.terminated_on.isoformat(),
+        )
+    if data.terminated_on < project.lease_start:
+        raise InvalidValues(
+            "terminated_on", f"must not be before the lease start {project.lease_start}"
+        )
+    project.terminated_on = data.terminated_on
+    project.termination_reason = data.reason
+    project.updated_at = utcnow()
+    session.flush()
+    return project
+
+
+def delete_project(session: Session, project_id: int) -> None:
+    project = get_project(session, project_id)
+    session.delete(project)
+    session.flush()
+
+
+def read_status(project: Project) -> str:
+    return TERMINATED if project.terminated_on is not None else project.status
+
+
+_WRITABLE = tuple(name for name in ProjectCreate.model_fields if name != "zone_id")
+_LAND_FIELDS = {"land_use", "leased_ha", "lease_start", "lease_end"}
+
+
+def _moves_land(changes: Mapping[str, Any]) -> bool:
+    return bool(_LAND_FIELDS & changes.keys())
+
+
+def _reload(session: Session, project_id: int) -> Project | None:
+    return session.scalars(
+        select(Project).where(Project.id == project_id).execution_options(populate_existing=True)
+    ).one_or_none()
+
+
+def _check_project_rules(values: Mapping[str, Any]) -> None:
+    end: date | None = values["lease_end"]
+    if end is not None and end <= values["lease_start"]:
+        raise InvalidValues("lease_end", "must be after lease_start")
+    capital: Decimal | None = values["registered_capital"]
+    currency: str | None = values["capital_currency"]
+    if capital is not None and currency is None:
+        raise InvalidValues("capital_currency", "is required when registered_capital is given")
+    if capital is None and currency is not None:
+        raise InvalidValues("capital_currency", "only goes with a registered_capital")
+    if currency == "VND" and capital is not None and capital != capital.to_integral_value():
+        raise InvalidValues("registered_capital", "VND amounts are whole numbers")
+
+
+def _ensure_capacity(
+    session: Session, zone: Zone, values: Mapping[str, Any], *, exclude_project_id: int | None
+) -> None:
+    """Refuse a lease that would make the zone's leases exceed its land on some day."""
+    land_use: str = values["land_use"]
+    leasable = zone.industrial_land_ha if land_use == "industrial" else zone.service_land_ha
+    start: date = values["lease_start"]
+    end = lease_end(values["lease_end"], values.get("terminated_on"))
+    others = zone_leases(session, zone.id, land_use, exclude_project_id=exclude_project_id)
+    free = leasable - peak_held(others, start, end)
+    requested: Decimal = values["leased_ha"]
+    if requested > free:
+        raise CapacityExceeded(
+            zone_id=zone.id,
+            land_use=land_use,
+            requested_ha=requested,
+            available_ha=max(free, Decimal(0)),
+        )
+
+
+def _ensure_project_code_free(session: Session, code: str | None, own_id: int | None) -> None:
+    if code is None:
+        return
+    holder = session.scalar(select(Project.id).where(Project.project_code == code))
+    if holder is not None and holder != own_id:
+        raise DuplicateValue(
+            f"project code {code} is taken by project {holder}", field="project_code"
+        )
+
+
+def _code_taken(code: str | None) -> DuplicateValue:
+    return DuplicateValue(f"project code {code} is taken", field="project_code")

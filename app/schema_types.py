@@ -1,0 +1,123 @@
+"""Field types shared by every input and output schema.
+
+Input rules of the contract live here once: strings are trimmed and may not hold control
+characters; areas are exact decimals with at most four places (1 m2); numbers must be JSON
+numbers, not strings. Output decimals are written as JSON numbers.
+"""
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+)
+
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL_CHARS_EXCEPT_NEWLINE_TAB = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+# Largest accepted area: far above any real zone (the largest parks are some thousands of
+# hectares), and small enough that every value has at most 11 significant digits, so it
+# survives the trip through a JSON number exactly.
+MAX_AREA_HA = Decimal(1_000_000)
+# Ids are 32-bit integers in both databases.
+MAX_ID = 2_147_483_647
+
+
+def _trim(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _no_control_chars(value: str) -> str:
+    if CONTROL_CHARS.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _no_control_chars_in_note(value: str) -> str:
+    if CONTROL_CHARS_EXCEPT_NEWLINE_TAB.search(value):
+        raise ValueError("must not contain control characters other than newline and tab")
+    return value
+
+
+def number_only(value: Any) -> Any:
+    """Refuse numbers sent as strings (or booleans, which JSON parsers treat as 0/1)."""
+    if isinstance(value, str | bool):
+        raise ValueError("must be a JSON number")
+    return value
+
+
+def Text(max_length: int, min_length: int = 1) -> Any:  # noqa: N802 - reads like a type
+    """A trimmed single-line string of bounded length."""
+    return Annotated[
+        str,
+        BeforeValidator(_trim),
+        Field(min_length=min_length, max_length=max_length),
+        AfterValidator(_no_control_chars),
+    ]
+
+
+def Note(max_length: int) -> Any:  # noqa: N802
+    """A trimmed multi-line string (newline and tab allowed)."""
+    return Annotated[
+        str,
+        BeforeValidator(_trim),
+        Field(min_length=1, max_length=max_length),
+        AfterValidator(_no_control_chars_in_note),
+    ]
+
+
+def json_number(value: Decimal | None) -> int | float | None:
+    """A decimal as a JSON number: integral values as integers, others as the shortest float
+    that reads back as the same decimal (exact for up to 15 significant digits)."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+NumberOut = PlainSerializer(json_number, return_type=int | float | None, when_used="json")
+
+AreaIn = Annotated[
+    Decimal,
+    BeforeValidator(number_only),
+    Field(ge=0, le=MAX_AREA_HA, decimal_places=4, allow_inf_nan=False),
+]
+PositiveAreaIn = Annotated[
+    Decimal,
+    BeforeValidator(number_only),
+    Field(gt=0, le=MAX_AREA_HA, decimal_places=4, allow_inf_nan=False),
+]
+AreaOut = Annotated[Decimal, NumberOut]
+RateOut = Annotated[Decimal | None, NumberOut]
+
+
+class InputModel(BaseModel):
+    """Base of every request body: unknown and read-only fields are refused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class OutputModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date_only(value: Any) -> Any:
+    if isinstance(value, str) and not ISO_DATE.match(value):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    if not isinstance(value, str | date):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value
+
+
+DateIn = Annotated[date, BeforeValidator(_iso_date_only)]

@@ -1,0 +1,120 @@
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BeforeValidator, Field
+
+from app.schema_types import (
+    AreaIn,
+    AreaOut,
+    DateIn,
+    InputModel,
+    OutputModel,
+    PositiveAreaIn,
+    RateOut,
+    Text,
+    number_only,
+)
+
+ZoneKind = Literal["park", "cluster"]
+ZoneStatus = Literal["planned", "under_construction", "operating", "suspended", "closed"]
+
+CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9-]{1,39}$")
+
+
+def _upper(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _code_shape(value: str) -> str:
+    if not CODE_PATTERN.match(value):
+        raise ValueError(
+            "must start with a letter and hold 2-40 letters A-Z, digits or hyphens"
+        )
+    return value
+
+
+ZoneCode = Annotated[str, BeforeValidator(_upper), AfterValidator(_code_shape)]
+Latitude = Annotated[float, BeforeValidator(number_only), Field(ge=-90, le=90)]
+Longitude = Annotated[float, BeforeValidator(number_only), Field(ge=-180, le=180)]
+
+# Fields that may be null; every other field of a zone, once set, always has a value.
+NULLABLE_FIELDS = {"locality", "established_on", "decision_no", "developer", "latitude", "longitude"}
+
+
+class ZoneCreate(InputModel):
+    code: ZoneCode
+    name: Text(200)  # type: ignore[valid-type]
+    kind: ZoneKind
+    province: Text(100)  # type: ignore[valid-type]
+    locality: Text(100) | None = None  # type: ignore[valid-type]
+    status: ZoneStatus = "planned"
+    established_on: DateIn | None = None
+    decision_no: Text(100) | None = None  # type: ignore[valid-type]
+    developer: Text(200) | None = None  # type: ignore[valid-type]
+    total_area_ha: PositiveAreaIn
+    industrial_land_ha: AreaIn
+    service_land_ha: AreaIn = Decimal(0)
+    clearance_required_ha: AreaIn | None = Field(
+        default=None, description="Defaults to total_area_ha."
+    )
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+
+
+class ZoneUpdate(InputModel):
+    """Any subset of the writable fields; the merged zone must obey every rule."""
+
+    code: ZoneCode | None = None
+    name: Text(200) | None = None  # type: ignore[valid-type]
+    kind: ZoneKind | None = None
+    province: Text(100) | None = None  # type: ignore[valid-type]
+    locality: Text(100) | None = None  # type: ignore[valid-type]
+    status: ZoneStatus | None = None
+    established_on: DateIn | None = None
+    decision_no: Text(100) | None = None  # type: ignore[valid-type]
+    developer: Text(200) | None = None  # type: ignore[valid-type]
+    total_area_ha: PositiveAreaIn | None = None
+    industrial_land_ha: AreaIn | None = None
+    service_land_ha: AreaIn | None = None
+    clearance_required_ha: AreaIn | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+
+class OccupancyBlock(OutputModel):
+    as_of: date
+    industrial_land_ha: AreaOut
+    leased_industrial_ha: AreaOut
+    service_land_ha: AreaOut
+    leased_service_ha: AreaOut
+    available_ha: AreaOut
+    occupancy_rate: RateOut
+    occupancy_rate_incl_service: RateOut
+
+
+class ZoneRead(OutputModel):
+    id: int
+    code: str
+    name: str
+    kind: ZoneKind
+    province: str
+    locality: str | None
+    status: ZoneStatus
+    established_on: date | None
+    decision_no: str | None
+    developer: str | None
+    total_area_ha: AreaOut
+    industrial_land_ha: AreaOut
+    service_land_ha: AreaOut
+    clearance_required_ha: AreaOut
+    latitude: float | None
+    longitude: float | None
+    leased_industrial_ha: AreaOut
+    leased_service_ha: AreaOut
+    available_ha: AreaOut
+    occupancy_rate: RateOut
+    occupancy_rate_incl_service: RateOut
+    active_projects: int
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,169 @@
+"""Zones: create, read, list, change and delete, with every rule of the contract."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Float, cast, func, select
+from sqlalchemy.orm import Session
+
+from app.capacity import peak_held_ever
+from app.db import flush_or_raise, utcnow
+from app.errors import Conflict, DuplicateValue, InvalidValues, LandInUse, NotFound
+from app.leases import held_by_zone, in_effect_on, lock_zone, zone_leases
+from app.models import Project, Zone
+from app.occupancy import Occupancy
+from app.text import like_pattern, search_key
+from app.zones.schemas import NULLABLE_FIELDS, ZoneCreate
+
+ZONE_SORTS = ("code", "name", "occupancy_rate", "-occupancy_rate")
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneFilters:
+    kind: str | None = None
+    status: str | None = None
+    province: str | None = None
+    code: str | None = None
+    q: str | None = None
+    sort: str = "code"
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneWithOccupancy:
+    zone: Zone
+    occupancy: Occupancy
+    active_projects: int
+
+
+def get_zone(session: Session, zone_id: int) -> Zone:
+    zone = session.get(Zone, zone_id)
+    if zone is None:
+        raise NotFound("zone", zone_id)
+    return zone
+
+
+def with_occupancy(session: Session, zones: Sequence[Zone], day: date) -> list[ZoneWithOccupancy]:
+    held = held_by_zone(session, zones, day)
+    return [ZoneWithOccupancy(zone, *held[zone.id]) for zone in zones]
+
+
+def list_zones(
+    session: Session, *, filters: ZoneFilters, limit: int, offset: int, day: date
+) -> tuple[list[Zone], int]:
+    query = select(Zone)
+    if filters.kind:
+        query = query.where(Zone.kind == filters.kind)
+    if filters.status:
+        query = query.where(Zone.status == filters.status)
+    if filters.province:
+        query = query.where(Zone.province == filters.province)
+    if filters.code:
+        query = query.where(Zone.code == filters.code.strip().upper())
+    if filters.q:
+        query = query.where(Zone.search_text.like(like_pattern(filters.q), escape="\\"))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+    if filters.sort in ("occupancy_rate", "-occupancy_rate"):
+        leased = (
+            select(func.sum(Project.leased_ha))
+            .where(
+                Project.zone_id == Zone.id,
+                Project.land_use == "industrial",
+                in_effect_on(day),
+            )
+            .correlate(Zone)
+            .scalar_subquery()
+        )
+        # Ordering only: the rate itself is computed exactly in app.occupancy.
+        ratio = cast(func.coalesce(leased, 0), Float) / func.nullif(
+            cast(Zone.industrial_land_ha, Float), 0
+        )
+        order = ratio.desc() if filters.sort.startswith("-") else ratio.asc()
+        query = query.order_by(ratio.is_(None), order, Zone.code)
+    else:
+        query = query.order_by(getattr(Zone, filters.sort), Zone.id)
+    zones = list(session.scalars(query.limit(limit).offset(offset)))
+    return zones, total
+
+
+def create_zone(session: Session, data: ZoneCreate) -> Zone:
+    values = data.model_dump()
+    if values["clearance_required_ha"] is None:
+        values["clearance_required_ha"] = values["total_area_ha"]
+    _check_zone_rules(values)
+    now = utcnow()
+    zone = Zone(**values, search_text=search_key(values["name"], values["code"]))
+    zone.created_at = zone.updated_at = now
+    _ensure_code_free(session, zone.code, None)
+    session.add(zone)
+    flush_or_raise(session, DuplicateValue(f"zone code {zone.code} is taken", field="code"))
+    return zone
+
+
+def update_zone(session: Session, zone_id: int, changes: Mapping[str, Any]) -> Zone:
+    for name, value in changes.items():
+        if value is None and name not in NULLABLE_FIELDS:
+            raise InvalidValues(name, "may not be null")
+    zone = lock_zone(session, zone_id)
+    if zone is None:
+        raise NotFound("zone", zone_id)
+    values = {column: getattr(zone, column) for column in _WRITABLE} | dict(changes)
+    _check_zone_rules(values)
+    if "code" in changes and changes["code"] != zone.code:
+        _ensure_code_free(session, changes["code"], zone.id)
+    for land_use, column in (("industrial", "industrial_land_ha"), ("service", "service_land_ha")):
+        if values[column] < getattr(zone, column):
+            held = peak_held_ever(zone_leases(session, zone.id, land_use))
+            if held > values[column]:
+                raise LandInUse(
+                    f"leases hold up to {held} ha of {land_use} land in zone {zone.id}; "
+                    f"{column} cannot go below that",
+                    zone_id=zone.id,
+                    land_use=land_use,
+                    held_ha=float(held),
+                )
+    for name, value in changes.items():
+        setattr(zone, name, value)
+    zone.search_text = search_key(zone.name, zone.code)
+    zone.updated_at = utcnow()
+    flush_or_raise(session, DuplicateValue(f"zone code {zone.code} is taken", field="code"))
+    return zone
+
+
+def delete_zone(session: Session, zone_id: int) -> None:
+    zone = lock_zone(session, zone_id)
+    if zone is None:
+        raise NotFound("zone", zone_id)
+    projects = session.scalar(select(func.count()).where(Project.zone_id == zone_id)) or 0
+    if projects:
+        raise Conflict(
+            f"zone {zone_id} has {projects} project(s); delete or move them first",
+            zone_id=zone_id,
+        )
+    session.delete(zone)
+    session.flush()
+
+
+_WRITABLE = tuple(ZoneCreate.model_fields)
+
+
+def _check_zone_rules(values: Mapping[str, Any]) -> None:
+    total: Decimal = values["total_area_ha"]
+    if values["industrial_land_ha"] + values["service_land_ha"] > total:
+        raise InvalidValues(
+            "industrial_land_ha",
+            "industrial_land_ha + service_land_ha must not exceed total_area_ha",
+        )
+    if values["clearance_required_ha"] > total:
+        raise InvalidValues("clearance_required_ha", "must not exceed total_area_ha")
+    if (values["latitude"] is None) != (values["longitude"] is None):
+        raise InvalidValues("latitude", "latitude and longitude go together: give both or neither")
+
+
+def _ensure_code_free(session: Session, code: str, own_id: int | None) -> None:
+    holder = session.scalar(select(Zone.id).where(Zone.code == code))
+    if holder is not None and holder != own_id:
+        raise DuplicateValue(f"zone code {code} is taken by zone {holder}", field="code")
