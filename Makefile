@@ -1,0 +1,54 @@
+# Two commands do everything on a machine with only Python 3.11+:
+#   make run    install, migrate a SQLite file, load the demo data if empty, serve on :8000
+#   make test   install and run the whole suite (again on PostgreSQL when TEST_POSTGRES_URL is set)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install run test test-sqlite test-postgres bench lock clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
+	  || $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+run: install
+	$(BIN)/occupancy migrate
+	$(BIN)/occupancy demo --if-empty
+	$(BIN)/occupancy serve --host $(HOST) --port $(PORT)
+
+test: install test-sqlite
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
+	  $(MAKE) --no-print-directory test-postgres; \
+	else \
+	  echo "TEST_POSTGRES_URL is not set: the suite ran on SQLite only"; \
+	fi
+
+test-sqlite: install
+	@echo "== test suite on SQLite"
+	TEST_DATABASE_URL= $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@echo "== test suite on PostgreSQL"
+	TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Re-pin dependencies after changing pyproject.toml.
+lock:
+	$(PYTHON) -m venv /tmp/occupancy-lock && /tmp/occupancy-lock/bin/pip install --quiet pip-tools
+	/tmp/occupancy-lock/bin/pip-compile --quiet --extra test --strip-extras \
+	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache
