@@ -1,0 +1,71 @@
+"""The capacity arithmetic, without a database: leases in effect and peaks over periods."""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from app.capacity import Lease, held_on, lease_end, peak_held, peak_held_ever
+
+A = Lease(date(2020, 1, 1), date(2022, 1, 1), D("10"))
+B = Lease(date(2021, 1, 1), None, D("5"))
+C = Lease(date(2022, 1, 1), date(2023, 1, 1), D("7"))
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2019, 12, 31), D("0")),
+        (date(2020, 1, 1), D("10")),  # start is inclusive
+        (date(2021, 6, 1), D("15")),
+        (date(2022, 1, 1), D("12")),  # end is exclusive: A gone, C begins
+        (date(2023, 1, 1), D("5")),
+    ],
+)
+def test_held_on(day, expected):
+    assert held_on([A, B, C], day) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (date(2019, 1, 1), date(2020, 1, 1), D("0")),  # ends the day A starts
+        (date(2019, 1, 1), date(2020, 1, 2), D("10")),
+        (date(2020, 6, 1), date(2020, 12, 31), D("10")),
+        (date(2020, 6, 1), None, D("15")),  # peak inside the period, at B's start
+        (date(2022, 1, 1), None, D("12")),
+        (date(2023, 1, 1), None, D("5")),
+    ],
+)
+def test_peak_held_over_period(start, end, expected):
+    assert peak_held([A, B, C], start, end) == expected
+
+
+def test_peak_held_ever():
+    assert peak_held_ever([A, B, C]) == D("15")
+    assert peak_held_ever([]) == D("0")
+
+
+def test_lease_reusing_land_after_another_ends_does_not_stack():
+    first = Lease(date(2015, 1, 1), date(2020, 1, 1), D("3"))
+    second = Lease(date(2020, 1, 1), None, D("3"))
+    assert peak_held_ever([first, second]) == D("3")
+
+
+def test_zero_length_lease_holds_nothing():
+    # A project terminated on its first day never held land.
+    assert held_on([Lease(date(2020, 1, 1), date(2020, 1, 1), D("4"))], date(2020, 1, 1)) == 0
+
+
+@pytest.mark.parametrize(
+    ("expiry", "terminated", "expected"),
+    [
+        (None, None, None),
+        (date(2030, 1, 1), None, date(2030, 1, 1)),
+        (None, date(2024, 1, 1), date(2024, 1, 1)),
+        (date(2030, 1, 1), date(2024, 1, 1), date(2024, 1, 1)),
+        (date(2023, 1, 1), date(2024, 1, 1), date(2023, 1, 1)),
+    ],
+)
+def test_lease_end_is_earliest_of_expiry_and_termination(expiry, terminated, expected):
+    assert lease_end(expiry, terminated) == expected

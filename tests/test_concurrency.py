@@ -1,0 +1,112 @@
+"""The capacity invariant under concurrent requests to a real multi-process server."""
+
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app import migrate
+from tests.factories import project_body, zone_body
+from tests.live_server import running_server
+
+pytestmark = pytest.mark.server
+
+WORKERS = 3
+THREADS = 16
+
+
+@pytest.fixture
+def server(scratch_url: str, tmp_path: Path):
+    migrate.upgrade(scratch_url)
+    with running_server(scratch_url, workers=WORKERS, log_path=tmp_path / "server.log") as base:
+        yield base
+
+
+def _post_many(base: str, path: str, bodies: list[dict]) -> list[httpx.Response]:
+    with httpx.Client(base_url=base, timeout=60) as http:
+        with ThreadPoolExecutor(THREADS) as pool:
+            return list(pool.map(lambda body: http.post(path, json=body), bodies))
+
+
+def _zone(base: str, **overrides) -> dict:
+    response = httpx.post(f"{base}/api/v1/zones", json=zone_body(**overrides), timeout=30)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _all_projects(base: str, zone_id: int) -> list[dict]:
+    response = httpx.get(
+        f"{base}/api/v1/projects", params={"zone_id": zone_id, "limit": 500}, timeout=30
+    )
+    assert response.status_code == 200
+    return response.json()["items"]
+
+
+def test_parallel_registrations_lease_exactly_the_capacity(server: str):
+    zone = _zone(server, total_area_ha=20, industrial_land_ha=10, service_land_ha=0)
+    bodies = [
+        project_body(zone["id"], leased_ha=0.5, lease_start="2024-01-01") for _ in range(60)
+    ]
+    responses = _post_many(server, "/api/v1/projects", bodies)
+
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {201: 20, 409: 40}, statuses
+    for refused in (r for r in responses if r.status_code == 409):
+        assert refused.json()["type"].endswith("/capacity-exceeded")
+        assert refused.json()["available_ha"] == 0
+    stored = _all_projects(server, zone["id"])
+    assert len(stored) == 20
+    assert sum(Decimal(str(p["leased_ha"])) for p in stored) == Decimal(10)
+    after = httpx.get(f"{server}/api/v1/zones/{zone['id']}", timeout=30).json()
+    assert after["available_ha"] == 0
+
+
+def test_parallel_registrations_of_uneven_sizes_never_overfill(server: str):
+    zone = _zone(server, total_area_ha=10, industrial_land_ha=7.5, service_land_ha=0)
+    sizes = [Decimal("0.37") + Decimal(i % 7) / 10 for i in range(48)]
+    bodies = [
+        project_body(zone["id"], leased_ha=float(size), lease_start="2023-05-01")
+        for size in sizes
+    ]
+    responses = _post_many(server, "/api/v1/projects", bodies)
+
+    assert all(r.status_code in (201, 409) for r in responses), [r.text for r in responses]
+    accepted = sum(
+        (size for size, r in zip(sizes, responses, strict=True) if r.status_code == 201),
+        Decimal(0),
+    )
+    stored = sum(Decimal(str(p["leased_ha"])) for p in _all_projects(server, zone["id"]))
+    assert stored == accepted
+    assert accepted <= Decimal("7.5")
+    # Every refusal was right: the smallest request no longer fitted when the last one landed.
+    assert Decimal("7.5") - accepted < max(
+        size for size, r in zip(sizes, responses, strict=True) if r.status_code == 409
+    )
+
+
+def test_registrations_racing_a_land_cut_keep_the_invariant(server: str):
+    zone = _zone(server, total_area_ha=50, industrial_land_ha=20, service_land_ha=0)
+    registrations = [
+        ("POST", "/api/v1/projects", project_body(zone["id"], leased_ha=1, lease_start="2022-01-01"))
+        for _ in range(24)
+    ]
+    cuts = [
+        ("PATCH", f"/api/v1/zones/{zone['id']}", {"industrial_land_ha": land})
+        for land in (18, 15, 12, 9)
+    ]
+    requests = registrations[:6] + cuts[:2] + registrations[6:14] + cuts[2:] + registrations[14:]
+    with httpx.Client(base_url=server, timeout=60) as http:
+        with ThreadPoolExecutor(THREADS) as pool:
+            responses = list(
+                pool.map(lambda req: http.request(req[0], req[1], json=req[2]), requests)
+            )
+
+    assert all(r.status_code < 500 for r in responses), [r.text for r in responses]
+    final = httpx.get(f"{server}/api/v1/zones/{zone['id']}", timeout=30).json()
+    stored = sum(Decimal(str(p["leased_ha"])) for p in _all_projects(server, zone["id"]))
+    assert stored == Decimal(str(final["leased_industrial_ha"]))
+    assert stored <= Decimal(str(final["industrial_land_ha"]))
+    assert final["available_ha"] >= 0

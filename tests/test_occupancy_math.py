@@ -1,0 +1,85 @@
+"""The arithmetic module, without a database: rounding, rates, sums."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from app.occupancy import EMPTY, Occupancy, mean_rate, rate, round_rate, total
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "expected"),
+    [
+        (D("1"), D("3"), D("0.3333")),
+        (D("2"), D("3"), D("0.6667")),
+        (D("0.00005"), D("1"), D("0.0001")),  # half-up, not banker's rounding
+        (D("0.00015"), D("1"), D("0.0002")),
+        (D("0.00025"), D("1"), D("0.0003")),  # banker's rounding would give 0.0002
+        (D("0.000049"), D("1"), D("0.0000")),
+        (D("4677"), D("10000"), D("0.4677")),
+        (D("0"), D("5"), D("0.0000")),
+        (D("5"), D("5"), D("1.0000")),
+        (D("6"), D("5"), D("1.2000")),  # over-full is reported, not clipped
+        (D("1"), D("0"), None),
+        (D("0"), D("0"), None),
+    ],
+)
+def test_rate_rounds_half_up_to_four_places(numerator, denominator, expected):
+    assert rate(numerator, denominator) == expected
+
+
+def test_round_rate_is_exact_on_decimal_halves():
+    # 0.12345 is not representable in binary floating point; in Decimal it is exactly a half.
+    assert round_rate(D("0.12345")) == D("0.1235")
+    assert round_rate(D("0.12344999")) == D("0.1234")
+
+
+def test_point_one_plus_point_two_fills_point_three_exactly():
+    figures = Occupancy(D("0.3"), D("0.1") + D("0.2"), D("0"), D("0"))
+    assert figures.available_ha == D("0")
+    assert figures.occupancy_rate == D("1.0000")
+
+
+def test_occupancy_rates_on_both_legal_bases():
+    figures = Occupancy(
+        industrial_land_ha=D("80"),
+        leased_industrial_ha=D("40"),
+        service_land_ha=D("20"),
+        leased_service_ha=D("5"),
+    )
+    assert figures.occupancy_rate == D("0.5000")  # national statistics: industrial only
+    assert figures.occupancy_rate_incl_service == D("0.4500")  # Decree 35/2022: 45 / 100
+    assert figures.available_ha == D("55")
+
+
+def test_zone_without_industrial_land_has_no_rate():
+    figures = Occupancy(D("0"), D("0"), D("10"), D("4"))
+    assert figures.occupancy_rate is None
+    assert figures.occupancy_rate_incl_service == D("0.4000")
+
+
+def test_total_is_area_weighted_not_mean():
+    small_full = Occupancy(D("10"), D("10"), D("0"), D("0"))
+    large_empty = Occupancy(D("90"), D("0"), D("0"), D("0"))
+    summed = total([small_full, large_empty])
+    assert summed.occupancy_rate == D("0.1000")
+    assert mean_rate([small_full.occupancy_rate, large_empty.occupancy_rate]) == D("0.5000")
+
+
+def test_total_of_nothing_is_empty():
+    assert total([]) == EMPTY
+    assert total([]).occupancy_rate is None
+
+
+@pytest.mark.parametrize(
+    ("rates", "expected"),
+    [
+        ([D("0.5"), D("0.25")], D("0.3750")),
+        ([D("0.5"), None, D("0.25")], D("0.3750")),  # zones without a rate are left out
+        ([D("0.3333"), D("0.3333"), D("0.3334")], D("0.3333")),
+        ([None, None], None),
+        ([], None),
+    ],
+)
+def test_mean_rate(rates, expected):
+    assert mean_rate(rates) == expected
