@@ -1,0 +1,76 @@
+"""Health and readiness, and the command line."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app import migrate
+from app.cli import build_parser, main
+from app.db import make_engine
+from app.main import create_app
+from app.settings import Settings, get_settings
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_readyz_when_schema_is_at_head(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "schema": migrate.head_revision()}
+
+
+def _readyz(url: str):
+    engine = make_engine(url)
+    try:
+        with TestClient(create_app(Settings(database_url=url), engine)) as client:
+            return client.get("/readyz")
+    finally:
+        engine.dispose()
+
+
+def test_readyz_refuses_an_unmigrated_database(scratch_url):
+    response = _readyz(scratch_url)
+    assert response.status_code == 503
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "run migrate" in response.json()["detail"]
+
+
+def test_readyz_refuses_an_unreachable_database(tmp_path):
+    response = _readyz(f"sqlite:///{tmp_path}/missing-dir/x.db")
+    assert response.status_code == 503
+    assert response.json()["detail"] == "the database does not answer"
+
+
+@pytest.fixture
+def configured(monkeypatch, scratch_url):
+    monkeypatch.setenv("OCCUPANCY_DATABASE_URL", scratch_url)
+    get_settings.cache_clear()
+    yield scratch_url
+    get_settings.cache_clear()
+
+
+def test_migrate_command_brings_schema_to_head(configured, capsys):
+    assert main(["migrate"]) == 0
+    assert migrate.head_revision() in capsys.readouterr().out
+    engine = make_engine(configured)
+    try:
+        with engine.connect() as connection:
+            assert migrate.current_revision(connection) == migrate.head_revision()
+    finally:
+        engine.dispose()
+
+
+def test_serve_options():
+    args = build_parser().parse_args(["serve", "--host", "0.0.0.0", "--port", "9000", "--workers", "4"])
+    assert (args.host, args.port, args.workers) == ("0.0.0.0", 9000, 4)
+    defaults = build_parser().parse_args(["serve"])
+    assert (defaults.host, defaults.port, defaults.workers) == ("127.0.0.1", 8000, 1)
+
+
+def test_unknown_command_is_refused(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["frobnicate"])
+    assert exit_info.value.code == 2
