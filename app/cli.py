@@ -29,14 +29,23 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo(_args: argparse.Namespace) -> int:
-    from app.db import make_engine, make_sessionmaker
-    from app.demo import DemoRefused, load_demo
+def _demo(args: argparse.Namespace) -> int:
+    from app.db import WRITE_TRANSACTION, make_engine, make_sessionmaker
+    from app.demo import DemoRefused, database_is_empty, load_demo
 
     settings = get_settings()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(
+        settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
+    )
     try:
         with make_sessionmaker(engine)() as session:
+            # A write transaction from the start, so on SQLite no other writer comes between
+            # the emptiness check and the load (on PostgreSQL a concurrent second load fails
+            # on the unique zone codes instead).
+            session.connection(execution_options={WRITE_TRANSACTION: True})
+            if args.if_empty and not database_is_empty(session):
+                print("database already holds data; demo not loaded")
+                return 0
             summary = load_demo(session)
             session.commit()
     except DemoRefused as exc:
@@ -58,8 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
-    commands.add_parser(
+    demo = commands.add_parser(
         "demo", help="load the Hòa Bình demo data set (synthetic projects) into an empty database"
+    )
+    demo.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="when the database already holds data, say so and exit 0 instead of failing",
     )
     return parser
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.db import open_session
 from app.schema_types import MAX_ID
-from app.settings import Settings, get_settings
+from app.settings import Settings
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -26,7 +26,13 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+def app_settings(request: Request) -> Settings:
+    """The settings the application was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(app_settings)]
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="Numeric id.")]
 
 

@@ -5,16 +5,13 @@ terminated_on and lease_end (open when both are null). `in_effect_on` is the one
 of that rule; capacity.Lease is its pure twin.
 """
 
-from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.capacity import Lease, lease_end
 from app.models import Project, Zone
-from app.occupancy import ZERO, Occupancy
 
 
 def in_effect_on(day: date) -> ColumnElement[bool]:
@@ -53,36 +50,3 @@ def zone_leases(
         Lease(start=start, end=lease_end(end, terminated), area_ha=area)
         for start, end, terminated, area in session.execute(query)
     ]
-
-
-def held_by_zone(
-    session: Session, zones: Iterable[Zone], day: date
-) -> dict[int, tuple[Occupancy, int]]:
-    """Occupancy and number of leases in effect on `day`, for each of the given zones.
-
-    One aggregate query whatever the number of zones or projects.
-    """
-    by_id = {zone.id: zone for zone in zones}
-    leased: dict[tuple[int, str], Decimal] = {}
-    active: dict[int, int] = {}
-    if by_id:
-        rows = session.execute(
-            select(Project.zone_id, Project.land_use, func.sum(Project.leased_ha), func.count())
-            .where(Project.zone_id.in_(by_id), in_effect_on(day))
-            .group_by(Project.zone_id, Project.land_use)
-        )
-        for zone_id, land_use, area, count in rows:
-            leased[(zone_id, land_use)] = area
-            active[zone_id] = active.get(zone_id, 0) + count
-    return {
-        zone_id: (
-            Occupancy(
-                industrial_land_ha=zone.industrial_land_ha,
-                leased_industrial_ha=leased.get((zone_id, "industrial"), ZERO),
-                service_land_ha=zone.service_land_ha,
-                leased_service_ha=leased.get((zone_id, "service"), ZERO),
-            ),
-            active.get(zone_id, 0),
-        )
-        for zone_id, zone in by_id.items()
-    }

@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import migrate
 from app.db import make_engine, make_sessionmaker
 from app.errors import PROBLEM_JSON, install_error_handlers, problem
+from app.clearance.router import router as clearance_router
 from app.projects.router import router as projects_router
 from app.settings import Settings, get_settings
 from app.zones.router import router as zones_router
@@ -113,12 +114,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         ),
         responses=COMMON_RESPONSES,
     )
+    app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
     app.include_router(zones_router)
     app.include_router(projects_router)
+    app.include_router(clearance_router)
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:

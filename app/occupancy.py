@@ -6,6 +6,7 @@ decimal places, None when the denominator is zero) lives in one place.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 RATE_PLACES = Decimal("0.0001")
@@ -80,3 +81,44 @@ EMPTY = Occupancy(ZERO, ZERO, ZERO, ZERO)
 
 def total(parts: Iterable[Occupancy]) -> Occupancy:
     return sum(parts, EMPTY)
+
+
+def achievement(actual: Decimal | None, target: Decimal | None) -> Decimal | None:
+    """actual / target, rounded like a rate; None when either is missing or the target is 0."""
+    if actual is None or target is None:
+        return None
+    return rate(actual, target)
+
+
+# Land clearance -------------------------------------------------------------------------
+
+NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
+
+
+@dataclass(frozen=True, slots=True)
+class Clearance:
+    """A zone's clearance on one date: the latest cumulative record on or before it."""
+
+    required_ha: Decimal
+    cleared_ha: Decimal
+    last_recorded_on: date | None
+    last_progress_on: date | None
+
+    @property
+    def clearance_rate(self) -> Decimal | None:
+        return rate(self.cleared_ha, self.required_ha)
+
+    @property
+    def status(self) -> str:
+        # A zone that needs no clearing has nothing left to do.
+        if self.cleared_ha >= self.required_ha:
+            return COMPLETED
+        if self.cleared_ha == 0:
+            return NOT_STARTED
+        return IN_PROGRESS
+
+    def stalled(self, day: date, stall_days: int) -> bool:
+        """In progress, and no record has raised the cleared area for more than stall_days."""
+        if self.status != IN_PROGRESS or self.last_progress_on is None:
+            return False
+        return (day - self.last_progress_on).days > stall_days

@@ -19,8 +19,11 @@ from pydantic import (
     PlainSerializer,
 )
 
-CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
-CONTROL_CHARS_EXCEPT_NEWLINE_TAB = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# C0 controls, DEL and C1 controls (U+0080-U+009F, e.g. NEL).
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_CHARS_EXCEPT_NEWLINE_TAB = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone UTF-16 surrogates: valid in a JSON string escape, not encodable as UTF-8.
+SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 # Largest accepted area: far above any real zone (the largest parks are some thousands of
 # hectares), and small enough that every value has at most 11 significant digits, so it
@@ -37,12 +40,18 @@ def _trim(value: Any) -> Any:
 def _no_control_chars(value: str) -> str:
     if CONTROL_CHARS.search(value):
         raise ValueError("must not contain control characters")
-    return value
+    return _no_surrogates(value)
 
 
 def _no_control_chars_in_note(value: str) -> str:
     if CONTROL_CHARS_EXCEPT_NEWLINE_TAB.search(value):
         raise ValueError("must not contain control characters other than newline and tab")
+    return _no_surrogates(value)
+
+
+def _no_surrogates(value: str) -> str:
+    if SURROGATES.search(value):
+        raise ValueError("must be valid Unicode text (no unpaired surrogates)")
     return value
 
 
@@ -61,6 +70,11 @@ def Text(max_length: int, min_length: int = 1) -> Any:  # noqa: N802 - reads lik
         Field(min_length=min_length, max_length=max_length),
         AfterValidator(_no_control_chars),
     ]
+
+
+def QueryText(max_length: int) -> Any:  # noqa: N802
+    """A free-text query parameter: bounded, no control characters."""
+    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_control_chars)]
 
 
 def Note(max_length: int) -> Any:  # noqa: N802

@@ -5,7 +5,7 @@ from logging.config import fileConfig
 from alembic import context
 
 from app.db import Base, make_engine
-from app.models import Project, Zone  # noqa: F401 - register the tables on Base.metadata
+import app.models  # noqa: F401 - registers every table on Base.metadata
 from app.settings import get_settings
 
 config = context.config

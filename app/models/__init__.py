@@ -1,6 +1,8 @@
 """ORM classes only; one module per table."""
 
+from app.models.clearance import ClearanceRecord
+from app.models.plan import Plan, PlanActual, PlanTarget
 from app.models.project import Project
 from app.models.zone import Zone
 
-__all__ = ["Project", "Zone"]
+__all__ = ["ClearanceRecord", "Plan", "PlanActual", "PlanTarget", "Project", "Zone"]

@@ -15,7 +15,7 @@ from app.projects.schemas import (
     ProjectUpdate,
 )
 from app.projects.service import ProjectFilters
-from app.schema_types import MAX_ID
+from app.schema_types import MAX_ID, QueryText
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects"])
 
@@ -46,7 +46,10 @@ def list_projects(
     status: ProjectStatusRead | None = None,
     investor_country: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
     fdi: bool | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="Substring of name or investor, any case.")] = None,
+    q: Annotated[
+        QueryText(200) | None,  # type: ignore[valid-type]
+        Query(description="Substring of name or investor, any case, accents as written."),
+    ] = None,
 ) -> Page[ProjectRead]:
     """List investor projects, oldest first."""
     filters = ProjectFilters(

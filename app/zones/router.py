@@ -3,11 +3,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.deps import IdPath, SessionDep, TodayDep
+from app.aggregates import ZoneFigures
+from app.clearance.schemas import ClearanceBlock
+from app.deps import IdPath, SessionDep, SettingsDep, TodayDep
 from app.models import Zone
-from app.occupancy import Occupancy
+from app.occupancy import Clearance, Occupancy
 from app.pagination import Page, PageDep
-from app.schema_types import DateIn
+from app.schema_types import DateIn, QueryText
 from app.zones import service
 from app.zones.schemas import (
     OccupancyBlock,
@@ -17,7 +19,7 @@ from app.zones.schemas import (
     ZoneStatus,
     ZoneUpdate,
 )
-from app.zones.service import ZoneFilters, ZoneWithOccupancy
+from app.zones.service import ZoneFilters
 
 ZONE_COLUMNS = [name for name in ZoneRead.model_fields if name in Zone.__table__.columns]
 
@@ -38,11 +40,29 @@ def occupancy_fields(occupancy: Occupancy) -> dict[str, Any]:
     }
 
 
-def zone_read(item: ZoneWithOccupancy) -> ZoneRead:
-    columns = {name: getattr(item.zone, name) for name in ZONE_COLUMNS}
-    return ZoneRead(
-        **columns | occupancy_fields(item.occupancy), active_projects=item.active_projects
+def clearance_block(clearance: Clearance, day: date, stall_days: int) -> ClearanceBlock:
+    return ClearanceBlock(
+        required_ha=clearance.required_ha,
+        cleared_ha=clearance.cleared_ha,
+        clearance_rate=clearance.clearance_rate,
+        status=clearance.status,
+        last_recorded_on=clearance.last_recorded_on,
+        last_progress_on=clearance.last_progress_on,
+        stalled=clearance.stalled(day, stall_days),
     )
+
+
+def zone_read(zone: Zone, figures: ZoneFigures, day: date, stall_days: int) -> ZoneRead:
+    columns = {name: getattr(zone, name) for name in ZONE_COLUMNS}
+    return ZoneRead(
+        **columns | occupancy_fields(figures.occupancy),
+        active_projects=figures.active_projects,
+        clearance=clearance_block(figures.clearance, day, stall_days),
+    )
+
+
+def _read_one(session: SessionDep, zone: Zone, day: date, stall_days: int) -> ZoneRead:
+    return zone_read(*service.with_figures(session, [zone], day)[0], day, stall_days)
 
 
 @router.get("", response_model=Page[ZoneRead])
@@ -50,11 +70,15 @@ def list_zones(
     session: SessionDep,
     page: PageDep,
     day: TodayDep,
+    settings: SettingsDep,
     kind: ZoneKind | None = None,
     status: ZoneStatus | None = None,
-    province: Annotated[str | None, Query(max_length=100)] = None,
-    code: Annotated[str | None, Query(max_length=40)] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Substring of name or code, any case.")] = None,
+    province: Annotated[QueryText(100) | None, Query()] = None,  # type: ignore[valid-type]
+    code: Annotated[QueryText(40) | None, Query()] = None,  # type: ignore[valid-type]
+    q: Annotated[
+        QueryText(200) | None,  # type: ignore[valid-type]
+        Query(description="Substring of name or code, any case, accents as written."),
+    ] = None,
     sort: ZoneSort = "code",
 ) -> Page[ZoneRead]:
     """List zones with their occupancy today."""
@@ -62,32 +86,33 @@ def list_zones(
     zones, total = service.list_zones(
         session, filters=filters, limit=page.limit, offset=page.offset, day=day
     )
-    items = [zone_read(item) for item in service.with_occupancy(session, zones, day)]
+    stall_days = settings.stall_days
+    items = [zone_read(z, f, day, stall_days) for z, f in service.with_figures(session, zones, day)]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ZoneRead)
-def create_zone(body: ZoneCreate, session: SessionDep, day: TodayDep, response: Response) -> ZoneRead:
+def create_zone(body: ZoneCreate, session: SessionDep, day: TodayDep, settings: SettingsDep, response: Response) -> ZoneRead:
     """Register a zone."""
     zone = service.create_zone(session, body)
     session.commit()
     response.headers["Location"] = f"/api/v1/zones/{zone.id}"
-    return zone_read(service.with_occupancy(session, [zone], day)[0])
+    return _read_one(session, zone, day, settings.stall_days)
 
 
 @router.get("/{zone_id}", response_model=ZoneRead)
-def get_zone(zone_id: IdPath, session: SessionDep, day: TodayDep) -> ZoneRead:
+def get_zone(zone_id: IdPath, session: SessionDep, day: TodayDep, settings: SettingsDep) -> ZoneRead:
     """One zone with its occupancy today."""
     zone = service.get_zone(session, zone_id)
-    return zone_read(service.with_occupancy(session, [zone], day)[0])
+    return _read_one(session, zone, day, settings.stall_days)
 
 
 @router.patch("/{zone_id}", response_model=ZoneRead)
-def update_zone(zone_id: IdPath, body: ZoneUpdate, session: SessionDep, day: TodayDep) -> ZoneRead:
+def update_zone(zone_id: IdPath, body: ZoneUpdate, session: SessionDep, day: TodayDep, settings: SettingsDep) -> ZoneRead:
     """Change some fields of a zone; its land may not drop below what leases hold."""
     zone = service.update_zone(session, zone_id, body.model_dump(exclude_unset=True))
     session.commit()
-    return zone_read(service.with_occupancy(session, [zone], day)[0])
+    return _read_one(session, zone, day, settings.stall_days)
 
 
 @router.delete("/{zone_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
@@ -108,5 +133,5 @@ def zone_occupancy(
     """Occupancy of one zone on a date."""
     when: date = as_of or day
     zone = service.get_zone(session, zone_id)
-    occupancy = service.with_occupancy(session, [zone], when)[0].occupancy
+    occupancy = service.with_figures(session, [zone], when)[0][1].occupancy
     return OccupancyBlock(as_of=when, **occupancy_fields(occupancy))

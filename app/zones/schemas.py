@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from app.clearance.schemas import ClearanceBlock
 from app.schema_types import (
     AreaIn,
     AreaOut,
@@ -116,5 +117,6 @@ class ZoneRead(OutputModel):
     occupancy_rate: RateOut
     occupancy_rate_incl_service: RateOut
     active_projects: int
+    clearance: ClearanceBlock
     created_at: datetime
     updated_at: datetime

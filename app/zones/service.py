@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from app.capacity import peak_held_ever
 from app.db import flush_or_raise, utcnow
 from app.errors import Conflict, DuplicateValue, InvalidValues, LandInUse, NotFound
-from app.leases import held_by_zone, in_effect_on, lock_zone, zone_leases
-from app.models import Project, Zone
-from app.occupancy import Occupancy
+from app.aggregates import ZoneFigures, figures_by_zone
+from app.clearance.service import most_cleared_ha
+from app.leases import in_effect_on, lock_zone, zone_leases
+from app.models import ClearanceRecord, Project, Zone
 from app.text import like_pattern, search_key
 from app.zones.schemas import NULLABLE_FIELDS, ZoneCreate
 
@@ -31,13 +32,6 @@ class ZoneFilters:
     sort: str = "code"
 
 
-@dataclass(frozen=True, slots=True)
-class ZoneWithOccupancy:
-    zone: Zone
-    occupancy: Occupancy
-    active_projects: int
-
-
 def get_zone(session: Session, zone_id: int) -> Zone:
     zone = session.get(Zone, zone_id)
     if zone is None:
@@ -45,9 +39,11 @@ def get_zone(session: Session, zone_id: int) -> Zone:
     return zone
 
 
-def with_occupancy(session: Session, zones: Sequence[Zone], day: date) -> list[ZoneWithOccupancy]:
-    held = held_by_zone(session, zones, day)
-    return [ZoneWithOccupancy(zone, *held[zone.id]) for zone in zones]
+def with_figures(
+    session: Session, zones: Sequence[Zone], day: date
+) -> list[tuple[Zone, ZoneFigures]]:
+    figures = figures_by_zone(session, zones, day)
+    return [(zone, figures[zone.id]) for zone in zones]
 
 
 def list_zones(
@@ -125,6 +121,15 @@ def update_zone(session: Session, zone_id: int, changes: Mapping[str, Any]) -> Z
                     land_use=land_use,
                     held_ha=float(held),
                 )
+    if values["clearance_required_ha"] < zone.clearance_required_ha:
+        cleared = most_cleared_ha(session, zone.id)
+        if cleared is not None and cleared > values["clearance_required_ha"]:
+            raise LandInUse(
+                f"clearance records of zone {zone.id} state {cleared} ha cleared; "
+                "clearance_required_ha cannot go below that",
+                zone_id=zone.id,
+                cleared_ha=float(cleared),
+            )
     for name, value in changes.items():
         setattr(zone, name, value)
     zone.search_text = search_key(zone.name, zone.code)
@@ -138,9 +143,13 @@ def delete_zone(session: Session, zone_id: int) -> None:
     if zone is None:
         raise NotFound("zone", zone_id)
     projects = session.scalar(select(func.count()).where(Project.zone_id == zone_id)) or 0
-    if projects:
+    records = (
+        session.scalar(select(func.count()).where(ClearanceRecord.zone_id == zone_id)) or 0
+    )
+    if projects or records:
         raise Conflict(
-            f"zone {zone_id} has {projects} project(s); delete or move them first",
+            f"zone {zone_id} has {projects} project(s) and {records} clearance record(s); "
+            "a zone with history cannot be deleted (set its status to closed instead)",
             zone_id=zone_id,
         )
     session.delete(zone)
