@@ -14,7 +14,8 @@ from app.capacity import Lease, lease_end
 from app.models import Project, Zone
 
 
-def in_effect_on(day: date) -> ColumnElement[bool]:
+def in_effect_on(day: date | ColumnElement[date]) -> ColumnElement[bool]:
+    """Leases in effect on `day`, a date or a date column (e.g. report points)."""
     return and_(
         Project.lease_start <= day,
         or_(Project.lease_end.is_(None), Project.lease_end > day),

@@ -110,6 +110,7 @@ PositiveAreaIn = Annotated[
     Field(gt=0, le=MAX_AREA_HA, decimal_places=4, allow_inf_nan=False),
 ]
 AreaOut = Annotated[Decimal, NumberOut]
+MoneyOut = Annotated[Decimal, NumberOut]
 RateOut = Annotated[Decimal | None, NumberOut]
 
 

@@ -1,0 +1,89 @@
+"""Parameters every report takes: the date (as_of or period), filters and format."""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import Depends, Query
+from pydantic import AfterValidator
+
+from app.deps import TodayDep
+from app.errors import InvalidValues
+from app.models.zone import ESTABLISHED_STATUSES
+from app.schema_types import DateIn, QueryText
+
+Scope = Literal["established", "operating", "all"]
+ZoneKindFilter = Literal["park", "cluster"]
+Format = Literal["json", "csv", "xlsx"]
+
+PERIOD = re.compile(r"^(\d{4})(-H1)?$")
+
+# Statuses each scope counts; `all` is every zone that is not closed.
+SCOPE_STATUSES: dict[str, tuple[str, ...]] = {
+    "established": ESTABLISHED_STATUSES,
+    "operating": ("operating",),
+    "all": ("planned", *ESTABLISHED_STATUSES),
+}
+
+
+def period_date(period: str) -> date:
+    """`YYYY-H1` is 14 June (half-year cut-off), `YYYY` is 14 December (annual cut-off)."""
+    match = PERIOD.match(period)
+    if match is None:
+        raise ValueError("must be YYYY (annual, 14 December) or YYYY-H1 (half-year, 14 June)")
+    year = int(match.group(1))
+    if year < 1900:
+        raise ValueError("year must be 1900 or later")
+    return date(year, 6, 14) if match.group(2) else date(year, 12, 14)
+
+
+def _valid_period(value: str) -> str:
+    period_date(value)
+    return value
+
+
+PeriodParam = Annotated[str, AfterValidator(_valid_period)]
+
+
+def report_date(
+    today: TodayDep,
+    as_of: Annotated[DateIn | None, Query(description="Report date, YYYY-MM-DD; default today.")] = None,
+    period: Annotated[
+        PeriodParam | None,
+        Query(description="Instead of as_of: YYYY-H1 (14 June) or YYYY (14 December)."),
+    ] = None,
+) -> date:
+    if as_of is not None and period is not None:
+        raise InvalidValues("period", "give as_of or period, not both")
+    if period is not None:
+        return period_date(period)
+    return as_of or today
+
+
+ReportDate = Annotated[date, Depends(report_date)]
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneSelection:
+    """Which zones a report covers."""
+
+    scope: Scope = "established"
+    kind: str | None = None
+    province: str | None = None
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        return SCOPE_STATUSES[self.scope]
+
+
+def zone_selection(
+    scope: Annotated[Scope, Query(description="established (default), operating or all (not closed).")] = "established",
+    kind: ZoneKindFilter | None = None,
+    province: Annotated[QueryText(100) | None, Query()] = None,  # type: ignore[valid-type]
+) -> ZoneSelection:
+    return ZoneSelection(scope=scope, kind=kind, province=province)
+
+
+Selection = Annotated[ZoneSelection, Depends(zone_selection)]
+FormatParam = Annotated[Format, Query(description="json (default), csv or xlsx.")]

@@ -1,0 +1,354 @@
+"""Reports: the aggregates of app.reports.queries and app.aggregates, combined by the pure
+arithmetic of app.occupancy into the contract's shapes. No FastAPI here."""
+
+import calendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from app.aggregates import ZoneFigures, figures_by_zone
+from app.errors import InvalidValues
+from app.models import Zone
+from app.models.project import PROJECT_STATUSES
+from app.models.zone import ZONE_KINDS, ZONE_STATUSES
+from app.occupancy import (
+    COMPLETED,
+    IN_PROGRESS,
+    NOT_STARTED,
+    ZERO,
+    Occupancy,
+    mean_rate,
+    rate,
+    total,
+)
+from app.reports import queries
+from app.reports.params import ZoneSelection
+from app.reports.schemas import (
+    ClearanceReport,
+    ClearanceRow,
+    ClearanceTotals,
+    CountryRow,
+    HistoryPoint,
+    HistoryReport,
+    HistoryTotals,
+    InvestmentReport,
+    InvestmentTotals,
+    OccupancyReport,
+    OccupancyRow,
+    OccupancyTotals,
+    ProjectCounts,
+    RegisteredCapital,
+    SectorRow,
+    SummaryReport,
+    TotalsByKind,
+    ZoneCounts,
+)
+
+MAX_POINTS = 400
+
+
+def figures_block(occupancy: Occupancy, day: date) -> dict[str, object]:
+    return {
+        "as_of": day,
+        "industrial_land_ha": occupancy.industrial_land_ha,
+        "leased_industrial_ha": occupancy.leased_industrial_ha,
+        "service_land_ha": occupancy.service_land_ha,
+        "leased_service_ha": occupancy.leased_service_ha,
+        "available_ha": occupancy.available_ha,
+        "occupancy_rate": occupancy.occupancy_rate,
+        "occupancy_rate_incl_service": occupancy.occupancy_rate_incl_service,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneOnDate:
+    zone: Zone
+    occupancy: Occupancy
+    active_projects: int
+
+
+def _totals(items: Sequence[ZoneOnDate], day: date) -> OccupancyTotals:
+    summed = total(item.occupancy for item in items)
+    return OccupancyTotals(
+        **figures_block(summed, day),
+        zones=len(items),
+        total_area_ha=sum((item.zone.total_area_ha for item in items), ZERO),
+        active_projects=sum(item.active_projects for item in items),
+        mean_occupancy_rate=mean_rate(item.occupancy.occupancy_rate for item in items),
+        mean_occupancy_rate_incl_service=mean_rate(
+            item.occupancy.occupancy_rate_incl_service for item in items
+        ),
+    )
+
+
+def _totals_by_kind(items: Sequence[ZoneOnDate], day: date) -> TotalsByKind:
+    return TotalsByKind(
+        park=_totals([i for i in items if i.zone.kind == "park"], day),
+        cluster=_totals([i for i in items if i.zone.kind == "cluster"], day),
+        all=_totals(items, day),
+    )
+
+
+def _zones_on(session: Session, selection: ZoneSelection, day: date) -> tuple[list[ZoneOnDate], dict[int, ZoneFigures]]:
+    zones = queries.selected_zones(session, selection)
+    figures = figures_by_zone(session, zones, day)
+    items = [
+        ZoneOnDate(zone, figures[zone.id].occupancy, figures[zone.id].active_projects)
+        for zone in zones
+    ]
+    return items, figures
+
+
+def occupancy_totals(session: Session, selection: ZoneSelection, day: date) -> TotalsByKind:
+    items, _ = _zones_on(session, selection, day)
+    return _totals_by_kind(items, day)
+
+
+def occupancy_report(session: Session, selection: ZoneSelection, day: date) -> OccupancyReport:
+    items, _ = _zones_on(session, selection, day)
+    rows = [
+        OccupancyRow(
+            **figures_block(item.occupancy, day),
+            id=item.zone.id,
+            code=item.zone.code,
+            name=item.zone.name,
+            kind=item.zone.kind,
+            province=item.zone.province,
+            status=item.zone.status,
+            total_area_ha=item.zone.total_area_ha,
+            active_projects=item.active_projects,
+        )
+        for item in items
+    ]
+    return OccupancyReport(
+        as_of=day,
+        scope=selection.scope,
+        kind=selection.kind,
+        province=selection.province,
+        zones=rows,
+        totals=_totals_by_kind(items, day),
+    )
+
+
+# History ---------------------------------------------------------------------------------
+
+
+def history_points(start: date, end: date, interval: str) -> list[date]:
+    """Each period's last day that lies inside [start, end]: the period end, or `end` for
+    the last, unfinished period."""
+    if start > end:
+        raise InvalidValues("from", "must not be after to")
+    months = {"month": 1, "quarter": 3, "year": 12}[interval]
+    points: list[date] = []
+    year, month = start.year, start.month
+    month = ((month - 1) // months) * months + 1  # first month of the period holding start
+    while True:
+        last_month = month + months - 1
+        period_end = date(year, last_month, calendar.monthrange(year, last_month)[1])
+        points.append(min(period_end, end))
+        if period_end >= end:
+            return points
+        if len(points) > MAX_POINTS:
+            raise InvalidValues(
+                "interval", f"the range holds more than {MAX_POINTS} points; use a longer interval"
+            )
+        month = last_month + 1
+        if month > 12:
+            year, month = year + 1, 1
+
+
+def history_report(
+    session: Session, selection: ZoneSelection, start: date, end: date, interval: str
+) -> HistoryReport:
+    points = history_points(start, end, interval)
+    zones = queries.selected_zones(session, selection)
+    leased: dict[tuple[date, int], tuple[Decimal, Decimal]] = {
+        (as_of, zone_id): (industrial, service)
+        for as_of, zone_id, industrial, service in queries.leased_at_points(
+            session, selection, points
+        )
+    }
+    result: list[HistoryPoint] = []
+    previous: dict[str, Decimal] = {}
+    for point in points:
+        # A zone counts from its establishment decision on (or always, without a date).
+        present = [z for z in zones if z.established_on is None or z.established_on <= point]
+        items = []
+        for zone in present:
+            industrial, service = leased.get((point, zone.id), (ZERO, ZERO))
+            occupancy = Occupancy(zone.industrial_land_ha, industrial, zone.service_land_ha, service)
+            items.append(ZoneOnDate(zone, occupancy, 0))
+        by_kind = _totals_by_kind(items, point)
+        entries = {}
+        for kind in ("park", "cluster", "all"):
+            totals: OccupancyTotals = getattr(by_kind, kind)
+            held = totals.leased_industrial_ha + totals.leased_service_ha
+            entries[kind] = HistoryTotals(
+                **totals.model_dump(exclude={"active_projects"}),
+                active_projects=0,
+                net_absorption_ha=held - previous[kind] if kind in previous else None,
+            )
+            previous[kind] = held
+        result.append(HistoryPoint(as_of=point, **entries))
+    return HistoryReport(
+        interval=interval,  # type: ignore[arg-type]
+        from_=start,
+        to=end,
+        scope=selection.scope,
+        kind=selection.kind,
+        province=selection.province,
+        points=result,
+    )
+
+
+# Clearance -------------------------------------------------------------------------------
+
+
+def _clearance_totals(rows: Iterable[ClearanceRow]) -> ClearanceTotals:
+    rows = list(rows)
+    required = sum((r.required_ha for r in rows), ZERO)
+    cleared = sum((r.cleared_ha for r in rows), ZERO)
+    return ClearanceTotals(
+        required_ha=required,
+        cleared_ha=cleared,
+        clearance_rate=rate(cleared, required),
+        not_started=sum(r.status == NOT_STARTED for r in rows),
+        in_progress=sum(r.status == IN_PROGRESS for r in rows),
+        completed=sum(r.status == COMPLETED for r in rows),
+        stalled=sum(r.stalled for r in rows),
+        households_total=sum(r.households_total or 0 for r in rows),
+        households_relocated=sum(r.households_relocated or 0 for r in rows),
+        compensation_paid_vnd=sum(r.compensation_paid_vnd or 0 for r in rows),
+    )
+
+
+def clearance_report(
+    session: Session, selection: ZoneSelection, day: date, stall_days: int
+) -> ClearanceReport:
+    zones = queries.selected_zones(session, selection)
+    figures = figures_by_zone(session, zones, day)
+    rows = []
+    for zone in zones:
+        f = figures[zone.id]
+        c = f.clearance
+        rows.append(
+            ClearanceRow(
+                id=zone.id,
+                code=zone.code,
+                name=zone.name,
+                kind=zone.kind,
+                required_ha=c.required_ha,
+                cleared_ha=c.cleared_ha,
+                clearance_rate=c.clearance_rate,
+                status=c.status,
+                last_recorded_on=c.last_recorded_on,
+                last_progress_on=c.last_progress_on,
+                stalled=c.stalled(day, stall_days),
+                households_total=f.households_total,
+                households_relocated=f.households_relocated,
+                compensation_paid_vnd=f.compensation_paid_vnd,
+            )
+        )
+    return ClearanceReport(
+        as_of=day,
+        scope=selection.scope,
+        kind=selection.kind,
+        province=selection.province,
+        stall_days=stall_days,
+        zones=rows,
+        totals=_clearance_totals(rows),
+    )
+
+
+# Investment ------------------------------------------------------------------------------
+
+
+def investment_totals(session: Session, selection: ZoneSelection, day: date) -> InvestmentTotals:
+    by_status = dict.fromkeys(PROJECT_STATUSES, 0)
+    counts = {True: 0, False: 0}
+    capital = {(True, "USD"): ZERO, (True, "VND"): ZERO, (False, "USD"): ZERO, (False, "VND"): ZERO}
+    employees = 0
+    for fdi, status, projects, staff, usd, vnd in queries.investment_by_status(
+        session, selection, day
+    ):
+        fdi = bool(fdi)
+        by_status[status] = by_status.get(status, 0) + projects
+        counts[fdi] += projects
+        employees += int(staff)
+        capital[(fdi, "USD")] += usd or ZERO
+        capital[(fdi, "VND")] += vnd or ZERO
+    return InvestmentTotals(
+        projects=ProjectCounts(
+            total=counts[True] + counts[False],
+            fdi=counts[True],
+            domestic=counts[False],
+            by_status=by_status,
+        ),
+        registered_capital=RegisteredCapital(
+            fdi_usd=capital[(True, "USD")],
+            fdi_vnd=capital[(True, "VND")],
+            domestic_usd=capital[(False, "USD")],
+            domestic_vnd=capital[(False, "VND")],
+        ),
+        employees=employees,
+    )
+
+
+def investment_report(session: Session, selection: ZoneSelection, day: date) -> InvestmentReport:
+    totals = investment_totals(session, selection, day)
+    return InvestmentReport(
+        as_of=day,
+        scope=selection.scope,
+        kind=selection.kind,
+        province=selection.province,
+        **totals.model_dump(),
+        by_country=[
+            CountryRow(country=country, projects=projects, leased_ha=leased)
+            for country, projects, leased in queries.investment_by(
+                session, selection, day, "investor_country"
+            )
+        ],
+        by_sector=[
+            SectorRow(sector=sector, projects=projects, leased_ha=leased)
+            for sector, projects, leased in queries.investment_by(session, selection, day, "sector")
+        ],
+    )
+
+
+# Summary ---------------------------------------------------------------------------------
+
+
+def summary_report(
+    session: Session, selection: ZoneSelection, day: date, stall_days: int
+) -> SummaryReport:
+    by_kind_and_status = {kind: dict.fromkeys(ZONE_STATUSES, 0) for kind in ZONE_KINDS}
+    for kind, status, count in queries.zone_counts(session, selection):
+        by_kind_and_status[kind][status] = count
+    zones = ZoneCounts(
+        total=sum(sum(s.values()) for s in by_kind_and_status.values()),
+        by_kind={kind: sum(s.values()) for kind, s in by_kind_and_status.items()},
+        by_status={
+            status: sum(s[status] for s in by_kind_and_status.values()) for status in ZONE_STATUSES
+        },
+        by_kind_and_status=by_kind_and_status,
+    )
+    clearance = clearance_report(session, selection, day, stall_days)
+    return SummaryReport(
+        as_of=day,
+        scope=selection.scope,
+        kind=selection.kind,
+        province=selection.province,
+        zones=zones,
+        occupancy=occupancy_totals(session, selection, day),
+        clearance=clearance.totals,
+        investment=investment_totals(session, selection, day),
+    )
+
+
+
+def zone_coordinates(session: Session, zone_ids: Sequence[int]) -> dict[int, tuple[float, float]]:
+    """(longitude, latitude) of the zones that have coordinates."""
+    return queries.coordinates(session, zone_ids)
