@@ -11,6 +11,7 @@ from app import migrate
 from app.db import make_engine, make_sessionmaker
 from app.errors import PROBLEM_JSON, install_error_handlers, problem
 from app.clearance.router import router as clearance_router
+from app.plans.router import router as plans_router
 from app.projects.router import router as projects_router
 from app.reports.router import router as reports_router
 from app.settings import Settings, get_settings
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(projects_router)
     app.include_router(clearance_router)
     app.include_router(reports_router)
+    app.include_router(plans_router)
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:

@@ -1,22 +1,12 @@
-from collections.abc import Callable, Sequence
-from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from app.deps import SessionDep, SettingsDep, TodayDep
 from app.reports import service
-from app.reports.formats import (
-    CSV_MEDIA_TYPE,
-    GEOJSON_MEDIA_TYPE,
-    XLSX_MEDIA_TYPE,
-    Table,
-    feature_collection,
-    flatten,
-    to_csv,
-    to_xlsx,
-)
+from app.reports.formats import GEOJSON_MEDIA_TYPE, Table, feature_collection, flatten
+from app.reports.rendering import FILE_RESPONSES, json_data, render, zone_rows
 from app.reports.params import FormatParam, ReportDate, Selection
 from app.reports.schemas import (
     ClearanceReport,
@@ -29,58 +19,8 @@ from app.schema_types import DateIn, OutputModel
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
-FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {
-            CSV_MEDIA_TYPE: {"schema": {"type": "string"}},
-            XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-        }
-    }
-}
-
-
-def _json(model: OutputModel) -> dict[str, Any]:
-    return model.model_dump(mode="json", by_alias=True)
-
-
-# Columns that name a zone come first in zone tables.
-ZONE_IDENTITY = ("id", "code", "name", "kind", "province", "status")
-
-
-def _rows(items: Sequence[OutputModel]) -> list[dict[str, Any]]:
-    rows = [flatten(item.model_dump(mode="json", by_alias=True)) for item in items]
-    return [
-        {key: row[key] for key in ZONE_IDENTITY if key in row}
-        | {key: value for key, value in row.items() if key not in ZONE_IDENTITY}
-        for row in rows
-    ]
-
-
-def _file(content: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-def _render(
-    report: OutputModel,
-    fmt: str,
-    name: str,
-    day: date,
-    tables: Callable[[], list[Table]],
-) -> Any:
-    if fmt == "json":
-        return report
-    filename = f"{name}-{day.isoformat()}"
-    if fmt == "csv":
-        return _file(to_csv(tables()[0]), CSV_MEDIA_TYPE, f"{filename}.csv")
-    return _file(to_xlsx(tables()), XLSX_MEDIA_TYPE, f"{filename}.xlsx")
-
-
 def _totals_table(totals: OutputModel) -> Table:
-    data = _json(totals)
+    data = json_data(totals)
     return Table("totals", [{"kind": kind, **values} for kind, values in data.items()])
 
 
@@ -102,15 +42,15 @@ def occupancy_report(
     if format == "geojson":
         coordinates = service.zone_coordinates(session, [row.id for row in report.zones])
         features = [
-            (*coordinates[row.id], _json(row)) for row in report.zones if row.id in coordinates
+            (*coordinates[row.id], json_data(row)) for row in report.zones if row.id in coordinates
         ]
         return JSONResponse(feature_collection(features), media_type=GEOJSON_MEDIA_TYPE)
-    return _render(
+    return render(
         report,
         format,
         "occupancy",
         day,
-        lambda: [Table("zones", _rows(report.zones)), _totals_table(report.totals)],
+        lambda: [Table("zones", zone_rows(report.zones)), _totals_table(report.totals)],
     )
 
 
@@ -139,7 +79,7 @@ def occupancy_history(
             rows.append(row)
         return [Table("points", rows)]
 
-    return _render(report, format, "occupancy-history", end, tables)
+    return render(report, format, "occupancy-history", end, tables)
 
 
 @router.get("/clearance", response_model=ClearanceReport, responses=FILE_RESPONSES)
@@ -152,12 +92,12 @@ def clearance_report(
 ) -> Any:
     """Land clearance of every zone in scope on a date, with totals and stalled zones."""
     report = service.clearance_report(session, selection, day, settings.stall_days)
-    return _render(
+    return render(
         report,
         format,
         "clearance",
         day,
-        lambda: [Table("zones", _rows(report.zones)), Table("totals", [_json(report.totals)])],
+        lambda: [Table("zones", zone_rows(report.zones)), Table("totals", [json_data(report.totals)])],
     )
 
 
@@ -174,18 +114,18 @@ def investment_report(
 
     def tables() -> list[Table]:
         breakdown = [
-            {"dimension": "country", "key": row.country, **_json(row)} for row in report.by_country
-        ] + [{"dimension": "sector", "key": row.sector, **_json(row)} for row in report.by_sector]
+            {"dimension": "country", "key": row.country, **json_data(row)} for row in report.by_country
+        ] + [{"dimension": "sector", "key": row.sector, **json_data(row)} for row in report.by_sector]
         for row in breakdown:
             row.pop("country", None)
             row.pop("sector", None)
-        totals = flatten(_json(report), "")
+        totals = flatten(json_data(report), "")
         for key in ("by_country", "by_sector"):
             totals.pop(key, None)
         indicators = [{"indicator": key, "value": value} for key, value in totals.items()]
         return [Table("breakdown", breakdown), Table("totals", indicators)]
 
-    return _render(report, format, "investment", day, tables)
+    return render(report, format, "investment", day, tables)
 
 
 @router.get("/summary", response_model=SummaryReport, responses=FILE_RESPONSES)
@@ -199,6 +139,6 @@ def summary_report(
     """One call for a dashboard: zone counts, occupancy, clearance and investment totals."""
     report = service.summary_report(session, selection, day, settings.stall_days)
     indicators = [
-        {"indicator": key, "value": value} for key, value in flatten(_json(report)).items()
+        {"indicator": key, "value": value} for key, value in flatten(json_data(report)).items()
     ]
-    return _render(report, format, "summary", day, lambda: [Table("indicators", indicators)])
+    return render(report, format, "summary", day, lambda: [Table("indicators", indicators)])

@@ -225,6 +225,12 @@ def _clearance_totals(rows: Iterable[ClearanceRow]) -> ClearanceTotals:
     )
 
 
+def clearance_totals(
+    session: Session, selection: ZoneSelection, day: date, stall_days: int
+) -> ClearanceTotals:
+    return clearance_report(session, selection, day, stall_days).totals
+
+
 def clearance_report(
     session: Session, selection: ZoneSelection, day: date, stall_days: int
 ) -> ClearanceReport:

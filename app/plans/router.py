@@ -1,0 +1,156 @@
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.deps import IdPath, SessionDep, SettingsDep
+from app.indicators import CATALOGUE
+from app.models import Plan, PlanTarget
+from app.pagination import Page, PageDep
+from app.plans import service
+from app.plans.schemas import (
+    ActualCreate,
+    ActualRead,
+    IndicatorKey,
+    IndicatorRead,
+    PlanCreate,
+    PlanRead,
+    PlanReport,
+    PlanUpdate,
+    TargetCreate,
+    TargetRead,
+)
+from app.reports.formats import Table
+from app.reports.params import FormatParam, ReportDate
+from app.reports.rendering import FILE_RESPONSES, render
+
+router = APIRouter(prefix="/api/v1", tags=["plans"])
+
+
+def plan_read(plan: Plan, targets: list[PlanTarget]) -> PlanRead:
+    return PlanRead(
+        id=plan.id,
+        code=plan.code,
+        title=plan.title,
+        starts_on=plan.starts_on,
+        ends_on=plan.ends_on,
+        targets=[TargetRead.model_validate(t) for t in targets],
+        created_at=plan.created_at,
+        updated_at=plan.updated_at,
+    )
+
+
+def _read_one(session: SessionDep, plan: Plan) -> PlanRead:
+    return plan_read(plan, service.targets_of(session, [plan.id])[plan.id])
+
+
+@router.get("/plans", response_model=Page[PlanRead])
+def list_plans(session: SessionDep, page: PageDep) -> Page[PlanRead]:
+    """Plans, earliest first, with their targets."""
+    plans, total = service.list_plans(session, limit=page.limit, offset=page.offset)
+    targets = service.targets_of(session, [p.id for p in plans])
+    items = [plan_read(p, targets[p.id]) for p in plans]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post("/plans", status_code=status.HTTP_201_CREATED, response_model=PlanRead)
+def create_plan(body: PlanCreate, session: SessionDep, response: Response) -> PlanRead:
+    """Register a plan (đề án)."""
+    plan = service.create_plan(session, body)
+    session.commit()
+    response.headers["Location"] = f"/api/v1/plans/{plan.id}"
+    return plan_read(plan, [])
+
+
+@router.get("/plans/{plan_id}", response_model=PlanRead)
+def get_plan(plan_id: IdPath, session: SessionDep) -> PlanRead:
+    """One plan with its targets."""
+    return _read_one(session, service.get_plan(session, plan_id))
+
+
+@router.patch("/plans/{plan_id}", response_model=PlanRead)
+def update_plan(plan_id: IdPath, body: PlanUpdate, session: SessionDep) -> PlanRead:
+    """Change a plan's code, title or dates."""
+    plan = service.update_plan(session, plan_id, body.model_dump(exclude_unset=True))
+    session.commit()
+    return _read_one(session, plan)
+
+
+@router.delete("/plans/{plan_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+def delete_plan(plan_id: IdPath, session: SessionDep) -> Response:
+    """Delete a plan with its targets and reported values."""
+    service.delete_plan(session, plan_id)
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/plans/{plan_id}/targets", status_code=status.HTTP_201_CREATED, response_model=TargetRead
+)
+def add_target(
+    plan_id: IdPath, body: TargetCreate, session: SessionDep, response: Response
+) -> TargetRead:
+    """Set the plan's target for one indicator (one target per indicator)."""
+    target = service.add_target(session, plan_id, body)
+    session.commit()
+    response.headers["Location"] = f"/api/v1/plans/{plan_id}"
+    return TargetRead.model_validate(target)
+
+
+@router.delete(
+    "/plans/{plan_id}/targets/{target_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+)
+def delete_target(plan_id: IdPath, target_id: IdPath, session: SessionDep) -> Response:
+    """Remove one target from a plan."""
+    service.delete_target(session, plan_id, target_id)
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/plans/{plan_id}/actuals", status_code=status.HTTP_201_CREATED, response_model=ActualRead
+)
+def add_actual(
+    plan_id: IdPath, body: ActualCreate, session: SessionDep, response: Response
+) -> ActualRead:
+    """Enter a reported value of an indicator the service does not compute."""
+    actual = service.add_actual(session, plan_id, body)
+    session.commit()
+    response.headers["Location"] = f"/api/v1/plans/{plan_id}/actuals?indicator={actual.indicator}"
+    return ActualRead.model_validate(actual)
+
+
+@router.get("/plans/{plan_id}/actuals", response_model=Page[ActualRead])
+def list_actuals(
+    plan_id: IdPath,
+    session: SessionDep,
+    page: PageDep,
+    indicator: Annotated[IndicatorKey | None, Query()] = None,
+) -> Page[ActualRead]:
+    """Reported values of a plan, by indicator and date."""
+    rows, total = service.list_actuals(
+        session, plan_id, indicator=indicator, limit=page.limit, offset=page.offset
+    )
+    items = [ActualRead.model_validate(r) for r in rows]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/plans/{plan_id}/report", response_model=PlanReport, responses=FILE_RESPONSES)
+def plan_report(
+    plan_id: IdPath,
+    session: SessionDep,
+    settings: SettingsDep,
+    day: ReportDate,
+    format: FormatParam = "json",
+) -> Any:
+    """Each target with its actual on the date and the achievement (actual / target)."""
+    report = service.plan_report(session, plan_id, day, settings.stall_days)
+    rows = [row.model_dump(mode="json") for row in report.rows]
+    return render(report, format, "plan", day, lambda: [Table("indicators", rows)])
+
+
+@router.get("/indicators", response_model=list[IndicatorRead])
+def list_indicators() -> list[IndicatorRead]:
+    """The indicators the service computes; any other indicator is reported."""
+    return [IndicatorRead.model_validate(info) for info in CATALOGUE]

@@ -1,0 +1,111 @@
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BeforeValidator, Field
+
+from app.schema_types import DateIn, InputModel, NumberOut, OutputModel, Text, number_only
+
+INDICATOR_KEY = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
+MAX_VALUE = Decimal(10) ** 12
+
+
+def _indicator_key(value: str) -> str:
+    if not INDICATOR_KEY.match(value):
+        raise ValueError("must be a snake_case key: a-z, digits and _, 2-64 characters")
+    return value
+
+
+IndicatorKey = Annotated[str, AfterValidator(_indicator_key)]
+ValueIn = Annotated[
+    Decimal,
+    BeforeValidator(number_only),
+    Field(ge=-MAX_VALUE, le=MAX_VALUE, decimal_places=6, allow_inf_nan=False),
+]
+ValueOut = Annotated[Decimal | None, NumberOut]
+
+
+class PlanCreate(InputModel):
+    code: Text(50)  # type: ignore[valid-type]
+    title: Text(300)  # type: ignore[valid-type]
+    starts_on: DateIn
+    ends_on: DateIn
+
+
+class PlanUpdate(InputModel):
+    code: Text(50) | None = None  # type: ignore[valid-type]
+    title: Text(300) | None = None  # type: ignore[valid-type]
+    starts_on: DateIn | None = None
+    ends_on: DateIn | None = None
+
+
+class TargetCreate(InputModel):
+    indicator: IndicatorKey
+    target: ValueIn
+    label: Text(300) | None = None  # type: ignore[valid-type]
+
+
+class ActualCreate(InputModel):
+    indicator: IndicatorKey
+    value: ValueIn
+    as_of: DateIn
+    source: Text(300) | None = None  # type: ignore[valid-type]
+
+
+class TargetRead(OutputModel):
+    id: int
+    indicator: str
+    target: ValueOut
+    label: str | None
+
+
+class ActualRead(OutputModel):
+    id: int
+    indicator: str
+    value: ValueOut
+    as_of: date
+    source: str | None
+    created_at: datetime
+
+
+class PlanRead(OutputModel):
+    id: int
+    code: str
+    title: str
+    starts_on: date
+    ends_on: date
+    targets: list[TargetRead]
+    created_at: datetime
+    updated_at: datetime
+
+
+class PlanRef(OutputModel):
+    id: int
+    code: str
+    title: str
+    starts_on: date
+    ends_on: date
+
+
+class PlanReportRow(OutputModel):
+    indicator: str
+    label: str | None
+    target: ValueOut
+    actual: ValueOut
+    achievement: ValueOut = Field(description="actual / target, rounded half-up to 4 places.")
+    source: Literal["computed", "reported"]
+    as_of_value: date | None = Field(description="The date the actual value is for.")
+
+
+class PlanReport(OutputModel):
+    plan: PlanRef
+    as_of: date
+    rows: list[PlanReportRow]
+
+
+class IndicatorRead(OutputModel):
+    indicator: str
+    label: str
+    unit: Literal["fraction", "ha", "count"]
+    description: str

@@ -1,0 +1,214 @@
+"""Plans, their targets and reported actuals, and the plan report (achievement of targets)."""
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db import flush_or_raise, utcnow
+from app.errors import DuplicateValue, InvalidValues, NotFound
+from app.indicators import COMPUTED, computed_values
+from app.models import Plan, PlanActual, PlanTarget
+from app.occupancy import achievement
+from app.plans.schemas import (
+    ActualCreate,
+    PlanCreate,
+    PlanRef,
+    PlanReport,
+    PlanReportRow,
+    TargetCreate,
+)
+
+
+def get_plan(session: Session, plan_id: int) -> Plan:
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound("plan", plan_id)
+    return plan
+
+
+def targets_of(session: Session, plan_ids: list[int]) -> dict[int, list[PlanTarget]]:
+    by_plan: dict[int, list[PlanTarget]] = {plan_id: [] for plan_id in plan_ids}
+    if plan_ids:
+        query = select(PlanTarget).where(PlanTarget.plan_id.in_(plan_ids)).order_by(PlanTarget.id)
+        for target in session.scalars(query):
+            by_plan[target.plan_id].append(target)
+    return by_plan
+
+
+def list_plans(session: Session, *, limit: int, offset: int) -> tuple[list[Plan], int]:
+    total = session.scalar(select(func.count()).select_from(Plan)) or 0
+    plans = session.scalars(select(Plan).order_by(Plan.starts_on, Plan.id).limit(limit).offset(offset))
+    return list(plans), total
+
+
+def create_plan(session: Session, data: PlanCreate) -> Plan:
+    values = data.model_dump()
+    _check_dates(values["starts_on"], values["ends_on"])
+    _ensure_code_free(session, values["code"], None)
+    now = utcnow()
+    plan = Plan(**values, created_at=now, updated_at=now)
+    session.add(plan)
+    flush_or_raise(session, _code_taken(plan.code))
+    return plan
+
+
+def update_plan(session: Session, plan_id: int, changes: Mapping[str, Any]) -> Plan:
+    for name, value in changes.items():
+        if value is None:
+            raise InvalidValues(name, "may not be null")
+    plan = get_plan(session, plan_id)
+    starts_on = changes.get("starts_on", plan.starts_on)
+    ends_on = changes.get("ends_on", plan.ends_on)
+    _check_dates(starts_on, ends_on)
+    if "code" in changes:
+        _ensure_code_free(session, changes["code"], plan.id)
+    for name, value in changes.items():
+        setattr(plan, name, value)
+    plan.updated_at = utcnow()
+    flush_or_raise(session, _code_taken(plan.code))
+    return plan
+
+
+def delete_plan(session: Session, plan_id: int) -> None:
+    plan = get_plan(session, plan_id)
+    # Targets and actuals belong to the plan; the foreign keys cascade too.
+    for model in (PlanTarget, PlanActual):
+        for row in session.scalars(select(model).where(model.plan_id == plan_id)):
+            session.delete(row)
+    session.delete(plan)
+    session.flush()
+
+
+def add_target(session: Session, plan_id: int, data: TargetCreate) -> PlanTarget:
+    get_plan(session, plan_id)
+    taken = session.scalar(
+        select(PlanTarget.id).where(
+            PlanTarget.plan_id == plan_id, PlanTarget.indicator == data.indicator
+        )
+    )
+    error = DuplicateValue(
+        f"plan {plan_id} already has a target for {data.indicator}", field="indicator"
+    )
+    if taken is not None:
+        raise error
+    target = PlanTarget(plan_id=plan_id, **data.model_dump())
+    session.add(target)
+    flush_or_raise(session, error)
+    return target
+
+
+def delete_target(session: Session, plan_id: int, target_id: int) -> None:
+    get_plan(session, plan_id)
+    target = session.get(PlanTarget, target_id)
+    if target is None or target.plan_id != plan_id:
+        raise NotFound("target", target_id)
+    session.delete(target)
+    session.flush()
+
+
+def add_actual(session: Session, plan_id: int, data: ActualCreate) -> PlanActual:
+    get_plan(session, plan_id)
+    if data.indicator in COMPUTED:
+        raise InvalidValues(
+            "indicator", f"{data.indicator} is computed by the service; it takes no reported value"
+        )
+    error = DuplicateValue(
+        f"plan {plan_id} already has a value of {data.indicator} as of {data.as_of}",
+        field="as_of",
+    )
+    taken = session.scalar(
+        select(PlanActual.id).where(
+            PlanActual.plan_id == plan_id,
+            PlanActual.indicator == data.indicator,
+            PlanActual.as_of == data.as_of,
+        )
+    )
+    if taken is not None:
+        raise error
+    actual = PlanActual(plan_id=plan_id, **data.model_dump(), created_at=utcnow())
+    session.add(actual)
+    flush_or_raise(session, error)
+    return actual
+
+
+def list_actuals(
+    session: Session, plan_id: int, *, indicator: str | None, limit: int, offset: int
+) -> tuple[list[PlanActual], int]:
+    get_plan(session, plan_id)
+    query = select(PlanActual).where(PlanActual.plan_id == plan_id)
+    if indicator:
+        query = query.where(PlanActual.indicator == indicator)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(PlanActual.indicator, PlanActual.as_of).limit(limit).offset(offset)
+    )
+    return list(rows), total
+
+
+def plan_report(session: Session, plan_id: int, day: date, stall_days: int) -> PlanReport:
+    plan = get_plan(session, plan_id)
+    targets = targets_of(session, [plan_id])[plan_id]
+    computed = (
+        computed_values(session, day, stall_days)
+        if any(t.indicator in COMPUTED for t in targets)
+        else {}
+    )
+    latest = _latest_actuals(session, plan_id, day)
+    rows = []
+    for target in targets:
+        if target.indicator in COMPUTED:
+            actual, as_of_value, source = computed[target.indicator], day, "computed"
+            label = target.label or COMPUTED[target.indicator].label
+        else:
+            value = latest.get(target.indicator)
+            actual, as_of_value = (value.value, value.as_of) if value else (None, None)
+            source, label = "reported", target.label
+        rows.append(
+            PlanReportRow(
+                indicator=target.indicator,
+                label=label,
+                target=target.target,
+                actual=actual,
+                achievement=achievement(actual, target.target),
+                source=source,
+                as_of_value=as_of_value if actual is not None else None,
+            )
+        )
+    ref = PlanRef(
+        id=plan.id, code=plan.code, title=plan.title, starts_on=plan.starts_on, ends_on=plan.ends_on
+    )
+    return PlanReport(plan=ref, as_of=day, rows=rows)
+
+
+def _latest_actuals(session: Session, plan_id: int, day: date) -> dict[str, PlanActual]:
+    """Per indicator, the reported value with the latest as_of on or before `day`."""
+    latest_date = (
+        select(PlanActual.indicator, func.max(PlanActual.as_of).label("as_of"))
+        .where(PlanActual.plan_id == plan_id, PlanActual.as_of <= day)
+        .group_by(PlanActual.indicator)
+        .subquery()
+    )
+    query = select(PlanActual).join(
+        latest_date,
+        (PlanActual.indicator == latest_date.c.indicator)
+        & (PlanActual.as_of == latest_date.c.as_of),
+    ).where(PlanActual.plan_id == plan_id)
+    return {actual.indicator: actual for actual in session.scalars(query)}
+
+
+def _check_dates(starts_on: date, ends_on: date) -> None:
+    if ends_on <= starts_on:
+        raise InvalidValues("ends_on", "must be after starts_on")
+
+
+def _ensure_code_free(session: Session, code: str, own_id: int | None) -> None:
+    holder = session.scalar(select(Plan.id).where(Plan.code == code))
+    if holder is not None and holder != own_id:
+        raise _code_taken(code)
+
+
+def _code_taken(code: str) -> DuplicateValue:
+    return DuplicateValue(f"plan code {code} is taken", field="code")
