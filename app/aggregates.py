@@ -128,11 +128,17 @@ def clearance_by_zone(
     }
 
 
-def figures_by_zone(session: Session, zones: Iterable[Zone], day: date) -> dict[int, ZoneFigures]:
-    """Occupancy and clearance of each zone on `day`: two queries for any number of zones."""
+def figures_by_zone(
+    session: Session, zones: Iterable[Zone], day: date, *, selected: ZoneIds | None = None
+) -> dict[int, ZoneFigures]:
+    """Occupancy and clearance of each zone on `day`: two queries for any number of zones.
+
+    `selected`, a query of the zones' ids, lets the database select them itself instead of
+    receiving a long list of ids (reports over thousands of zones).
+    """
     by_id = {zone.id: zone for zone in zones}
-    leased = leased_by_zone(session, by_id, day)
-    cleared = clearance_by_zone(session, by_id, day)
+    leased = leased_by_zone(session, by_id if selected is None else selected, day)
+    cleared = clearance_by_zone(session, by_id if selected is None else selected, day)
     figures = {}
     for zone_id, zone in by_id.items():
         industrial, service, active = leased.get(zone_id, (ZERO, ZERO, 0))

@@ -92,9 +92,11 @@ def _totals_by_kind(items: Sequence[ZoneOnDate], day: date) -> TotalsByKind:
     )
 
 
-def _zones_on(session: Session, selection: ZoneSelection, day: date) -> tuple[list[ZoneOnDate], dict[int, ZoneFigures]]:
+def _zones_on(
+    session: Session, selection: ZoneSelection, day: date
+) -> tuple[list[ZoneOnDate], dict[int, ZoneFigures]]:
     zones = queries.selected_zones(session, selection)
-    figures = figures_by_zone(session, zones, day)
+    figures = figures_by_zone(session, zones, day, selected=queries.zone_ids(selection))
     items = [
         ZoneOnDate(zone, figures[zone.id].occupancy, figures[zone.id].active_projects)
         for zone in zones
@@ -234,11 +236,25 @@ def clearance_totals(
 def clearance_report(
     session: Session, selection: ZoneSelection, day: date, stall_days: int
 ) -> ClearanceReport:
-    zones = queries.selected_zones(session, selection)
-    figures = figures_by_zone(session, zones, day)
+    items, figures = _zones_on(session, selection, day)
+    rows = _clearance_rows(items, figures, day, stall_days)
+    return ClearanceReport(
+        as_of=day,
+        scope=selection.scope,
+        kind=selection.kind,
+        province=selection.province,
+        stall_days=stall_days,
+        zones=rows,
+        totals=_clearance_totals(rows),
+    )
+
+
+def _clearance_rows(
+    items: Sequence[ZoneOnDate], figures: dict[int, ZoneFigures], day: date, stall_days: int
+) -> list[ClearanceRow]:
     rows = []
-    for zone in zones:
-        f = figures[zone.id]
+    for item in items:
+        zone, f = item.zone, figures[item.zone.id]
         c = f.clearance
         rows.append(
             ClearanceRow(
@@ -258,15 +274,7 @@ def clearance_report(
                 compensation_paid_vnd=f.compensation_paid_vnd,
             )
         )
-    return ClearanceReport(
-        as_of=day,
-        scope=selection.scope,
-        kind=selection.kind,
-        province=selection.province,
-        stall_days=stall_days,
-        zones=rows,
-        totals=_clearance_totals(rows),
-    )
+    return rows
 
 
 # Investment ------------------------------------------------------------------------------
@@ -341,15 +349,16 @@ def summary_report(
         },
         by_kind_and_status=by_kind_and_status,
     )
-    clearance = clearance_report(session, selection, day, stall_days)
+    # One pass over the zones serves both the occupancy and the clearance totals.
+    items, figures = _zones_on(session, selection, day)
     return SummaryReport(
         as_of=day,
         scope=selection.scope,
         kind=selection.kind,
         province=selection.province,
         zones=zones,
-        occupancy=occupancy_totals(session, selection, day),
-        clearance=clearance.totals,
+        occupancy=_totals_by_kind(items, day),
+        clearance=_clearance_totals(_clearance_rows(items, figures, day, stall_days)),
         investment=investment_totals(session, selection, day),
     )
 
