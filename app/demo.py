@@ -16,6 +16,15 @@ a real register: leases since 2015, projects terminated or leases expired before
 date, leases still running then but terminated later, and leases that start after it (so
 figures for today differ from the seed's). Every row goes through the zone and project
 services, which check every rule, the capacity invariant included. Nothing is committed.
+
+Two more parts, through their services too:
+
+- the plan the review reports on, Đề án 07-ĐA/TU, with its targets and the review's reported
+  figures as actuals (plus older, synthetic ones), so that the plan report on 2024-06-24 gives
+  the review's table of actuals and achievements;
+- land-clearance histories (app.demo_zones.DEMO_CLEARANCE, synthetic as well): cumulative
+  records since 2015, most established zones completed, several in progress, two stalled on
+  the seed's date, most planned zones not started.
 """
 
 import random
@@ -27,14 +36,19 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.countries import DOMESTIC
-from app.demo_zones import DEMO_ZONES, PROVINCE, DemoZone
 from app.aggregates import figures_by_zone
-from app.models import Project, Zone
+from app.clearance.schemas import ClearanceCreate
+from app.clearance.service import add_record
+from app.countries import DOMESTIC
+from app.demo_zones import DEMO_CLEARANCE, DEMO_ZONES, PROVINCE, DemoClearance, DemoZone
+from app.models import Plan, Project, Zone
 from app.models.zone import ESTABLISHED_STATUSES
-from app.occupancy import total
+from app.occupancy import COMPLETED, IN_PROGRESS, NOT_STARTED, total
+from app.plans.schemas import ActualCreate, PlanCreate, TargetCreate
+from app.plans.service import add_actual, add_target, create_plan, plan_report
 from app.projects.schemas import ProjectCreate, ProjectTerminate
 from app.projects.service import create_project, terminate_project
+from app.settings import Settings
 from app.zones.schemas import ZoneCreate
 from app.zones.service import create_zone
 
@@ -43,6 +57,9 @@ SEED_DATE = date(2024, 6, 24)
 # Its published figures, which the synthetic leases are built to reproduce on SEED_DATE.
 SEED_OCCUPANCY = {"park": Decimal("0.4677"), "cluster": Decimal("0.413")}
 SEED_INDUSTRIAL_AREA_HA = Decimal("6113.48")
+
+# The summary's stalled zones use the service's default stall threshold.
+STALL_DAYS: int = Settings.model_fields["stall_days"].default
 
 DEMO_SEED = 20240624
 HISTORY_FROM = date(2015, 1, 1)
@@ -90,7 +107,13 @@ def load_demo(session: Session) -> str:
                 project.id,
                 ProjectTerminate(terminated_on=plan.terminated_on, reason=plan.reason),
             )
-    return _summary(session)
+    for code, history in DEMO_CLEARANCE.items():
+        zone_id = zone_ids[code]
+        required = session.get(Zone, zone_id).clearance_required_ha  # type: ignore[union-attr]
+        for record in clearance_records(history, required):
+            add_record(session, zone_id, record)
+    plan = load_plan(session)
+    return _summary(session, plan)
 
 
 def _zone_create(spec: DemoZone) -> ZoneCreate:
@@ -248,6 +271,99 @@ def _plan_zone(
                                 "service"))
 
     return [identities.project(spec, item) for item in leases]
+
+
+# ---------------------------------------------------------------------------------------------
+# Land clearance: the synthetic histories of app.demo_zones as cumulative records.
+
+HECTARE_STEP = Decimal("0.01")
+COMPENSATION_STEP = 1_000_000  # compensation is stated in whole millions of đồng
+
+
+def clearance_records(history: DemoClearance, required_ha: Decimal) -> list[ClearanceCreate]:
+    """One record per step: the cleared share of `required_ha`, the households relocated and
+    the compensation paid in proportion, all rounded down so that they never decrease."""
+    records = []
+    for step in history.steps:
+        cleared = (required_ha * step.cleared).quantize(HECTARE_STEP, rounding=ROUND_FLOOR)
+        paid = int(cleared * history.vnd_per_ha) // COMPENSATION_STEP * COMPENSATION_STEP
+        records.append(
+            ClearanceCreate(
+                recorded_on=step.recorded_on,
+                cleared_ha=cleared,
+                households_total=history.households,
+                households_relocated=int(
+                    (history.resettled * step.cleared).to_integral_value(ROUND_FLOOR)
+                ),
+                compensation_paid_vnd=paid,
+                note=step.note,
+            )
+        )
+    return records
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan: Đề án 07-ĐA/TU, its targets and the review's reported figures.
+
+PLAN = PlanCreate(
+    code="07-ĐA/TU",
+    title=(
+        "Đề án số 07-ĐA/TU của Ban Thường vụ Tỉnh ủy Hòa Bình về phát triển công nghiệp, "
+        "tiểu thủ công nghiệp tỉnh Hòa Bình giai đoạn 2021–2025"
+    ),
+    # The review of 24 June 2024 covers "03 năm thực hiện"; the start date is approximate.
+    starts_on=date(2021, 1, 1),
+    ends_on=date(2025, 12, 31),
+)
+# (indicator, target, label). The first three are computed from the zone data; the targets
+# are implied by the review's actuals and achievements (domain.md, "The seed's results").
+PLAN_TARGETS: tuple[tuple[str, str, str], ...] = (
+    ("park_occupancy_rate", "0.8",
+     "Tỷ lệ lấp đầy bình quân các khu công nghiệp / KCN average occupancy"),
+    ("cluster_occupancy_rate", "0.5",
+     "Tỷ lệ lấp đầy bình quân các cụm công nghiệp / CCN average occupancy"),
+    ("industrial_area_ha", "4600",
+     "Diện tích đất dành cho phát triển công nghiệp (khu, cụm công nghiệp) / "
+     "Land for industry (KCN + CCN), ha"),
+    ("industrial_production_index_growth", "0.09",
+     "Chỉ số sản xuất công nghiệp (IIP) tăng bình quân/năm / "
+     "Industrial production index, average growth per year"),
+    ("industry_construction_share", "0.54",
+     "Tỷ trọng công nghiệp – xây dựng trong cơ cấu kinh tế tỉnh / "
+     "Industry and construction share of the provincial economy"),
+    ("grid_households_rate", "0.999",
+     "Tỷ lệ hộ sử dụng điện lưới quốc gia / Households on the national grid"),
+)
+REVIEW_SOURCE = (
+    "Kết quả triển khai Đề án số 07-ĐA/TU của Ban Thường vụ Tỉnh ủy về phát triển công nghiệp, "
+    "tiểu thủ công nghiệp (sơ kết 03 năm, công bố ngày 24/06/2024)"
+)
+EARLIER_SOURCE = "Số liệu minh họa (synthetic demo figures), không phải số liệu công bố"
+# (indicator, value, as_of, source): the review's figures, and made-up earlier ones, so that
+# a report picks the latest value on or before its date.
+PLAN_ACTUALS: tuple[tuple[str, str, date, str], ...] = (
+    ("industrial_production_index_growth", "0.0215", date(2022, 12, 31), EARLIER_SOURCE),
+    ("industry_construction_share", "0.3861", date(2022, 12, 31), EARLIER_SOURCE),
+    ("grid_households_rate", "0.998", date(2022, 12, 31), EARLIER_SOURCE),
+    ("industrial_production_index_growth", "0.0041", SEED_DATE, REVIEW_SOURCE),
+    ("industry_construction_share", "0.3947", SEED_DATE, REVIEW_SOURCE),
+    ("grid_households_rate", "1", SEED_DATE, REVIEW_SOURCE),
+)
+
+
+def load_plan(session: Session) -> Plan:
+    plan = create_plan(session, PLAN)
+    for indicator, target, label in PLAN_TARGETS:
+        add_target(
+            session, plan.id, TargetCreate(indicator=indicator, target=Decimal(target), label=label)
+        )
+    for indicator, value, as_of, source in PLAN_ACTUALS:
+        add_actual(
+            session,
+            plan.id,
+            ActualCreate(indicator=indicator, value=Decimal(value), as_of=as_of, source=source),
+        )
+    return plan
 
 
 # ---------------------------------------------------------------------------------------------
@@ -415,7 +531,7 @@ class _Identities:
 # ---------------------------------------------------------------------------------------------
 
 
-def _summary(session: Session) -> str:
+def _summary(session: Session, plan: Plan) -> str:
     zones = list(session.scalars(select(Zone)))
     projects = list(session.scalars(select(Project)))
     figures = figures_by_zone(session, zones, SEED_DATE)
@@ -446,14 +562,50 @@ def _summary(session: Session) -> str:
         )
     area = sum((z.total_area_ha for z in zones if z.status != "closed"), Decimal(0))
     lines.append(f"  land for industry (every zone not closed): {area:,.2f} ha")
+
+    report = plan_report(session, plan.id, SEED_DATE, STALL_DAYS)
+    computed = sum(1 for row in report.rows if row.source == "computed")
+    achieved = ", ".join(
+        f"{row.indicator} {row.achievement * 100:.2f} %"
+        for row in report.rows
+        if row.achievement is not None
+    )
+    lines += [
+        f"Plan {plan.code} ({plan.starts_on.year}–{plan.ends_on.year}): {len(report.rows)} "
+        f"targets ({computed} computed from the zones, {len(report.rows) - computed} reported, "
+        "with the review's figures as actuals); achievement on "
+        f"{SEED_DATE.isoformat()}: {achieved}.",
+    ]
+
+    active = [z for z in zones if z.status != "closed"]
+    clearance = {z.id: figures[z.id].clearance for z in active}
+    count = {
+        status: sum(1 for c in clearance.values() if c.status == status)
+        for status in (COMPLETED, IN_PROGRESS, NOT_STARTED)
+    }
+    stalled = [z.code for z in active if clearance[z.id].stalled(SEED_DATE, STALL_DAYS)]
+    required = sum((c.required_ha for c in clearance.values()), Decimal(0))
+    cleared = sum((c.cleared_ha for c in clearance.values()), Decimal(0))
+    lines.append(
+        f"Land clearance (SYNTHETIC histories) on {SEED_DATE.isoformat()}: "
+        f"{count[COMPLETED]} zones completed, {count[IN_PROGRESS]} in progress "
+        f"({len(stalled)} stalled, no progress for over {STALL_DAYS} days: "
+        f"{', '.join(stalled) or 'none'}), {count[NOT_STARTED]} not started; "
+        f"{cleared:,.2f} of {required:,.2f} ha cleared."
+    )
     return "\n".join(lines)
 
 
 __all__ = [
+    "PLAN",
+    "PLAN_ACTUALS",
+    "PLAN_TARGETS",
     "DemoRefused",
     "PlannedProject",
     "SEED_DATE",
+    "clearance_records",
     "database_is_empty",
     "load_demo",
+    "load_plan",
     "plan_projects",
 ]

@@ -237,11 +237,11 @@ DEMO_CLEARANCE: dict[str, DemoClearance] = {
     # Parks: completed years ago
     "KCN-LUONG-SON": _clearance(
         214, 18, 1_150_000_000,
-        (_D(2015, 6, 30), "1", DONE),
+        (_D(2015, 1, 15), "1", DONE),
     ),
     "KCN-BO-TRAI-SONG-DA": _clearance(
         236, 31, 1_080_000_000,
-        (_D(2015, 12, 31), "0.92"),
+        (_D(2015, 3, 31), "0.92"),
         (_D(2017, 6, 30), "1", DONE),
     ),
     "KCN-NHUAN-TRACH": _clearance(
@@ -294,7 +294,7 @@ DEMO_CLEARANCE: dict[str, DemoClearance] = {
     ),
     "KCN-THANH-HA": _clearance(
         1290, 121, 760_000_000,
-        (_D(2022, 12, 31), "0.09", "Bắt đầu chi trả bồi thường giai đoạn 1."),
+        (_D(2022, 9, 30), "0.09", "Bắt đầu chi trả bồi thường giai đoạn 1."),
         (_D(2023, 6, 30), "0.21"),
         (_D(2023, 12, 31), "0.31"),
         (_D(2024, 4, 30), "0.35"),
@@ -313,11 +313,11 @@ DEMO_CLEARANCE: dict[str, DemoClearance] = {
     # Clusters: completed
     "CCN-CHAM-MAT-DAN-CHU": _clearance(
         96, 12, 820_000_000,
-        (_D(2015, 12, 31), "1", DONE),
+        (_D(2015, 3, 31), "1", DONE),
     ),
     "CCN-YEN-MONG": _clearance(
         118, 9, 760_000_000,
-        (_D(2015, 6, 30), "0.82"),
+        (_D(2015, 3, 31), "0.82"),
         (_D(2016, 12, 31), "1", DONE),
     ),
     "CCN-XOM-RUT": _clearance(
@@ -326,7 +326,7 @@ DEMO_CLEARANCE: dict[str, DemoClearance] = {
     ),
     "CCN-DONG-TAM": _clearance(
         127, 11, 610_000_000,
-        (_D(2016, 12, 31), "0.62"),
+        (_D(2016, 9, 30), "0.62"),
         (_D(2017, 12, 31), "1", DONE),
     ),
     "CCN-TIEN-TIEN": _clearance(
@@ -366,7 +366,8 @@ DEMO_CLEARANCE: dict[str, DemoClearance] = {
         (_D(2020, 12, 31), "0.22"),
         (_D(2021, 12, 31), "0.41"),
         (_D(2022, 9, 30), "0.52"),
-        (_D(2023, 6, 14), "0.52", "Một số hộ khiếu nại về giá đất bồi thường, chưa bàn giao mặt bằng."),
+        (_D(2023, 6, 14), "0.52",
+         "Một số hộ khiếu nại về giá đất bồi thường, chưa bàn giao mặt bằng."),
         (_D(2023, 12, 14), "0.52"),
         (_D(2024, 6, 14), "0.52", "Đang rà soát lại hồ sơ nguồn gốc đất."),
     ),

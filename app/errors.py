@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "/problems/"
@@ -108,6 +109,26 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     return errors
 
 
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the service documents at this path (RFC 9110 Allow), read from its own
+    OpenAPI document, so the header cannot disagree with what the service says it does."""
+    table = getattr(request.app.state, "allowed_methods", None)
+    if table is None:
+        table = [
+            (compile_path(path)[0], {method.upper() for method in operations})
+            for path, operations in request.app.openapi()["paths"].items()
+        ]
+        request.app.state.allowed_methods = table
+    methods: set[str] = set()
+    for pattern, offered in table:
+        if pattern.match(request.url.path):
+            methods |= offered | ({"HEAD"} if "GET" in offered else set())
+    return [method for method in HTTP_METHODS if method in methods]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     def on_domain_error(_request: Request, exc: DomainError) -> JSONResponse:
@@ -133,6 +154,8 @@ def install_error_handlers(app: FastAPI) -> None:
         response = problem(status, titles.get(status, "Error"), detail)
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
+        if status == 405:
+            response.headers["Allow"] = ", ".join(_allowed_methods(_request))
         return response
 
     @app.exception_handler(Exception)

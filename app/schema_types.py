@@ -33,7 +33,7 @@ MAX_AREA_HA = Decimal(1_000_000)
 MAX_ID = 2_147_483_647
 
 
-def _trim(value: Any) -> Any:
+def trim(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
@@ -66,7 +66,7 @@ def Text(max_length: int, min_length: int = 1) -> Any:  # noqa: N802 - reads lik
     """A trimmed single-line string of bounded length."""
     return Annotated[
         str,
-        BeforeValidator(_trim),
+        BeforeValidator(trim),
         Field(min_length=min_length, max_length=max_length),
         AfterValidator(_no_control_chars),
     ]
@@ -81,7 +81,7 @@ def Note(max_length: int) -> Any:  # noqa: N802
     """A trimmed multi-line string (newline and tab allowed)."""
     return Annotated[
         str,
-        BeforeValidator(_trim),
+        BeforeValidator(trim),
         Field(min_length=1, max_length=max_length),
         AfterValidator(_no_control_chars_in_note),
     ]

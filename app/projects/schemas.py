@@ -17,6 +17,7 @@ from app.schema_types import (
     PositiveAreaIn,
     Text,
     number_only,
+    trim,
 )
 
 LandUse = Literal["industrial", "service"]
@@ -42,9 +43,8 @@ def _sector(value: str) -> str:
     return value
 
 
-CountryCode = Annotated[str, AfterValidator(_country)]
-SectorCode = Annotated[str, BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v),
-                       AfterValidator(_sector)]
+CountryCode = Annotated[str, BeforeValidator(trim), AfterValidator(_country)]
+SectorCode = Annotated[str, BeforeValidator(trim), AfterValidator(_sector)]
 Capital = Annotated[
     Decimal,
     BeforeValidator(number_only),
