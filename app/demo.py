@@ -86,7 +86,8 @@ def database_is_empty(session: Session) -> bool:
 
 
 def load_demo(session: Session) -> str:
-    """Load the demo zones and projects through the services; returns a summary to print."""
+    """Load the demo zones, projects, clearance records and plan 07-ĐA/TU through the
+    services, without committing; returns a summary to print."""
     if not database_is_empty(session):
         raise DemoRefused("the database already holds zones; the demo loads only into an empty one")
     area = sum((z.total_area_ha for z in DEMO_ZONES if z.status != "closed"), Decimal(0))

@@ -39,6 +39,9 @@ def test_demo_reproduces_the_seed_figures(session: Session) -> None:
     assert sum(areas, Decimal(0)) == Decimal("6113.48")
 
     assert "synthetic" in summary.lower()
+    # The summary also names the plan and the clearance picture on the seed's date.
+    assert "07-ĐA/TU" in summary
+    assert "completed" in summary and "stalled" in summary and "KCN-BINH-PHU" in summary
 
 
 def test_demo_contents(session: Session) -> None:
