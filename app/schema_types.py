@@ -124,11 +124,11 @@ class OutputModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _iso_date_only(value: Any) -> Any:
-    if isinstance(value, str) and not ISO_DATE.match(value):
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
         raise ValueError("must be a date as YYYY-MM-DD")
     if not isinstance(value, str | date):
         raise ValueError("must be a date as YYYY-MM-DD")

@@ -53,12 +53,14 @@ def raw_queries(session) -> dict[str, Callable[[], object]]:  # type: ignore[no-
     """The SQL each report runs, without HTTP, validation, arithmetic or JSON."""
 
     def occupancy() -> object:
-        zones = queries.selected_zones(session, SELECTION)
-        return figures_by_zone(session, zones, AS_OF, selected=queries.zone_ids(SELECTION))
+        zones = queries.selected_zones(session, SELECTION, AS_OF)
+        return figures_by_zone(
+            session, zones, AS_OF, selected=queries.zone_ids(SELECTION, AS_OF)
+        )
 
     def history() -> object:
         points = history_points(date(2023, 7, 1), date(2024, 6, 30), "month")
-        return queries.selected_zones(session, SELECTION), queries.leased_at_points(
+        return queries.selected_zones(session, SELECTION, points[-1]), queries.leased_at_points(
             session, SELECTION, points
         )
 

@@ -12,7 +12,7 @@ MAX_VALUE = Decimal(10) ** 12
 
 
 def _indicator_key(value: str) -> str:
-    if not INDICATOR_KEY.match(value):
+    if not INDICATOR_KEY.fullmatch(value):
         raise ValueError("must be a snake_case key: a-z, digits and _, 2-64 characters")
     return value
 

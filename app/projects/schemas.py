@@ -38,7 +38,7 @@ def _country(value: str) -> str:
 
 
 def _sector(value: str) -> str:
-    if not SECTOR_PATTERN.match(value):
+    if not SECTOR_PATTERN.fullmatch(value):
         raise ValueError("must be a VSIC 2018 code of 1-5 digits")
     return value
 

@@ -17,7 +17,7 @@ Scope = Literal["established", "operating", "all"]
 ZoneKindFilter = Literal["park", "cluster"]
 Format = Literal["json", "csv", "xlsx"]
 
-PERIOD = re.compile(r"^(\d{4})(-H1)?$")
+PERIOD = re.compile(r"([0-9]{4})(-H1)?")
 
 # Statuses each scope counts; `all` is every zone that is not closed.
 SCOPE_STATUSES: dict[str, tuple[str, ...]] = {
@@ -29,7 +29,7 @@ SCOPE_STATUSES: dict[str, tuple[str, ...]] = {
 
 def period_date(period: str) -> date:
     """`YYYY-H1` is 14 June (half-year cut-off), `YYYY` is 14 December (annual cut-off)."""
-    match = PERIOD.match(period)
+    match = PERIOD.fullmatch(period)
     if match is None:
         raise ValueError("must be YYYY (annual, 14 December) or YYYY-H1 (half-year, 14 June)")
     year = int(match.group(1))

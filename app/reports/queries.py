@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, Row, Select, case, func, literal, select, union_all
+from sqlalchemy import Date, Row, Select, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from app.countries import DOMESTIC
@@ -17,8 +17,13 @@ from app.models import Project, Zone
 from app.reports.params import ZoneSelection
 
 
-def zones_query(selection: ZoneSelection) -> Select[tuple[Zone]]:
-    query = select(Zone).where(Zone.status.in_(selection.statuses))
+def zones_query(selection: ZoneSelection, day: date) -> Select[tuple[Zone]]:
+    """The zones a report on `day` covers: in scope by status, and established by then
+    (zones without an establishment date always count; statuses have no history)."""
+    query = select(Zone).where(
+        Zone.status.in_(selection.statuses),
+        or_(Zone.established_on.is_(None), Zone.established_on <= day),
+    )
     if selection.kind:
         query = query.where(Zone.kind == selection.kind)
     if selection.province:
@@ -26,12 +31,13 @@ def zones_query(selection: ZoneSelection) -> Select[tuple[Zone]]:
     return query
 
 
-def selected_zones(session: Session, selection: ZoneSelection) -> list[Zone]:
-    return list(session.scalars(zones_query(selection).order_by(Zone.kind.desc(), Zone.code)))
+def selected_zones(session: Session, selection: ZoneSelection, day: date) -> list[Zone]:
+    query = zones_query(selection, day).order_by(Zone.kind.desc(), Zone.code)
+    return list(session.scalars(query))
 
 
-def zone_ids(selection: ZoneSelection) -> Select[tuple[int]]:
-    return zones_query(selection).with_only_columns(Zone.id)
+def zone_ids(selection: ZoneSelection, day: date) -> Select[tuple[int]]:
+    return zones_query(selection, day).with_only_columns(Zone.id)
 
 
 def _leased(land_use: str):  # type: ignore[no-untyped-def]
@@ -40,23 +46,30 @@ def _leased(land_use: str):  # type: ignore[no-untyped-def]
 
 def leased_at_points(
     session: Session, selection: ZoneSelection, points: Sequence[date]
-) -> list[Row[tuple[date, int, Decimal, Decimal]]]:
-    """Leased industrial and service land per zone on each of the dates: one query that
-    joins the leases to the list of dates; rows only for zones holding land then."""
+) -> list[Row[tuple[date, int, Decimal, Decimal, int]]]:
+    """Leased industrial and service land, and leases in effect, per zone on each of the
+    dates: one query that joins the leases to the list of dates; rows only for zones
+    holding land then."""
     dates = union_all(*(select(literal(point, Date).label("as_of")) for point in points)).subquery(
         "points"
     )
     query = (
-        select(dates.c.as_of, Project.zone_id, _leased("industrial"), _leased("service"))
+        select(
+            dates.c.as_of,
+            Project.zone_id,
+            _leased("industrial"),
+            _leased("service"),
+            func.count(),
+        )
         .join(Project, in_effect_on(dates.c.as_of))
-        .where(Project.zone_id.in_(zone_ids(selection)))
+        .where(Project.zone_id.in_(zone_ids(selection, max(points))))
         .group_by(dates.c.as_of, Project.zone_id)
     )
     return list(session.execute(query))
 
 
 def _in_effect(selection: ZoneSelection, day: date) -> tuple:  # type: ignore[type-arg]
-    return (in_effect_on(day), Project.zone_id.in_(zone_ids(selection)))
+    return (in_effect_on(day), Project.zone_id.in_(zone_ids(selection, day)))
 
 
 FDI = Project.investor_country != DOMESTIC

@@ -95,8 +95,8 @@ def _totals_by_kind(items: Sequence[ZoneOnDate], day: date) -> TotalsByKind:
 def _zones_on(
     session: Session, selection: ZoneSelection, day: date
 ) -> tuple[list[ZoneOnDate], dict[int, ZoneFigures]]:
-    zones = queries.selected_zones(session, selection)
-    figures = figures_by_zone(session, zones, day, selected=queries.zone_ids(selection))
+    zones = queries.selected_zones(session, selection, day)
+    figures = figures_by_zone(session, zones, day, selected=queries.zone_ids(selection, day))
     items = [
         ZoneOnDate(zone, figures[zone.id].occupancy, figures[zone.id].active_projects)
         for zone in zones
@@ -151,12 +151,12 @@ def history_points(start: date, end: date, interval: str) -> list[date]:
         last_month = month + months - 1
         period_end = date(year, last_month, calendar.monthrange(year, last_month)[1])
         points.append(min(period_end, end))
-        if period_end >= end:
-            return points
         if len(points) > MAX_POINTS:
             raise InvalidValues(
                 "interval", f"the range holds more than {MAX_POINTS} points; use a longer interval"
             )
+        if period_end >= end:
+            return points
         month = last_month + 1
         if month > 12:
             year, month = year + 1, 1
@@ -166,10 +166,10 @@ def history_report(
     session: Session, selection: ZoneSelection, start: date, end: date, interval: str
 ) -> HistoryReport:
     points = history_points(start, end, interval)
-    zones = queries.selected_zones(session, selection)
-    leased: dict[tuple[date, int], tuple[Decimal, Decimal]] = {
-        (as_of, zone_id): (industrial, service)
-        for as_of, zone_id, industrial, service in queries.leased_at_points(
+    zones = queries.selected_zones(session, selection, end)
+    leased: dict[tuple[date, int], tuple[Decimal, Decimal, int]] = {
+        (as_of, zone_id): (industrial, service, active)
+        for as_of, zone_id, industrial, service, active in queries.leased_at_points(
             session, selection, points
         )
     }
@@ -180,17 +180,16 @@ def history_report(
         present = [z for z in zones if z.established_on is None or z.established_on <= point]
         items = []
         for zone in present:
-            industrial, service = leased.get((point, zone.id), (ZERO, ZERO))
+            industrial, service, active = leased.get((point, zone.id), (ZERO, ZERO, 0))
             occupancy = Occupancy(zone.industrial_land_ha, industrial, zone.service_land_ha, service)
-            items.append(ZoneOnDate(zone, occupancy, 0))
+            items.append(ZoneOnDate(zone, occupancy, active))
         by_kind = _totals_by_kind(items, point)
         entries = {}
         for kind in ("park", "cluster", "all"):
             totals: OccupancyTotals = getattr(by_kind, kind)
             held = totals.leased_industrial_ha + totals.leased_service_ha
             entries[kind] = HistoryTotals(
-                **totals.model_dump(exclude={"active_projects"}),
-                active_projects=0,
+                **totals.model_dump(),
                 net_absorption_ha=held - previous[kind] if kind in previous else None,
             )
             previous[kind] = held

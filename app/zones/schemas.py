@@ -29,7 +29,7 @@ def _upper(value: Any) -> Any:
 
 
 def _code_shape(value: str) -> str:
-    if not CODE_PATTERN.match(value):
+    if not CODE_PATTERN.fullmatch(value):
         raise ValueError(
             "must start with a letter and hold 2-40 letters A-Z, digits or hyphens"
         )
