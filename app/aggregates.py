@@ -83,6 +83,8 @@ def clearance_by_zone(
     if isinstance(ids, list) and not ids:
         return {}
     record = ClearanceRecord
+    # Three levels of one window pass each (windows cannot nest): the previous record's
+    # cleared area; then the latest date that raised it; then the latest record per zone.
     ordered = (
         select(
             record.zone_id,
@@ -99,22 +101,16 @@ def clearance_by_zone(
             .label("recency"),
         )
         .where(record.zone_id.in_(ids), record.recorded_on <= day)
-        .cte("ordered")
+        .subquery("ordered")
     )
     raised = ordered.c.cleared_ha > func.coalesce(ordered.c.previous_ha, 0)
-    progress = (
-        select(
-            ordered.c.zone_id,
-            func.max(case((raised, ordered.c.recorded_on))).label("last_progress_on"),
-        )
-        .group_by(ordered.c.zone_id)
-        .subquery("progress")
-    )
-    rows = session.execute(
-        select(ordered, progress.c.last_progress_on)
-        .join(progress, progress.c.zone_id == ordered.c.zone_id)
-        .where(ordered.c.recency == 1)
-    )
+    with_progress = select(
+        ordered,
+        func.max(case((raised, ordered.c.recorded_on)))
+        .over(partition_by=ordered.c.zone_id)
+        .label("last_progress_on"),
+    ).subquery("with_progress")
+    rows = session.execute(select(with_progress).where(with_progress.c.recency == 1))
     return {
         row.zone_id: LatestClearance(
             recorded_on=row.recorded_on,
