@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.db import flush_or_raise, utcnow
@@ -74,10 +74,9 @@ def update_plan(session: Session, plan_id: int, changes: Mapping[str, Any]) -> P
 
 def delete_plan(session: Session, plan_id: int) -> None:
     plan = get_plan(session, plan_id)
-    # Targets and actuals belong to the plan; the foreign keys cascade too.
+    # Targets and actuals belong to the plan (the foreign keys cascade as well).
     for model in (PlanTarget, PlanActual):
-        for row in session.scalars(select(model).where(model.plan_id == plan_id)):
-            session.delete(row)
+        session.execute(delete(model).where(model.plan_id == plan_id))
     session.delete(plan)
     session.flush()
 

@@ -45,8 +45,13 @@ def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def is_fraction(column: str) -> bool:
-    return column.endswith("_rate") or column in ("achievement",)
+# In indicator tables (indicator, value / target / actual) the row names what a value is.
+INDICATOR_VALUE_COLUMNS = ("value", "target", "actual")
+
+
+def is_fraction(name: str) -> bool:
+    """Rates and achievements are fractions (0.4677 = 46.77 %)."""
+    return "_rate" in name or name.endswith("achievement")
 
 
 def to_csv(table: Table) -> bytes:
@@ -67,14 +72,15 @@ def to_xlsx(tables: Iterable[Table]) -> bytes:
         sheet = workbook.create_sheet(title=table.name[:31])
         header = table.header
         sheet.append(header)
-        for row in table.rows:
+        for row_number, row in enumerate(table.rows, start=2):
             sheet.append([row.get(column) for column in header])
+            fraction_row = is_fraction(str(row.get("indicator", "")))
+            for index, column in enumerate(header, start=1):
+                if is_fraction(column) or (fraction_row and column in INDICATOR_VALUE_COLUMNS):
+                    sheet.cell(row=row_number, column=index).number_format = PERCENT_FORMAT
         for index, column in enumerate(header, start=1):
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = max(12, min(40, len(column) + 2))
-            if is_fraction(column):
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                    cell.number_format = PERCENT_FORMAT
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)
