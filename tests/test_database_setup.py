@@ -1,0 +1,78 @@
+"""SQLite is made to behave like a real database; PostgreSQL gets row locks."""
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from app.db import make_engine, make_sessionmaker, open_session
+from tests.databases import backend
+
+sqlite_only = pytest.mark.skipif(backend() != "sqlite", reason="SQLite connection settings")
+
+
+@sqlite_only
+def test_sqlite_connection_pragmas(engine: Engine):
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+
+
+def test_foreign_keys_are_enforced(session: Session):
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.execute(
+            text(
+                "INSERT INTO clearance_records (zone_id, recorded_on, cleared_ha, created_at) "
+                "VALUES (999999, '2024-01-01', 0, '2024-01-01T00:00:00+00:00')"
+            )
+        )
+
+
+@sqlite_only
+def test_sqlite_reads_see_one_snapshot(database_url: str):
+    """SQLAlchemy, not the driver, issues BEGIN: a read transaction keeps its snapshot while
+    another connection commits."""
+    engine = make_engine(database_url)
+    try:
+        factory = make_sessionmaker(engine)
+        opened = open_session(factory, write=False)  # keep the generator: it owns the session
+        reader = next(opened)
+        count = "SELECT count(*) FROM plans"
+        before = reader.execute(text(count)).scalar()
+        with engine.begin() as writer:
+            writer.execute(
+                text(
+                    "INSERT INTO plans (code, title, starts_on, ends_on, created_at, updated_at) "
+                    "VALUES ('SNAPSHOT-TEST', 't', '2020-01-01', '2021-01-01', "
+                    "'2024-01-01T00:00:00+00:00', '2024-01-01T00:00:00+00:00')"
+                )
+            )
+        assert reader.execute(text(count)).scalar() == before
+        reader.rollback()
+        assert reader.execute(text(count)).scalar() == before + 1
+        opened.close()
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM plans WHERE code = 'SNAPSHOT-TEST'"))
+        engine.dispose()
+
+
+@sqlite_only
+def test_sqlite_write_transactions_take_the_writer_lock_at_begin(database_url: str):
+    engine = make_engine(database_url, sqlite_busy_timeout_ms=0)
+    try:
+        factory = make_sessionmaker(engine)
+        opened = open_session(factory, write=True)  # keep the generator: it owns the session
+        first = next(opened)
+        # A second writer cannot even begin while the first holds the lock...
+        with pytest.raises(OperationalError, match="locked"):
+            next(open_session(factory, write=True))
+        # ...while a reader can.
+        reading = open_session(factory, write=False)
+        assert next(reading).execute(text("SELECT count(*) FROM zones")).scalar() >= 0
+        reading.close()
+        first.rollback()
+        opened.close()
+    finally:
+        engine.dispose()
