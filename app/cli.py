@@ -31,6 +31,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from app.db import WRITE_TRANSACTION, make_engine, make_sessionmaker
+    from app.audit.service import set_context
     from app.demo import DemoRefused, database_is_empty, load_demo
 
     settings = get_settings()
@@ -43,6 +44,7 @@ def _demo(args: argparse.Namespace) -> int:
             # the emptiness check and the load (on PostgreSQL a concurrent second load fails
             # on the unique zone codes instead).
             session.connection(execution_options={WRITE_TRANSACTION: True})
+            set_context(session, actor="cli:demo", request_id=None)
             if args.if_empty and not database_is_empty(session):
                 print("database already holds data; demo not loaded")
                 return 0
@@ -54,6 +56,28 @@ def _demo(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     print(summary)
+    return 0
+
+
+def _keys_create(args: argparse.Namespace) -> int:
+    from app.access.keys import create_key
+    from app.audit.service import set_context
+    from app.db import make_engine, make_sessionmaker
+    from app.errors import DomainError
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            set_context(session, actor="cli", request_id=None)
+            key, secret = create_key(session, name=args.name, role=args.role)
+            session.commit()
+    except DomainError as exc:
+        print(f"key not created: {exc.detail}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"created {key.role} key {key.name!r} (id {key.id}); it is shown only this once:")
+    print(secret)
     return 0
 
 
@@ -75,12 +99,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="when the database already holds data, say so and exit 0 instead of failing",
     )
+    keys = commands.add_parser("keys", help="manage API keys").add_subparsers(
+        dest="keys_command", required=True
+    )
+    create = keys.add_parser("create", help="create an API key and print it once")
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", required=True, choices=("viewer", "editor", "admin"))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"migrate": _migrate, "serve": _serve, "demo": _demo}
+    handlers = {"migrate": _migrate, "serve": _serve, "demo": _demo, "keys": _keys_create}
     return handlers[args.command](args)
 
 

@@ -23,6 +23,8 @@ class DomainError(Exception):
     slug = "bad-request"
     title = "Bad request"
 
+    headers: dict[str, str] = {}
+
     def __init__(self, detail: str, **extensions: Any) -> None:
         super().__init__(detail)
         self.detail = detail
@@ -34,6 +36,15 @@ class NotFound(DomainError):
 
     def __init__(self, entity: str, entity_id: object) -> None:
         super().__init__(f"{entity} {entity_id} does not exist")
+
+
+class Unauthorized(DomainError):
+    status, slug, title = 401, "unauthorized", "Missing or invalid credentials"
+    headers = {"WWW-Authenticate": 'Bearer realm="occupancy"'}
+
+
+class Forbidden(DomainError):
+    status, slug, title = 403, "forbidden", "Insufficient role"
 
 
 class Conflict(DomainError):
@@ -132,7 +143,9 @@ def _allowed_methods(request: Request) -> list[str]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     def on_domain_error(_request: Request, exc: DomainError) -> JSONResponse:
-        return problem(exc.status, exc.title, exc.detail, exc.slug, **exc.extensions)
+        response = problem(exc.status, exc.title, exc.detail, exc.slug, **exc.extensions)
+        response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     def on_validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,5 +1,8 @@
 """The application factory: routers, error handlers, body limit, engine wiring."""
 
+import re
+import uuid
+
 from typing import Any
 
 from fastapi import FastAPI
@@ -8,6 +11,9 @@ from sqlalchemy import Engine, text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import migrate
+from app.access.dependencies import access
+from app.access.router import router as keys_router
+from app.audit.router import router as audit_router
 from app.db import make_engine, make_sessionmaker
 from app.errors import PROBLEM_JSON, install_error_handlers, problem
 from app.clearance.router import router as clearance_router
@@ -43,6 +49,8 @@ def _problem_response(description: str) -> dict[str, Any]:
 
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: _problem_response("Malformed request (e.g. invalid JSON)"),
+    401: _problem_response("Missing, invalid or revoked API key"),
+    403: _problem_response("The key's role does not allow this"),
     404: _problem_response("Unknown resource"),
     409: _problem_response("Conflict with stored state"),
     413: _problem_response("Request body too large"),
@@ -102,6 +110,32 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+class RequestId:
+    """Give every request an id (the caller's X-Request-ID when well-formed), echo it in the
+    response and keep it in request.state for the audit trail."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or make_engine(
@@ -120,12 +154,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestId)
     install_error_handlers(app)
-    app.include_router(zones_router)
-    app.include_router(projects_router)
-    app.include_router(clearance_router)
-    app.include_router(reports_router)
-    app.include_router(plans_router)
+    for router in (zones_router, projects_router, clearance_router, reports_router, plans_router):
+        app.include_router(router, dependencies=[access()])
+    for router in (keys_router, audit_router):
+        app.include_router(router, dependencies=[access("admin")])
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:

@@ -11,6 +11,8 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///./occupancy.db"
     stall_days: int = Field(default=180, ge=1)
+    # Anonymous callers may read (GET); writes always need an editor or admin key.
+    public_read: bool = True
     # How long a SQLite writer waits for another writer's lock before giving up (ms).
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
     # Request bodies larger than this are refused with 413 before they are parsed.

@@ -4,11 +4,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app import migrate
+from app.access.keys import create_key
 from app.db import make_engine
 from app.deps import get_session
 from app.main import create_app
@@ -18,6 +20,11 @@ from tests.databases import backend, scratch_database
 
 def pytest_report_header() -> str:
     return f"database backend: {backend()}"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Also declared in pyproject.toml's markers once that lists it; registering twice is harmless.
+    config.addinivalue_line("markers", "fuzz: Schemathesis fuzzing of the whole API (tests/test_fuzz.py)")
 
 
 @pytest.fixture(scope="session")
@@ -57,9 +64,36 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-def client(settings: Settings, engine: Engine, session: Session) -> Iterator[TestClient]:
-    app = create_app(settings, engine)
-    app.dependency_overrides[get_session] = lambda: session
+def app(settings: Settings, engine: Engine, session: Session) -> FastAPI:
+    """The application, its requests sharing the test's session."""
+    application = create_app(settings, engine)
+    application.dependency_overrides[get_session] = lambda: session
+    return application
+
+
+@pytest.fixture
+def api_keys(session: Session) -> dict[str, str]:
+    """A fresh API key for each role, by role."""
+    made = {}
+    for role in ("viewer", "editor", "admin"):
+        _, secret = create_key(session, name=f"test-{role}", role=role)
+        made[role] = secret
+    return made
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+def client(app: FastAPI, api_keys: dict[str, str]) -> Iterator[TestClient]:
+    """A client with an admin key: most tests are about the API, not about access."""
+    with TestClient(app, raise_server_exceptions=False, headers=bearer(api_keys["admin"])) as client:
+        yield client
+
+
+@pytest.fixture
+def anonymous(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
 

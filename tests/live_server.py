@@ -11,7 +11,22 @@ from pathlib import Path
 
 import httpx
 
+from app.access.keys import create_key
+from app.db import make_engine, make_sessionmaker
+
 VENV_BIN = Path(sys.executable).parent
+
+
+def make_key(database_url: str, role: str, name: str | None = None) -> str:
+    """A new API key in that database; returns its secret."""
+    engine = make_engine(database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            _, secret = create_key(session, name=name or f"live-{role}", role=role)
+            session.commit()
+    finally:
+        engine.dispose()
+    return secret
 
 
 def _free_port() -> int:

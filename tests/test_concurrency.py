@@ -10,7 +10,7 @@ import pytest
 
 from app import migrate
 from tests.factories import project_body, zone_body
-from tests.live_server import running_server
+from tests.live_server import make_key, running_server
 
 pytestmark = pytest.mark.server
 
@@ -21,18 +21,25 @@ THREADS = 16
 @pytest.fixture
 def server(scratch_url: str, tmp_path: Path):
     migrate.upgrade(scratch_url)
+    global AUTH
+    AUTH = {"Authorization": f"Bearer {make_key(scratch_url, 'editor')}"}
     with running_server(scratch_url, workers=WORKERS, log_path=tmp_path / "server.log") as base:
         yield base
 
 
+AUTH: dict[str, str] = {}
+
+
 def _post_many(base: str, path: str, bodies: list[dict]) -> list[httpx.Response]:
-    with httpx.Client(base_url=base, timeout=60) as http:
+    with httpx.Client(base_url=base, timeout=60, headers=AUTH) as http:
         with ThreadPoolExecutor(THREADS) as pool:
             return list(pool.map(lambda body: http.post(path, json=body), bodies))
 
 
 def _zone(base: str, **overrides) -> dict:
-    response = httpx.post(f"{base}/api/v1/zones", json=zone_body(**overrides), timeout=30)
+    response = httpx.post(
+        f"{base}/api/v1/zones", json=zone_body(**overrides), timeout=30, headers=AUTH
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -98,7 +105,7 @@ def test_registrations_racing_a_land_cut_keep_the_invariant(server: str):
         for land in (18, 15, 12, 9)
     ]
     requests = registrations[:6] + cuts[:2] + registrations[6:14] + cuts[2:] + registrations[14:]
-    with httpx.Client(base_url=server, timeout=60) as http:
+    with httpx.Client(base_url=server, timeout=60, headers=AUTH) as http:
         with ThreadPoolExecutor(THREADS) as pool:
             responses = list(
                 pool.map(lambda req: http.request(req[0], req[1], json=req[2]), requests)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit
 from app.db import flush_or_raise, utcnow
 from app.errors import DuplicateValue, InvalidValues, NotFound
 from app.leases import lock_zone
@@ -28,6 +29,7 @@ def add_record(session: Session, zone_id: int, data: ClearanceCreate) -> Clearan
     record = ClearanceRecord(zone_id=zone_id, **data.model_dump(), created_at=utcnow())
     session.add(record)
     flush_or_raise(session, _date_taken(zone_id, data.recorded_on))
+    audit.record(session, "create", "clearance_record", record.id, after=audit.snapshot(record))
     return record
 
 

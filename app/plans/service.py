@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit
 from app.db import flush_or_raise, utcnow
 from app.errors import DuplicateValue, InvalidValues, NotFound
 from app.indicators import COMPUTED, computed_values
@@ -52,6 +53,7 @@ def create_plan(session: Session, data: PlanCreate) -> Plan:
     plan = Plan(**values, created_at=now, updated_at=now)
     session.add(plan)
     flush_or_raise(session, _code_taken(plan.code))
+    audit.record(session, "create", "plan", plan.id, after=audit.snapshot(plan))
     return plan
 
 
@@ -65,15 +67,18 @@ def update_plan(session: Session, plan_id: int, changes: Mapping[str, Any]) -> P
     _check_dates(starts_on, ends_on)
     if "code" in changes:
         _ensure_code_free(session, changes["code"], plan.id)
+    before = audit.snapshot(plan)
     for name, value in changes.items():
         setattr(plan, name, value)
     plan.updated_at = utcnow()
     flush_or_raise(session, _code_taken(plan.code))
+    audit.record(session, "update", "plan", plan.id, before=before, after=audit.snapshot(plan))
     return plan
 
 
 def delete_plan(session: Session, plan_id: int) -> None:
     plan = get_plan(session, plan_id)
+    audit.record(session, "delete", "plan", plan.id, before=audit.snapshot(plan))
     # Targets and actuals belong to the plan (the foreign keys cascade as well).
     for model in (PlanTarget, PlanActual):
         session.execute(delete(model).where(model.plan_id == plan_id))
@@ -96,6 +101,7 @@ def add_target(session: Session, plan_id: int, data: TargetCreate) -> PlanTarget
     target = PlanTarget(plan_id=plan_id, **data.model_dump())
     session.add(target)
     flush_or_raise(session, error)
+    audit.record(session, "create", "plan_target", target.id, after=audit.snapshot(target))
     return target
 
 
@@ -104,6 +110,7 @@ def delete_target(session: Session, plan_id: int, target_id: int) -> None:
     target = session.get(PlanTarget, target_id)
     if target is None or target.plan_id != plan_id:
         raise NotFound("target", target_id)
+    audit.record(session, "delete", "plan_target", target.id, before=audit.snapshot(target))
     session.delete(target)
     session.flush()
 
@@ -130,6 +137,7 @@ def add_actual(session: Session, plan_id: int, data: ActualCreate) -> PlanActual
     actual = PlanActual(plan_id=plan_id, **data.model_dump(), created_at=utcnow())
     session.add(actual)
     flush_or_raise(session, error)
+    audit.record(session, "create", "plan_actual", actual.id, after=audit.snapshot(actual))
     return actual
 
 

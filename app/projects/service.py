@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.capacity import lease_end, peak_held
 from app.countries import DOMESTIC
+from app.audit import service as audit
 from app.db import flush_or_raise, utcnow
 from app.errors import CapacityExceeded, Conflict, DuplicateValue, InvalidValues, NotFound
 from app.leases import lock_zone, zone_leases
@@ -85,6 +86,7 @@ def create_project(session: Session, data: ProjectCreate) -> Project:
     )
     session.add(project)
     flush_or_raise(session, _code_taken(values["project_code"]))
+    audit.record(session, "create", "project", project.id, after=audit.snapshot(project))
     return project
 
 
@@ -108,11 +110,15 @@ def update_project(session: Session, project_id: int, changes: Mapping[str, Any]
     if _moves_land(changes):
         values["terminated_on"] = project.terminated_on
         _ensure_capacity(session, zone, values, exclude_project_id=project.id)
+    before = audit.snapshot(project)
     for name, value in changes.items():
         setattr(project, name, value)
     project.search_text = search_key(project.name, project.investor)
     project.updated_at = utcnow()
     flush_or_raise(session, _code_taken(project.project_code))
+    audit.record(
+        session, "update", "project", project.id, before=before, after=audit.snapshot(project)
+    )
     return project
 
 
@@ -133,15 +139,20 @@ def terminate_project(session: Session, project_id: int, data: ProjectTerminate)
         raise InvalidValues(
             "terminated_on", f"must not be before the lease start {project.lease_start}"
         )
+    before = audit.snapshot(project)
     project.terminated_on = data.terminated_on
     project.termination_reason = data.reason
     project.updated_at = utcnow()
     session.flush()
+    audit.record(
+        session, "terminate", "project", project.id, before=before, after=audit.snapshot(project)
+    )
     return project
 
 
 def delete_project(session: Session, project_id: int) -> None:
     project = get_project(session, project_id)
+    audit.record(session, "delete", "project", project.id, before=audit.snapshot(project))
     session.delete(project)
     session.flush()
 

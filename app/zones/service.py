@@ -10,6 +10,7 @@ from sqlalchemy import Float, cast, func, select
 from sqlalchemy.orm import Session
 
 from app.capacity import peak_held_ever
+from app.audit import service as audit
 from app.db import flush_or_raise, utcnow
 from app.errors import Conflict, DuplicateValue, InvalidValues, LandInUse, NotFound
 from app.aggregates import ZoneFigures, figures_by_zone
@@ -96,6 +97,7 @@ def create_zone(session: Session, data: ZoneCreate) -> Zone:
     _ensure_code_free(session, zone.code, None)
     session.add(zone)
     flush_or_raise(session, DuplicateValue(f"zone code {zone.code} is taken", field="code"))
+    audit.record(session, "create", "zone", zone.id, after=audit.snapshot(zone))
     return zone
 
 
@@ -130,11 +132,13 @@ def update_zone(session: Session, zone_id: int, changes: Mapping[str, Any]) -> Z
                 zone_id=zone.id,
                 cleared_ha=float(cleared),
             )
+    before = audit.snapshot(zone)
     for name, value in changes.items():
         setattr(zone, name, value)
     zone.search_text = search_key(zone.name, zone.code)
     zone.updated_at = utcnow()
     flush_or_raise(session, DuplicateValue(f"zone code {zone.code} is taken", field="code"))
+    audit.record(session, "update", "zone", zone.id, before=before, after=audit.snapshot(zone))
     return zone
 
 
@@ -152,6 +156,7 @@ def delete_zone(session: Session, zone_id: int) -> None:
             "a zone with history cannot be deleted (set its status to closed instead)",
             zone_id=zone_id,
         )
+    audit.record(session, "delete", "zone", zone.id, before=audit.snapshot(zone))
     session.delete(zone)
     session.flush()
 

@@ -1,0 +1,82 @@
+"""API keys: random, shown once, stored only as a hash; looked up by their public prefix."""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.db import flush_or_raise, utcnow
+from app.errors import Conflict, DuplicateValue, NotFound
+from app.models import ApiKey
+
+KEY_PREFIX = "occ"
+ROLE_RANK = {"viewer": 1, "editor": 2, "admin": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: a key's name and role, or nobody."""
+
+    name: str
+    role: str | None
+
+    def has(self, role: str) -> bool:
+        return self.role is not None and ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+ANONYMOUS = Principal(name="anonymous", role=None)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_key(session: Session, *, name: str, role: str) -> tuple[ApiKey, str]:
+    """A new key; returns the row and the secret, which is never shown again."""
+    taken = session.scalar(select(ApiKey.id).where(ApiKey.name == name))
+    error = DuplicateValue(f"a key named {name} exists", field="name")
+    if taken is not None:
+        raise error
+    prefix = secrets.token_hex(6)
+    secret = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    key = ApiKey(name=name, role=role, prefix=prefix, secret_hash=_hash(secret), created_at=utcnow())
+    session.add(key)
+    flush_or_raise(session, error)
+    audit.record(session, "create", "api_key", key.id, after=audit.snapshot(key))
+    return key, secret
+
+
+def revoke_key(session: Session, key_id: int) -> ApiKey:
+    key = session.get(ApiKey, key_id)
+    if key is None:
+        raise NotFound("key", key_id)
+    if key.revoked_at is not None:
+        raise Conflict(f"key {key_id} was revoked at {key.revoked_at.isoformat()}")
+    before = audit.snapshot(key)
+    key.revoked_at = utcnow()
+    session.flush()
+    audit.record(session, "revoke", "api_key", key.id, before=before, after=audit.snapshot(key))
+    return key
+
+
+def list_keys(session: Session, *, limit: int, offset: int) -> tuple[list[ApiKey], int]:
+    total = session.scalar(select(func.count()).select_from(ApiKey)) or 0
+    keys = session.scalars(select(ApiKey).order_by(ApiKey.id).limit(limit).offset(offset))
+    return list(keys), total
+
+
+def authenticate(session: Session, presented: str) -> Principal | None:
+    """The principal of a valid, unrevoked key; None for anything else."""
+    parts = presented.split("_", 2)  # the secret part may itself contain "_"
+    if len(parts) != 3 or parts[0] != KEY_PREFIX or len(parts[1]) != 12:
+        return None
+    key = session.scalar(select(ApiKey).where(ApiKey.prefix == parts[1]))
+    if key is None or key.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(key.secret_hash, _hash(presented)):
+        return None
+    return Principal(name=key.name, role=key.role)

@@ -1,0 +1,48 @@
+from datetime import datetime
+
+from pydantic import AwareDatetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from app.audit import service
+from app.deps import SessionDep
+from app.pagination import Page, PageDep
+from app.schema_types import MAX_ID, OutputModel, QueryText
+
+router = APIRouter(prefix="/api/v1/audit", tags=["access"])
+
+
+class AuditEventRead(OutputModel):
+    id: int
+    occurred_at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    request_id: str | None
+
+
+@router.get("", response_model=Page[AuditEventRead])
+def list_audit_events(
+    session: SessionDep,
+    page: PageDep,
+    entity: Annotated[QueryText(30) | None, Query()] = None,  # type: ignore[valid-type]
+    entity_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    actor: Annotated[QueryText(100) | None, Query()] = None,  # type: ignore[valid-type]
+    since: Annotated[AwareDatetime | None, Query(description="ISO 8601 time with zone.")] = None,
+) -> Page[AuditEventRead]:
+    """The audit trail, oldest first; it has no way to change or delete an event."""
+    events, total = service.list_events(
+        session,
+        entity=entity,
+        entity_id=entity_id,
+        actor=actor,
+        since=since,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    items = [AuditEventRead.model_validate(e) for e in events]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)

@@ -1,0 +1,92 @@
+"""The audit trail: every successful write appends an event in its own transaction.
+
+Who acted and which request it was come from the session's `info` (set per request by the
+access dependency), so services record events without taking them as arguments.
+"""
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import Session
+
+from app.db import utcnow
+from app.models import AuditEvent
+
+ACTOR, REQUEST_ID = "actor", "request_id"
+# Columns that are derived or secret, never shown in the trail.
+HIDDEN = frozenset({"search_text", "secret_hash"})
+
+
+def set_context(session: Session, *, actor: str, request_id: str | None) -> None:
+    session.info[ACTOR] = actor
+    session.info[REQUEST_ID] = request_id
+
+
+def snapshot(entity: object) -> dict[str, Any]:
+    """The entity's columns as JSON values (decimals as numbers, dates as ISO text)."""
+    state = inspect(entity)
+    return {
+        attr.key: _json_value(getattr(entity, attr.key))
+        for attr in state.mapper.column_attrs
+        if attr.key not in HIDDEN
+    }
+
+
+def record(
+    session: Session,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    *,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> None:
+    session.add(
+        AuditEvent(
+            occurred_at=utcnow(),
+            actor=session.info.get(ACTOR, "system"),
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=dict(before) if before is not None else None,
+            after=dict(after) if after is not None else None,
+            request_id=session.info.get(REQUEST_ID),
+        )
+    )
+
+
+def list_events(
+    session: Session,
+    *,
+    entity: str | None,
+    entity_id: int | None,
+    actor: str | None,
+    since: datetime | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[AuditEvent], int]:
+    query = select(AuditEvent)
+    if entity:
+        query = query.where(AuditEvent.entity == entity)
+    if entity_id is not None:
+        query = query.where(AuditEvent.entity_id == entity_id)
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
+    if since is not None:
+        query = query.where(AuditEvent.occurred_at >= since)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    events = session.scalars(query.order_by(AuditEvent.id).limit(limit).offset(offset))
+    return list(events), total
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
