@@ -30,8 +30,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from app.db import WRITE_TRANSACTION, make_engine, make_sessionmaker
     from app.audit.service import set_context
+    from app.db import WRITE_TRANSACTION, make_engine, make_sessionmaker
     from app.demo import DemoRefused, database_is_empty, load_demo
 
     settings = get_settings()

@@ -4,10 +4,11 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Header, Path, Request, Response
 from sqlalchemy.orm import Session
 
 from app.db import open_session
+from app.etags import etag_of
 from app.schema_types import MAX_ID
 from app.settings import Settings
 
@@ -34,6 +35,19 @@ def app_settings(request: Request) -> Settings:
 
 SettingsDep = Annotated[Settings, Depends(app_settings)]
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="Numeric id.")]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=1000,
+        description="An ETag from an earlier read; 412 when the resource has changed since.",
+    ),
+]
+
+
+def tag(response: Response, entity: object) -> None:
+    """Send the stored row's version as the response's ETag."""
+    response.headers["ETag"] = etag_of(entity)
 
 
 def today(settings: SettingsDep) -> date:

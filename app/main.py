@@ -2,7 +2,6 @@
 
 import re
 import uuid
-
 from typing import Any
 
 from fastapi import FastAPI
@@ -11,12 +10,14 @@ from sqlalchemy import Engine, text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import migrate
-from app.access.dependencies import access
+from app.access.dependencies import Acting
+from app.access.keys import key_authenticator
+from app.access.middleware import AccessControl
 from app.access.router import router as keys_router
 from app.audit.router import router as audit_router
+from app.clearance.router import router as clearance_router
 from app.db import make_engine, make_sessionmaker
 from app.errors import PROBLEM_JSON, install_error_handlers, problem
-from app.clearance.router import router as clearance_router
 from app.plans.router import router as plans_router
 from app.projects.router import router as projects_router
 from app.reports.router import router as reports_router
@@ -153,13 +154,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    # Outermost last: ids first, then access control, then the body limit.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(AccessControl, public_read=settings.public_read)
     app.add_middleware(RequestId)
     install_error_handlers(app)
-    for router in (zones_router, projects_router, clearance_router, reports_router, plans_router):
-        app.include_router(router, dependencies=[access()])
-    for router in (keys_router, audit_router):
-        app.include_router(router, dependencies=[access("admin")])
+    app.state.authenticate = key_authenticator(app.state.sessionmaker)
+    routers = (zones_router, projects_router, clearance_router, reports_router, plans_router)
+    for router in (*routers, keys_router, audit_router):
+        app.include_router(router, dependencies=[Acting])
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:

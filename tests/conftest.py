@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from app import migrate
-from app.access.keys import create_key
+from app.access.keys import authenticate, create_key
 from app.db import make_engine
 from app.deps import get_session
 from app.main import create_app
@@ -68,6 +68,8 @@ def app(settings: Settings, engine: Engine, session: Session) -> FastAPI:
     """The application, its requests sharing the test's session."""
     application = create_app(settings, engine)
     application.dependency_overrides[get_session] = lambda: session
+    # Keys made inside the test's transaction are visible only to its session.
+    application.state.authenticate = lambda presented: authenticate(session, presented)
     return application
 
 

@@ -3,10 +3,11 @@
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import service as audit
 from app.db import flush_or_raise, utcnow
@@ -67,6 +68,16 @@ def list_keys(session: Session, *, limit: int, offset: int) -> tuple[list[ApiKey
     total = session.scalar(select(func.count()).select_from(ApiKey)) or 0
     keys = session.scalars(select(ApiKey).order_by(ApiKey.id).limit(limit).offset(offset))
     return list(keys), total
+
+
+def key_authenticator(factory: sessionmaker[Session]) -> Callable[[str], Principal | None]:
+    """Key look-ups in a short read transaction of their own (before the request's)."""
+
+    def lookup(presented: str) -> Principal | None:
+        with factory() as session:
+            return authenticate(session, presented)
+
+    return lookup
 
 
 def authenticate(session: Session, presented: str) -> Principal | None:

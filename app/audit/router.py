@@ -1,9 +1,8 @@
 from datetime import datetime
-
-from pydantic import AwareDatetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
 
 from app.audit import service
 from app.deps import SessionDep

@@ -2,7 +2,7 @@ from fastapi import APIRouter, Response, status
 
 from app.clearance import service
 from app.clearance.schemas import ClearanceCreate, ClearanceRead
-from app.deps import IdPath, SessionDep
+from app.deps import IdPath, SessionDep, tag
 from app.pagination import Page, PageDep
 
 router = APIRouter(prefix="/api/v1/zones/{zone_id}/clearance", tags=["clearance"])
@@ -14,9 +14,11 @@ def add_clearance_record(
 ) -> ClearanceRead:
     """Record cumulative land-clearance figures of a zone as of a date."""
     record = service.add_record(session, zone_id, body)
+    read = ClearanceRead.model_validate(record)
     session.commit()
     response.headers["Location"] = f"/api/v1/zones/{zone_id}/clearance/{record.id}"
-    return ClearanceRead.model_validate(record)
+    tag(response, record)
+    return read
 
 
 @router.get("", response_model=Page[ClearanceRead])
@@ -30,6 +32,10 @@ def list_clearance_records(zone_id: IdPath, session: SessionDep, page: PageDep) 
 
 
 @router.get("/{record_id}", response_model=ClearanceRead)
-def get_clearance_record(zone_id: IdPath, record_id: IdPath, session: SessionDep) -> ClearanceRead:
+def get_clearance_record(
+    zone_id: IdPath, record_id: IdPath, session: SessionDep, response: Response
+) -> ClearanceRead:
     """One clearance record of a zone."""
-    return ClearanceRead.model_validate(service.get_record(session, zone_id, record_id))
+    record = service.get_record(session, zone_id, record_id)
+    tag(response, record)
+    return ClearanceRead.model_validate(record)

@@ -3,7 +3,16 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from app.schema_types import AreaIn, AreaOut, DateIn, InputModel, Note, OutputModel, RateOut, number_only
+from app.schema_types import (
+    AreaIn,
+    AreaOut,
+    DateIn,
+    InputModel,
+    Note,
+    OutputModel,
+    RateOut,
+    number_only,
+)
 
 ClearanceStatus = Literal["not_started", "in_progress", "completed"]
 

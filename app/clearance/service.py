@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.clearance.schemas import CUMULATIVE_FIELDS, ClearanceCreate
 from app.db import flush_or_raise, utcnow
 from app.errors import DuplicateValue, InvalidValues, NotFound
 from app.leases import lock_zone
-from app.clearance.schemas import CUMULATIVE_FIELDS, ClearanceCreate
 from app.models import ClearanceRecord, Zone
 
 

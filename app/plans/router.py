@@ -2,7 +2,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.deps import IdPath, SessionDep, SettingsDep
+from app.deps import IdPath, IfMatch, SessionDep, SettingsDep, tag
 from app.indicators import CATALOGUE
 from app.models import Plan, PlanTarget
 from app.pagination import Page, PageDep
@@ -58,27 +58,39 @@ def create_plan(body: PlanCreate, session: SessionDep, response: Response) -> Pl
     plan = service.create_plan(session, body)
     session.commit()
     response.headers["Location"] = f"/api/v1/plans/{plan.id}"
+    tag(response, plan)
     return plan_read(plan, [])
 
 
 @router.get("/plans/{plan_id}", response_model=PlanRead)
-def get_plan(plan_id: IdPath, session: SessionDep) -> PlanRead:
+def get_plan(plan_id: IdPath, session: SessionDep, response: Response) -> PlanRead:
     """One plan with its targets."""
-    return _read_one(session, service.get_plan(session, plan_id))
-
-
-@router.patch("/plans/{plan_id}", response_model=PlanRead)
-def update_plan(plan_id: IdPath, body: PlanUpdate, session: SessionDep) -> PlanRead:
-    """Change a plan's code, title or dates."""
-    plan = service.update_plan(session, plan_id, body.model_dump(exclude_unset=True))
-    session.commit()
+    plan = service.get_plan(session, plan_id)
+    tag(response, plan)
     return _read_one(session, plan)
 
 
+@router.patch("/plans/{plan_id}", response_model=PlanRead)
+def update_plan(
+    plan_id: IdPath,
+    body: PlanUpdate,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> PlanRead:
+    """Change a plan's code, title or dates."""
+    changes = body.model_dump(exclude_unset=True)
+    plan = service.update_plan(session, plan_id, changes, if_match=if_match)
+    read = _read_one(session, plan)
+    session.commit()
+    tag(response, plan)
+    return read
+
+
 @router.delete("/plans/{plan_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_plan(plan_id: IdPath, session: SessionDep) -> Response:
+def delete_plan(plan_id: IdPath, session: SessionDep, if_match: IfMatch = None) -> Response:
     """Delete a plan with its targets and reported values."""
-    service.delete_plan(session, plan_id)
+    service.delete_plan(session, plan_id, if_match=if_match)
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -5,7 +5,14 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from app.schema_types import DateIn, InputModel, NumberOut, OutputModel, Text, number_only
+from app.schema_types import (
+    DateIn,
+    InputModel,
+    NumberOut,
+    OutputModel,
+    Text,
+    number_only,
+)
 
 INDICATOR_KEY = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 MAX_VALUE = Decimal(10) ** 12

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.db import flush_or_raise, utcnow
 from app.errors import DuplicateValue, InvalidValues, NotFound
+from app.etags import ensure_match
 from app.indicators import COMPUTED, computed_values
 from app.models import Plan, PlanActual, PlanTarget
 from app.occupancy import achievement
@@ -57,11 +58,14 @@ def create_plan(session: Session, data: PlanCreate) -> Plan:
     return plan
 
 
-def update_plan(session: Session, plan_id: int, changes: Mapping[str, Any]) -> Plan:
+def update_plan(
+    session: Session, plan_id: int, changes: Mapping[str, Any], *, if_match: str | None = None
+) -> Plan:
     for name, value in changes.items():
         if value is None:
             raise InvalidValues(name, "may not be null")
-    plan = get_plan(session, plan_id)
+    plan = _lock_plan(session, plan_id)
+    ensure_match(plan, if_match)
     starts_on = changes.get("starts_on", plan.starts_on)
     ends_on = changes.get("ends_on", plan.ends_on)
     _check_dates(starts_on, ends_on)
@@ -76,8 +80,9 @@ def update_plan(session: Session, plan_id: int, changes: Mapping[str, Any]) -> P
     return plan
 
 
-def delete_plan(session: Session, plan_id: int) -> None:
-    plan = get_plan(session, plan_id)
+def delete_plan(session: Session, plan_id: int, *, if_match: str | None = None) -> None:
+    plan = _lock_plan(session, plan_id)
+    ensure_match(plan, if_match)
     audit.record(session, "delete", "plan", plan.id, before=audit.snapshot(plan))
     # Targets and actuals belong to the plan (the foreign keys cascade as well).
     for model in (PlanTarget, PlanActual):
@@ -204,6 +209,19 @@ def _latest_actuals(session: Session, plan_id: int, day: date) -> dict[str, Plan
         & (PlanActual.as_of == latest_date.c.as_of),
     ).where(PlanActual.plan_id == plan_id)
     return {actual.indicator: actual for actual in session.scalars(query)}
+
+
+def _lock_plan(session: Session, plan_id: int) -> Plan:
+    """The plan, its row locked until the transaction ends (SQLite: writers are serial)."""
+    plan = session.scalars(
+        select(Plan)
+        .where(Plan.id == plan_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if plan is None:
+        raise NotFound("plan", plan_id)
+    return plan
 
 
 def _check_dates(starts_on: date, ends_on: date) -> None:

@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from app.countries import DOMESTIC
-from app.deps import IdPath, SessionDep
+from app.deps import IdPath, IfMatch, SessionDep, tag
 from app.models import Project
 from app.pagination import Page, PageDep
 from app.projects import service
@@ -67,38 +67,53 @@ def list_projects(
 def create_project(body: ProjectCreate, session: SessionDep, response: Response) -> ProjectRead:
     """Register an investor project and its lease; refused when the zone lacks the land."""
     project = service.create_project(session, body)
+    read = _read_one(session, project)
     session.commit()
     response.headers["Location"] = f"/api/v1/projects/{project.id}"
-    return _read_one(session, project)
+    tag(response, project)
+    return read
 
 
 @router.get("/{project_id}", response_model=ProjectRead)
-def get_project(project_id: IdPath, session: SessionDep) -> ProjectRead:
+def get_project(project_id: IdPath, session: SessionDep, response: Response) -> ProjectRead:
     """One investor project."""
-    return _read_one(session, service.get_project(session, project_id))
-
-
-@router.patch("/{project_id}", response_model=ProjectRead)
-def update_project(project_id: IdPath, body: ProjectUpdate, session: SessionDep) -> ProjectRead:
-    """Change some fields of a project; a changed lease must still fit the zone."""
-    project = service.update_project(session, project_id, body.model_dump(exclude_unset=True))
-    session.commit()
+    project = service.get_project(session, project_id)
+    tag(response, project)
     return _read_one(session, project)
 
 
+@router.patch("/{project_id}", response_model=ProjectRead)
+def update_project(
+    project_id: IdPath,
+    body: ProjectUpdate,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ProjectRead:
+    """Change some fields of a project; a changed lease must still fit the zone."""
+    changes = body.model_dump(exclude_unset=True)
+    project = service.update_project(session, project_id, changes, if_match=if_match)
+    read = _read_one(session, project)
+    session.commit()
+    tag(response, project)
+    return read
+
+
 @router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_project(project_id: IdPath, session: SessionDep) -> Response:
+def delete_project(project_id: IdPath, session: SessionDep, if_match: IfMatch = None) -> Response:
     """Delete a project entered by mistake (real leases are terminated instead)."""
-    service.delete_project(session, project_id)
+    service.delete_project(session, project_id, if_match=if_match)
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{project_id}/terminate", response_model=ProjectRead)
 def terminate_project(
-    project_id: IdPath, body: ProjectTerminate, session: SessionDep
+    project_id: IdPath, body: ProjectTerminate, session: SessionDep, response: Response
 ) -> ProjectRead:
     """End a lease early; its land is free from terminated_on on."""
     project = service.terminate_project(session, project_id, body)
+    read = _read_one(session, project)
     session.commit()
-    return _read_one(session, project)
+    tag(response, project)
+    return read

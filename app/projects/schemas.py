@@ -7,9 +7,9 @@ from pydantic import AfterValidator, BeforeValidator, Field
 
 from app.countries import ISO_3166_ALPHA2
 from app.schema_types import (
+    MAX_ID,
     AreaOut,
     DateIn,
-    MAX_ID,
     InputModel,
     Note,
     NumberOut,

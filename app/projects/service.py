@@ -9,11 +9,18 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit
 from app.capacity import lease_end, peak_held
 from app.countries import DOMESTIC
-from app.audit import service as audit
 from app.db import flush_or_raise, utcnow
-from app.errors import CapacityExceeded, Conflict, DuplicateValue, InvalidValues, NotFound
+from app.errors import (
+    CapacityExceeded,
+    Conflict,
+    DuplicateValue,
+    InvalidValues,
+    NotFound,
+)
+from app.etags import ensure_match
 from app.leases import lock_zone, zone_leases
 from app.models import Project, Zone
 from app.projects.schemas import NULLABLE_FIELDS, ProjectCreate, ProjectTerminate
@@ -90,7 +97,9 @@ def create_project(session: Session, data: ProjectCreate) -> Project:
     return project
 
 
-def update_project(session: Session, project_id: int, changes: Mapping[str, Any]) -> Project:
+def update_project(
+    session: Session, project_id: int, changes: Mapping[str, Any], *, if_match: str | None = None
+) -> Project:
     for name, value in changes.items():
         if value is None and name not in NULLABLE_FIELDS:
             raise InvalidValues(name, "may not be null")
@@ -101,6 +110,7 @@ def update_project(session: Session, project_id: int, changes: Mapping[str, Any]
     project = _reload(session, project_id)
     if zone is None or project is None:  # deleted by a concurrent request
         raise NotFound("project", project_id)
+    ensure_match(project, if_match)
     values = {name: getattr(project, name) for name in _WRITABLE} | dict(changes)
     _check_project_rules(values)
     if project.terminated_on is not None and values["lease_start"] > project.terminated_on:
@@ -150,8 +160,12 @@ def terminate_project(session: Session, project_id: int, data: ProjectTerminate)
     return project
 
 
-def delete_project(session: Session, project_id: int) -> None:
-    project = get_project(session, project_id)
+def delete_project(session: Session, project_id: int, *, if_match: str | None = None) -> None:
+    lock_zone(session, get_project(session, project_id).zone_id)
+    project = _reload(session, project_id)
+    if project is None:  # deleted by a concurrent request
+        raise NotFound("project", project_id)
+    ensure_match(project, if_match)
     audit.record(session, "delete", "project", project.id, before=audit.snapshot(project))
     session.delete(project)
     session.flush()

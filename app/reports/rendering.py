@@ -6,7 +6,14 @@ from typing import Any
 
 from fastapi import Response
 
-from app.reports.formats import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Table, flatten, to_csv, to_xlsx
+from app.reports.formats import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    Table,
+    flatten,
+    to_csv,
+    to_xlsx,
+)
 from app.schema_types import OutputModel
 
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -6,8 +6,8 @@ from fastapi.responses import JSONResponse
 from app.deps import SessionDep, SettingsDep, TodayDep
 from app.reports import service
 from app.reports.formats import GEOJSON_MEDIA_TYPE, Table, feature_collection, flatten
-from app.reports.rendering import FILE_RESPONSES, json_data, render, zone_rows
 from app.reports.params import FormatParam, ReportDate, Selection
+from app.reports.rendering import FILE_RESPONSES, json_data, render, zone_rows
 from app.reports.schemas import (
     ClearanceReport,
     HistoryReport,

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.aggregates import ZoneFigures
 from app.clearance.schemas import ClearanceBlock
-from app.deps import IdPath, SessionDep, SettingsDep, TodayDep
+from app.deps import IdPath, IfMatch, SessionDep, SettingsDep, TodayDep, tag
 from app.models import Zone
 from app.occupancy import Clearance, Occupancy
 from app.pagination import Page, PageDep
@@ -92,33 +92,51 @@ def list_zones(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ZoneRead)
-def create_zone(body: ZoneCreate, session: SessionDep, day: TodayDep, settings: SettingsDep, response: Response) -> ZoneRead:
+def create_zone(
+    body: ZoneCreate, session: SessionDep, day: TodayDep, settings: SettingsDep, response: Response
+) -> ZoneRead:
     """Register a zone."""
     zone = service.create_zone(session, body)
+    read = _read_one(session, zone, day, settings.stall_days)
     session.commit()
     response.headers["Location"] = f"/api/v1/zones/{zone.id}"
-    return _read_one(session, zone, day, settings.stall_days)
+    tag(response, zone)
+    return read
 
 
 @router.get("/{zone_id}", response_model=ZoneRead)
-def get_zone(zone_id: IdPath, session: SessionDep, day: TodayDep, settings: SettingsDep) -> ZoneRead:
+def get_zone(
+    zone_id: IdPath, session: SessionDep, day: TodayDep, settings: SettingsDep, response: Response
+) -> ZoneRead:
     """One zone with its occupancy today."""
     zone = service.get_zone(session, zone_id)
+    tag(response, zone)
     return _read_one(session, zone, day, settings.stall_days)
 
 
 @router.patch("/{zone_id}", response_model=ZoneRead)
-def update_zone(zone_id: IdPath, body: ZoneUpdate, session: SessionDep, day: TodayDep, settings: SettingsDep) -> ZoneRead:
+def update_zone(
+    zone_id: IdPath,
+    body: ZoneUpdate,
+    session: SessionDep,
+    day: TodayDep,
+    settings: SettingsDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ZoneRead:
     """Change some fields of a zone; its land may not drop below what leases hold."""
-    zone = service.update_zone(session, zone_id, body.model_dump(exclude_unset=True))
+    changes = body.model_dump(exclude_unset=True)
+    zone = service.update_zone(session, zone_id, changes, if_match=if_match)
+    read = _read_one(session, zone, day, settings.stall_days)
     session.commit()
-    return _read_one(session, zone, day, settings.stall_days)
+    tag(response, zone)
+    return read
 
 
 @router.delete("/{zone_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_zone(zone_id: IdPath, session: SessionDep) -> Response:
+def delete_zone(zone_id: IdPath, session: SessionDep, if_match: IfMatch = None) -> Response:
     """Delete a zone entered by mistake; refused while it has projects."""
-    service.delete_zone(session, zone_id)
+    service.delete_zone(session, zone_id, if_match=if_match)
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -9,12 +9,13 @@ from typing import Any
 from sqlalchemy import Float, cast, func, select
 from sqlalchemy.orm import Session
 
-from app.capacity import peak_held_ever
+from app.aggregates import ZoneFigures, figures_by_zone
 from app.audit import service as audit
+from app.capacity import peak_held_ever
+from app.clearance.service import most_cleared_ha
 from app.db import flush_or_raise, utcnow
 from app.errors import Conflict, DuplicateValue, InvalidValues, LandInUse, NotFound
-from app.aggregates import ZoneFigures, figures_by_zone
-from app.clearance.service import most_cleared_ha
+from app.etags import ensure_match
 from app.leases import in_effect_on, lock_zone, zone_leases
 from app.models import ClearanceRecord, Project, Zone
 from app.text import like_pattern, search_key
@@ -101,13 +102,16 @@ def create_zone(session: Session, data: ZoneCreate) -> Zone:
     return zone
 
 
-def update_zone(session: Session, zone_id: int, changes: Mapping[str, Any]) -> Zone:
+def update_zone(
+    session: Session, zone_id: int, changes: Mapping[str, Any], *, if_match: str | None = None
+) -> Zone:
     for name, value in changes.items():
         if value is None and name not in NULLABLE_FIELDS:
             raise InvalidValues(name, "may not be null")
     zone = lock_zone(session, zone_id)
     if zone is None:
         raise NotFound("zone", zone_id)
+    ensure_match(zone, if_match)
     values = {column: getattr(zone, column) for column in _WRITABLE} | dict(changes)
     _check_zone_rules(values)
     if "code" in changes and changes["code"] != zone.code:
@@ -142,10 +146,11 @@ def update_zone(session: Session, zone_id: int, changes: Mapping[str, Any]) -> Z
     return zone
 
 
-def delete_zone(session: Session, zone_id: int) -> None:
+def delete_zone(session: Session, zone_id: int, *, if_match: str | None = None) -> None:
     zone = lock_zone(session, zone_id)
     if zone is None:
         raise NotFound("zone", zone_id)
+    ensure_match(zone, if_match)
     projects = session.scalar(select(func.count()).where(Project.zone_id == zone_id)) or 0
     records = (
         session.scalar(select(func.count()).where(ClearanceRecord.zone_id == zone_id)) or 0

@@ -1,0 +1,73 @@
+"""Access control at the door: who is calling, and may they make this request at all.
+
+It runs before the request body is read, so a caller who may not write learns nothing from
+how the service would parse their body, and the body is not even parsed. The rule:
+/api/v1/keys and /api/v1/audit need admin; other reads need viewer (or nothing, when
+OCCUPANCY_PUBLIC_READ is true); other writes need editor. Paths outside /api/ (health,
+readiness, the OpenAPI document) are open.
+"""
+
+from collections.abc import Callable
+
+from anyio import to_thread
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.access.keys import ANONYMOUS, Principal
+from app.errors import Forbidden, Unauthorized, problem
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+ADMIN_PATHS = ("/api/v1/keys", "/api/v1/audit")
+
+# Looks up a presented key: the principal, or None when it is unknown or revoked.
+Authenticator = Callable[[str], Principal | None]
+
+
+def required_role(method: str, path: str, public_read: bool) -> str | None:
+    """The least role a request needs; None when anyone may make it."""
+    if not path.startswith("/api/"):
+        return None
+    if any(path == p or path.startswith(p + "/") for p in ADMIN_PATHS):
+        return "admin"
+    if method in READ_METHODS:
+        return None if public_read else "viewer"
+    return "editor"
+
+
+class AccessControl:
+    def __init__(self, app: ASGIApp, *, public_read: bool) -> None:
+        self.app = app
+        self.public_read = public_read
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        needed = required_role(scope["method"], scope["path"], self.public_read)
+        try:
+            principal = await self._principal(scope)
+            if needed is not None and principal.role is None:
+                raise Unauthorized("this request needs an API key: Authorization: Bearer <key>")
+            if needed is not None and not principal.has(needed):
+                raise Forbidden(
+                    f"this request needs the {needed} role; the key has {principal.role}"
+                )
+        except (Unauthorized, Forbidden) as refusal:
+            response = problem(refusal.status, refusal.title, refusal.detail, refusal.slug)
+            response.headers.update(refusal.headers)
+            await response(scope, receive, send)
+            return
+        scope.setdefault("state", {})["principal"] = principal
+        await self.app(scope, receive, send)
+
+    async def _principal(self, scope: Scope) -> Principal:
+        header = dict(scope["headers"]).get(b"authorization")
+        if header is None:
+            return ANONYMOUS
+        scheme, _, presented = header.decode("latin-1").partition(" ")
+        if scheme.lower() != "bearer" or not presented.strip():
+            raise Unauthorized("the Authorization header must be: Bearer <key>")
+        authenticate: Authenticator = scope["app"].state.authenticate
+        principal = await to_thread.run_sync(authenticate, presented.strip())
+        if principal is None:
+            raise Unauthorized("the API key is invalid or revoked")
+        return principal
