@@ -15,6 +15,7 @@ Figures only: nothing here passes or fails.
 
 import argparse
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -112,8 +113,15 @@ def fresh_database(postgres: str | None, workdir: Path) -> Iterator[str]:
         admin.dispose()
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @contextmanager
-def server(url: str, port: int, workers: int, log: Path) -> Iterator[str]:
+def server(url: str, workers: int, log: Path) -> Iterator[str]:
+    port = free_port()
     env = os.environ | {"OCCUPANCY_DATABASE_URL": url, "OCCUPANCY_LOG_LEVEL": "warning"}
     command = [
         str(Path(sys.executable).parent / "occupancy"), "serve",
@@ -124,6 +132,8 @@ def server(url: str, port: int, workers: int, log: Path) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited: {log.read_text()}")
             try:
                 if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
                     break
@@ -137,7 +147,7 @@ def server(url: str, port: int, workers: int, log: Path) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path, port: int) -> None:
+def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path) -> None:
     migrate.upgrade(url)
     engine = make_engine(url)
     started = time.perf_counter()
@@ -146,7 +156,7 @@ def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path, po
     print(f"{'request':<22}{'http median':>12}{'http p95':>10}{'raw median':>12}{'ratio':>8}")
     with make_sessionmaker(engine)() as session:
         raw = {name: statistics.median(timed(call, repeat)) for name, call in raw_queries(session).items()}
-    with server(url, port, 1, workdir / f"server-{backend}-{scale}.log") as base:
+    with server(url, 1, workdir / f"server-{backend}-{scale}.log") as base:
         with httpx.Client(base_url=base, timeout=300) as http:
             for name, path in REPORTS.items():
                 samples = timed(lambda p=path: http.get(p).raise_for_status(), repeat)
@@ -167,7 +177,6 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15, help="requests per report (default 15)")
     parser.add_argument("--postgres", help="PostgreSQL admin URL; scratch databases are made there")
     parser.add_argument("--skip-sqlite", action="store_true")
-    parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
     backends = ([] if args.skip_sqlite else [("sqlite", None)]) + (
@@ -178,7 +187,7 @@ def main() -> None:
         for backend, admin_url in backends:
             for scale in scales:
                 with fresh_database(admin_url, Path(tmp)) as url:
-                    bench_one(backend, url, scale, args.repeat, Path(tmp), args.port)
+                    bench_one(backend, url, scale, args.repeat, Path(tmp))
 
 
 if __name__ == "__main__":
