@@ -60,16 +60,25 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _keys_create(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
     from app.access.keys import create_key
+    from app.access.schemas import KeyCreate
     from app.audit.service import set_context
     from app.db import make_engine, make_sessionmaker
     from app.errors import DomainError
 
+    try:  # the same rules as POST /api/v1/keys
+        request = KeyCreate(name=args.name, role=args.role)
+    except ValidationError as exc:
+        problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
+        print(f"key not created: {problems}", file=sys.stderr)
+        return 1
     engine = make_engine(get_settings().database_url)
     try:
         with make_sessionmaker(engine)() as session:
             set_context(session, actor="cli", request_id=None)
-            key, secret = create_key(session, name=args.name, role=args.role)
+            key, secret = create_key(session, name=request.name, role=request.role)
             session.commit()
     except DomainError as exc:
         print(f"key not created: {exc.detail}", file=sys.stderr)

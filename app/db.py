@@ -8,8 +8,10 @@ there, the way SELECT ... FOR UPDATE on the zone row does on PostgreSQL.
 """
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Engine, MetaData, create_engine, event
@@ -137,6 +139,10 @@ def open_session(factory: sessionmaker[Session], *, write: bool) -> Iterator[Ses
         if write:
             session.connection(execution_options={WRITE_TRANSACTION: True})
         yield session
+
+
+write_session = contextmanager(partial(open_session, write=True))
+"""A write session as a context manager (for work outside a request's own session)."""
 
 
 def flush_or_raise(session: Session, error: Exception) -> None:

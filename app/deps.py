@@ -5,10 +5,12 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request, Response
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from app.db import open_session
 from app.etags import etag_of
+from app.idempotency.middleware import complete_write
 from app.schema_types import MAX_ID
 from app.settings import Settings
 
@@ -43,6 +45,16 @@ IfMatch = Annotated[
         description="An ETag from an earlier read; 412 when the resource has changed since.",
     ),
 ]
+
+
+def commit_post(
+    session: Session, request: Request, response: Response, result: BaseModel, status: int
+) -> None:
+    """Commit a POST's write together with its Idempotency-Key record (when it has one), so
+    that a retry after any failure either replays this response or runs the write anew."""
+    body = result.model_dump_json(by_alias=True)
+    complete_write(session, request, response, status, body)
+    session.commit()
 
 
 def tag(response: Response, entity: object) -> None:

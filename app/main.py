@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
@@ -16,8 +17,9 @@ from app.access.middleware import AccessControl
 from app.access.router import router as keys_router
 from app.audit.router import router as audit_router
 from app.clearance.router import router as clearance_router
-from app.db import make_engine, make_sessionmaker
+from app.db import make_engine, make_sessionmaker, write_session
 from app.errors import PROBLEM_JSON, install_error_handlers, problem
+from app.idempotency.middleware import Idempotency
 from app.plans.router import router as plans_router
 from app.projects.router import router as projects_router
 from app.reports.router import router as reports_router
@@ -155,11 +157,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     # Outermost last: ids first, then access control, then the body limit.
+    app.add_middleware(Idempotency)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AccessControl, public_read=settings.public_read)
     app.add_middleware(RequestId)
     install_error_handlers(app)
     app.state.authenticate = key_authenticator(app.state.sessionmaker)
+    app.state.idempotency_sessions = partial(write_session, app.state.sessionmaker)
     routers = (zones_router, projects_router, clearance_router, reports_router, plans_router)
     for router in (*routers, keys_router, audit_router):
         app.include_router(router, dependencies=[Acting])

@@ -1,6 +1,7 @@
 """Fixtures: one migrated database per run, each test inside a transaction rolled back."""
 
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,7 @@ def app(settings: Settings, engine: Engine, session: Session) -> FastAPI:
     application.dependency_overrides[get_session] = lambda: session
     # Keys made inside the test's transaction are visible only to its session.
     application.state.authenticate = lambda presented: authenticate(session, presented)
+    application.state.idempotency_sessions = lambda: nullcontext(session)
     return application
 
 

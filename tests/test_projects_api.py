@@ -5,8 +5,8 @@ change.
 """
 
 import json
-from datetime import datetime
 import re
+from datetime import datetime
 from typing import Any
 
 import pytest

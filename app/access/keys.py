@@ -51,10 +51,15 @@ def create_key(session: Session, *, name: str, role: str) -> tuple[ApiKey, str]:
     return key, secret
 
 
-def revoke_key(session: Session, key_id: int) -> ApiKey:
+def get_key(session: Session, key_id: int) -> ApiKey:
     key = session.get(ApiKey, key_id)
     if key is None:
         raise NotFound("key", key_id)
+    return key
+
+
+def revoke_key(session: Session, key_id: int) -> ApiKey:
+    key = get_key(session, key_id)
     if key.revoked_at is not None:
         raise Conflict(f"key {key_id} was revoked at {key.revoked_at.isoformat()}")
     before = audit.snapshot(key)

@@ -60,9 +60,12 @@ class AccessControl:
         await self.app(scope, receive, send)
 
     async def _principal(self, scope: Scope) -> Principal:
-        header = dict(scope["headers"]).get(b"authorization")
-        if header is None:
+        given = [value for name, value in scope["headers"] if name == b"authorization"]
+        if not given:
             return ANONYMOUS
+        if len(given) > 1:
+            raise Unauthorized("send one Authorization header, not several")
+        header = given[0]
         scheme, _, presented = header.decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not presented.strip():
             raise Unauthorized("the Authorization header must be: Bearer <key>")

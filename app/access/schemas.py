@@ -1,6 +1,8 @@
 from datetime import datetime
 from typing import Literal
 
+from pydantic import Field
+
 from app.schema_types import InputModel, OutputModel, Text
 
 Role = Literal["viewer", "editor", "admin"]
@@ -23,4 +25,6 @@ class KeyRead(OutputModel):
 
 
 class KeyCreated(KeyRead):
-    key: str  # shown once, in the create response only
+    key: str | None = Field(
+        description="The secret, shown in this response only (null in an idempotent replay)."
+    )

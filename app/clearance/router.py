@@ -1,8 +1,8 @@
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from app.clearance import service
 from app.clearance.schemas import ClearanceCreate, ClearanceRead
-from app.deps import IdPath, SessionDep, tag
+from app.deps import IdPath, SessionDep, commit_post, tag
 from app.pagination import Page, PageDep
 
 router = APIRouter(prefix="/api/v1/zones/{zone_id}/clearance", tags=["clearance"])
@@ -10,14 +10,18 @@ router = APIRouter(prefix="/api/v1/zones/{zone_id}/clearance", tags=["clearance"
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ClearanceRead)
 def add_clearance_record(
-    zone_id: IdPath, body: ClearanceCreate, session: SessionDep, response: Response
+    zone_id: IdPath,
+    body: ClearanceCreate,
+    session: SessionDep,
+    request: Request,
+    response: Response,
 ) -> ClearanceRead:
     """Record cumulative land-clearance figures of a zone as of a date."""
     record = service.add_record(session, zone_id, body)
     read = ClearanceRead.model_validate(record)
-    session.commit()
     response.headers["Location"] = f"/api/v1/zones/{zone_id}/clearance/{record.id}"
     tag(response, record)
+    commit_post(session, request, response, read, status.HTTP_201_CREATED)
     return read
 
 

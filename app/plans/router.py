@@ -1,8 +1,8 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
-from app.deps import IdPath, IfMatch, SessionDep, SettingsDep, tag
+from app.deps import IdPath, IfMatch, SessionDep, SettingsDep, commit_post, tag
 from app.indicators import CATALOGUE
 from app.models import Plan, PlanTarget
 from app.pagination import Page, PageDep
@@ -53,13 +53,16 @@ def list_plans(session: SessionDep, page: PageDep) -> Page[PlanRead]:
 
 
 @router.post("/plans", status_code=status.HTTP_201_CREATED, response_model=PlanRead)
-def create_plan(body: PlanCreate, session: SessionDep, response: Response) -> PlanRead:
+def create_plan(
+    body: PlanCreate, session: SessionDep, request: Request, response: Response
+) -> PlanRead:
     """Register a plan (đề án)."""
     plan = service.create_plan(session, body)
-    session.commit()
+    read = plan_read(plan, [])
     response.headers["Location"] = f"/api/v1/plans/{plan.id}"
     tag(response, plan)
-    return plan_read(plan, [])
+    commit_post(session, request, response, read, status.HTTP_201_CREATED)
+    return read
 
 
 @router.get("/plans/{plan_id}", response_model=PlanRead)
@@ -99,13 +102,14 @@ def delete_plan(plan_id: IdPath, session: SessionDep, if_match: IfMatch = None) 
     "/plans/{plan_id}/targets", status_code=status.HTTP_201_CREATED, response_model=TargetRead
 )
 def add_target(
-    plan_id: IdPath, body: TargetCreate, session: SessionDep, response: Response
+    plan_id: IdPath, body: TargetCreate, session: SessionDep, request: Request, response: Response
 ) -> TargetRead:
     """Set the plan's target for one indicator (one target per indicator)."""
     target = service.add_target(session, plan_id, body)
-    session.commit()
+    read = TargetRead.model_validate(target)
     response.headers["Location"] = f"/api/v1/plans/{plan_id}"
-    return TargetRead.model_validate(target)
+    commit_post(session, request, response, read, status.HTTP_201_CREATED)
+    return read
 
 
 @router.delete(
@@ -124,13 +128,14 @@ def delete_target(plan_id: IdPath, target_id: IdPath, session: SessionDep) -> Re
     "/plans/{plan_id}/actuals", status_code=status.HTTP_201_CREATED, response_model=ActualRead
 )
 def add_actual(
-    plan_id: IdPath, body: ActualCreate, session: SessionDep, response: Response
+    plan_id: IdPath, body: ActualCreate, session: SessionDep, request: Request, response: Response
 ) -> ActualRead:
     """Enter a reported value of an indicator the service does not compute."""
     actual = service.add_actual(session, plan_id, body)
-    session.commit()
+    read = ActualRead.model_validate(actual)
     response.headers["Location"] = f"/api/v1/plans/{plan_id}/actuals?indicator={actual.indicator}"
-    return ActualRead.model_validate(actual)
+    commit_post(session, request, response, read, status.HTTP_201_CREATED)
+    return read
 
 
 @router.get("/plans/{plan_id}/actuals", response_model=Page[ActualRead])

@@ -83,7 +83,15 @@ def update_plan(
 def delete_plan(session: Session, plan_id: int, *, if_match: str | None = None) -> None:
     plan = _lock_plan(session, plan_id)
     ensure_match(plan, if_match)
-    audit.record(session, "delete", "plan", plan.id, before=audit.snapshot(plan))
+    # The event keeps what goes with the plan: its targets and reported values.
+    before = audit.snapshot(plan) | {
+        "targets": [audit.snapshot(t) for t in targets_of(session, [plan_id])[plan_id]],
+        "actuals": [
+            audit.snapshot(a)
+            for a in session.scalars(select(PlanActual).where(PlanActual.plan_id == plan_id))
+        ],
+    }
+    audit.record(session, "delete", "plan", plan.id, before=before)
     # Targets and actuals belong to the plan (the foreign keys cascade as well).
     for model in (PlanTarget, PlanActual):
         session.execute(delete(model).where(model.plan_id == plan_id))

@@ -1,9 +1,9 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from app.countries import DOMESTIC
-from app.deps import IdPath, IfMatch, SessionDep, tag
+from app.deps import IdPath, IfMatch, SessionDep, commit_post, tag
 from app.models import Project
 from app.pagination import Page, PageDep
 from app.projects import service
@@ -64,13 +64,15 @@ def list_projects(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ProjectRead)
-def create_project(body: ProjectCreate, session: SessionDep, response: Response) -> ProjectRead:
+def create_project(
+    body: ProjectCreate, session: SessionDep, request: Request, response: Response
+) -> ProjectRead:
     """Register an investor project and its lease; refused when the zone lacks the land."""
     project = service.create_project(session, body)
     read = _read_one(session, project)
-    session.commit()
     response.headers["Location"] = f"/api/v1/projects/{project.id}"
     tag(response, project)
+    commit_post(session, request, response, read, status.HTTP_201_CREATED)
     return read
 
 
@@ -109,11 +111,15 @@ def delete_project(project_id: IdPath, session: SessionDep, if_match: IfMatch = 
 
 @router.post("/{project_id}/terminate", response_model=ProjectRead)
 def terminate_project(
-    project_id: IdPath, body: ProjectTerminate, session: SessionDep, response: Response
+    project_id: IdPath,
+    body: ProjectTerminate,
+    session: SessionDep,
+    request: Request,
+    response: Response,
 ) -> ProjectRead:
     """End a lease early; its land is free from terminated_on on."""
     project = service.terminate_project(session, project_id, body)
     read = _read_one(session, project)
-    session.commit()
     tag(response, project)
+    commit_post(session, request, response, read, status.HTTP_200_OK)
     return read

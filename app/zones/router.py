@@ -1,11 +1,19 @@
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from app.aggregates import ZoneFigures
 from app.clearance.schemas import ClearanceBlock
-from app.deps import IdPath, IfMatch, SessionDep, SettingsDep, TodayDep, tag
+from app.deps import (
+    IdPath,
+    IfMatch,
+    SessionDep,
+    SettingsDep,
+    TodayDep,
+    commit_post,
+    tag,
+)
 from app.models import Zone
 from app.occupancy import Clearance, Occupancy
 from app.pagination import Page, PageDep
@@ -93,14 +101,19 @@ def list_zones(
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ZoneRead)
 def create_zone(
-    body: ZoneCreate, session: SessionDep, day: TodayDep, settings: SettingsDep, response: Response
+    body: ZoneCreate,
+    session: SessionDep,
+    day: TodayDep,
+    settings: SettingsDep,
+    request: Request,
+    response: Response,
 ) -> ZoneRead:
     """Register a zone."""
     zone = service.create_zone(session, body)
     read = _read_one(session, zone, day, settings.stall_days)
-    session.commit()
     response.headers["Location"] = f"/api/v1/zones/{zone.id}"
     tag(response, zone)
+    commit_post(session, request, response, read, status.HTTP_201_CREATED)
     return read
 
 

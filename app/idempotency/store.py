@@ -1,0 +1,155 @@
+"""Idempotency records in the database: claim a key, complete it, replay it.
+
+The semantics (api-contract §7): a retry with the same key and body replays the first
+response, with Idempotent-Replayed: true; the same key with another body is refused (422);
+a retry while the first request still runs is refused (409). Keys belong to the caller (the
+API key's name) and are kept for 24 hours.
+"""
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.db import utcnow
+from app.models import IdempotencyRecord
+
+KEEP_FOR = timedelta(hours=24)
+# An in-progress claim older than this belongs to a request that died (a finished write
+# would have marked it done in its own transaction); a retry may take it over.
+ABANDONED_AFTER = timedelta(seconds=60)
+IN_PROGRESS, DONE = "in_progress", "done"
+# Response headers worth replaying.
+REPLAYED_HEADERS = ("location", "etag", "content-type")
+
+
+def request_hash(method: str, path: str, query: str, body: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in (method.encode(), path.encode(), query.encode(), body):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    record_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    status: int  # 409 still running, 422 another body
+    detail: str
+
+
+def claim(session: Session, *, caller: str, key: str, fingerprint: str) -> Claimed | Replay | Refused:
+    """Claim the key for this request, or say how to answer it instead. Commits."""
+    now = utcnow()
+    session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at < now))
+    record = session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.caller == caller, IdempotencyRecord.key == key
+        )
+    )
+    if record is None:
+        record = IdempotencyRecord(
+            caller=caller,
+            key=key,
+            request_hash=fingerprint,
+            state=IN_PROGRESS,
+            claimed_at=now,
+            expires_at=now + KEEP_FOR,
+        )
+        session.add(record)
+        try:
+            session.commit()
+        except IntegrityError:  # a concurrent first request claimed it a moment earlier
+            session.rollback()
+            return Refused(409, "a request with this Idempotency-Key is still being processed")
+        return Claimed(record.id)
+    if record.request_hash != fingerprint:
+        session.commit()
+        return Refused(422, "this Idempotency-Key was used with another request body or path")
+    if record.state == DONE:
+        replay = Replay(
+            status=record.response_status or 200,
+            headers=dict(record.response_headers or {}),
+            body=(record.response_body or "").encode(),
+        )
+        session.commit()
+        return replay
+    if now - record.claimed_at < ABANDONED_AFTER:
+        session.commit()
+        return Refused(409, "a request with this Idempotency-Key is still being processed")
+    taken = session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.id == record.id, IdempotencyRecord.claimed_at == record.claimed_at)
+        .values(claimed_at=now)
+    )
+    session.commit()
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        return Refused(409, "a request with this Idempotency-Key is still being processed")
+    return Claimed(record.id)
+
+
+def complete(
+    session: Session, record_id: int, *, status: int, headers: Mapping[str, str], body: str
+) -> None:
+    """Mark the claim done with its response; does not commit (the caller's write does)."""
+    session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.id == record_id)
+        .values(
+            state=DONE,
+            response_status=status,
+            response_headers=_replayed(headers),
+            response_body=body,
+        )
+    )
+
+
+def _replayed(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers.items() if k.lower() in REPLAYED_HEADERS}
+
+
+def is_done(session: Session, record_id: int) -> bool:
+    state = session.scalar(select(IdempotencyRecord.state).where(IdempotencyRecord.id == record_id))
+    return state == DONE
+
+
+def release(session: Session, record_id: int) -> None:
+    """Forget a claim whose request failed unexpectedly, so a retry runs afresh. Commits."""
+    session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.id == record_id, IdempotencyRecord.state == IN_PROGRESS
+        )
+    )
+    session.commit()
+
+
+def finish_refusal(
+    session: Session, record_id: int, *, status: int, headers: Mapping[str, str], body: bytes
+) -> None:
+    """Keep a refusal (4xx) as the answer to replay: nothing was written. Commits."""
+    session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.id == record_id, IdempotencyRecord.state == IN_PROGRESS)
+        .values(
+            state=DONE,
+            response_status=status,
+            response_headers=_replayed(headers),
+            response_body=body.decode("utf-8", "replace"),
+        )
+    )
+    session.commit()
+
