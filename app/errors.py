@@ -101,6 +101,35 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+    "additionalProperties": True,
+}
+
+
+def problem_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}}
+
+
+STALE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    412: problem_response("If-Match names an out-of-date version")
+}
+
+
 def _field_path(loc: tuple[int | str, ...]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] == "body":

@@ -18,7 +18,7 @@ from app.access.router import router as keys_router
 from app.audit.router import router as audit_router
 from app.clearance.router import router as clearance_router
 from app.db import make_engine, make_sessionmaker, write_session
-from app.errors import PROBLEM_JSON, install_error_handlers, problem
+from app.errors import install_error_handlers, problem, problem_response
 from app.idempotency.middleware import Idempotency
 from app.plans.router import router as plans_router
 from app.projects.router import router as projects_router
@@ -26,39 +26,15 @@ from app.reports.router import router as reports_router
 from app.settings import Settings, get_settings
 from app.zones.router import router as zones_router
 
-PROBLEM_SCHEMA = {
-    "type": "object",
-    "required": ["type", "title", "status", "detail"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-            },
-        },
-    },
-    "additionalProperties": True,
-}
-
-
-def _problem_response(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}}
-
-
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _problem_response("Malformed request (e.g. invalid JSON)"),
-    401: _problem_response("Missing, invalid or revoked API key"),
-    403: _problem_response("The key's role does not allow this"),
-    404: _problem_response("Unknown resource"),
-    409: _problem_response("Conflict with stored state"),
-    413: _problem_response("Request body too large"),
-    422: _problem_response("Invalid values"),
-    500: _problem_response("Unexpected failure"),
+    400: problem_response("Malformed request (e.g. invalid JSON)"),
+    401: problem_response("Missing, invalid or revoked API key"),
+    403: problem_response("The key's role does not allow this"),
+    404: problem_response("Unknown resource"),
+    409: problem_response("Conflict with stored state"),
+    413: problem_response("Request body too large"),
+    422: problem_response("Invalid values"),
+    500: problem_response("Unexpected failure"),
 }
 
 
@@ -176,7 +152,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @app.get(
         "/readyz",
         tags=["operations"],
-        responses={503: _problem_response("Database unreachable or schema not at head")},
+        responses={503: problem_response("Database unreachable or schema not at head")},
     )
     def readyz() -> JSONResponse:
         """The database answers and its schema is at the latest migration."""

@@ -3,6 +3,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.deps import IdPath, IfMatch, SessionDep, SettingsDep, commit_post, tag
+from app.errors import STALE_RESPONSES
 from app.indicators import CATALOGUE
 from app.models import Plan, PlanTarget
 from app.pagination import Page, PageDep
@@ -73,7 +74,7 @@ def get_plan(plan_id: IdPath, session: SessionDep, response: Response) -> PlanRe
     return _read_one(session, plan)
 
 
-@router.patch("/plans/{plan_id}", response_model=PlanRead)
+@router.patch("/plans/{plan_id}", response_model=PlanRead, responses=STALE_RESPONSES)
 def update_plan(
     plan_id: IdPath,
     body: PlanUpdate,
@@ -90,7 +91,7 @@ def update_plan(
     return read
 
 
-@router.delete("/plans/{plan_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+@router.delete("/plans/{plan_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response, responses=STALE_RESPONSES)
 def delete_plan(plan_id: IdPath, session: SessionDep, if_match: IfMatch = None) -> Response:
     """Delete a plan with its targets and reported values."""
     service.delete_plan(session, plan_id, if_match=if_match)

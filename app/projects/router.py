@@ -4,6 +4,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.countries import DOMESTIC
 from app.deps import IdPath, IfMatch, SessionDep, commit_post, tag
+from app.errors import STALE_RESPONSES
 from app.models import Project
 from app.pagination import Page, PageDep
 from app.projects import service
@@ -84,7 +85,7 @@ def get_project(project_id: IdPath, session: SessionDep, response: Response) -> 
     return _read_one(session, project)
 
 
-@router.patch("/{project_id}", response_model=ProjectRead)
+@router.patch("/{project_id}", response_model=ProjectRead, responses=STALE_RESPONSES)
 def update_project(
     project_id: IdPath,
     body: ProjectUpdate,
@@ -101,7 +102,7 @@ def update_project(
     return read
 
 
-@router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+@router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response, responses=STALE_RESPONSES)
 def delete_project(project_id: IdPath, session: SessionDep, if_match: IfMatch = None) -> Response:
     """Delete a project entered by mistake (real leases are terminated instead)."""
     service.delete_project(session, project_id, if_match=if_match)

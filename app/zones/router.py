@@ -14,6 +14,7 @@ from app.deps import (
     commit_post,
     tag,
 )
+from app.errors import STALE_RESPONSES
 from app.models import Zone
 from app.occupancy import Clearance, Occupancy
 from app.pagination import Page, PageDep
@@ -127,7 +128,7 @@ def get_zone(
     return _read_one(session, zone, day, settings.stall_days)
 
 
-@router.patch("/{zone_id}", response_model=ZoneRead)
+@router.patch("/{zone_id}", response_model=ZoneRead, responses=STALE_RESPONSES)
 def update_zone(
     zone_id: IdPath,
     body: ZoneUpdate,
@@ -146,7 +147,7 @@ def update_zone(
     return read
 
 
-@router.delete("/{zone_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+@router.delete("/{zone_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response, responses=STALE_RESPONSES)
 def delete_zone(zone_id: IdPath, session: SessionDep, if_match: IfMatch = None) -> Response:
     """Delete a zone entered by mistake; refused while it has projects."""
     service.delete_zone(session, zone_id, if_match=if_match)
