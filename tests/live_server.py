@@ -1,6 +1,7 @@
 """Start the real service (`occupancy serve`) in a subprocess, on a free loopback port."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -67,3 +68,88 @@ def running_server(database_url: str, *, workers: int, log_path: Path) -> Iterat
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class ServerProcess:
+    """A server started in its own session (process group), so that the supervisor and the
+    worker processes uvicorn spawns can be killed together, the way a crashed host loses them."""
+
+    def __init__(self, process: subprocess.Popen, base: str, log_path: Path) -> None:
+        self.process = process
+        self.base = base
+        self.log_path = log_path
+
+    def kill_group(self, sig: int = signal.SIGKILL) -> None:
+        """Send `sig` to every process of the server (supervisor and workers) at once."""
+        try:
+            os.killpg(self.process.pid, sig)
+        except ProcessLookupError:
+            pass
+        self.process.wait(timeout=15)
+        if sig == signal.SIGKILL:  # the workers are dead once the kernel has torn them down
+            deadline = time.monotonic() + 15
+            while self.group_alive() and time.monotonic() < deadline:
+                time.sleep(0.01)
+
+    def group_alive(self) -> bool:
+        """Whether a process of the group still runs (zombies, which an init that does not
+        reap may leave behind, do not count)."""
+        try:
+            os.killpg(self.process.pid, 0)
+        except ProcessLookupError:
+            return False
+        proc = Path("/proc")
+        if not proc.is_dir():
+            return True
+        for stat in proc.glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            state, pgid = fields[0], int(fields[2])
+            if pgid == self.process.pid and state not in ("Z", "X"):
+                return True
+        return False
+
+    def stop(self) -> None:
+        """Graceful stop (SIGTERM to the supervisor), then SIGKILL whatever is left."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                pass
+        if self.group_alive():
+            self.kill_group()
+
+
+def start_server(database_url: str, *, workers: int, log_path: Path) -> ServerProcess:
+    """Like `running_server`, but in a new session and handed back to the caller, who must
+    `stop()` (or `kill_group()`) it."""
+    port = _free_port()
+    env = os.environ | {"OCCUPANCY_DATABASE_URL": database_url, "OCCUPANCY_LOG_LEVEL": "warning"}
+    command = [
+        str(VENV_BIN / "occupancy"), "serve",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+    ]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited: {log_path.read_text()}")
+            try:
+                if httpx.get(f"{server.base}/readyz", timeout=1).status_code == 200:
+                    return server
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server did not become ready: {log_path.read_text()}")
+            time.sleep(0.1)
+    except BaseException:
+        server.stop()
+        raise

@@ -15,13 +15,13 @@ from fastapi import Request, Response
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import problem
+from app.errors import Conflict, problem
 from app.idempotency import store
 
 HEADER = b"idempotency-key"
 # Visible ASCII, as most clients generate (UUIDs, ULIDs, random tokens).
 KEY_SHAPE = re.compile(r"[\x21-\x7e]{1,200}")
-RECORD = "idempotency_record_id"
+CLAIM = "idempotency_claim"
 
 SessionScope = Callable[[], AbstractContextManager[Session]]
 
@@ -58,7 +58,10 @@ class Idempotency:
         outcome = await to_thread.run_sync(claim)
         if isinstance(outcome, store.Refused):
             title = "Idempotency-Key in use" if outcome.status == 409 else "Idempotency-Key reused"
-            await problem(outcome.status, title, outcome.detail, "idempotency-key")(scope, receive, send)
+            refusal = problem(outcome.status, title, outcome.detail, "idempotency-key")
+            if outcome.retry_after is not None:
+                refusal.headers["Retry-After"] = str(outcome.retry_after)
+            await refusal(scope, receive, send)
             return
         if isinstance(outcome, store.Replay):
             headers = dict(outcome.headers) | {"idempotent-replayed": "true"}
@@ -67,7 +70,7 @@ class Idempotency:
             await replay(scope, receive, send)
             return
 
-        scope.setdefault("state", {})[RECORD] = outcome.record_id
+        scope.setdefault("state", {})[CLAIM] = outcome
         sent: dict[str, object] = {}
         chunks: list[bytes] = []
 
@@ -87,23 +90,22 @@ class Idempotency:
             status = int(sent.get("status", 500))  # type: ignore[call-overload]
         finally:
             await to_thread.run_sync(
-                _settle, sessions, outcome.record_id, status, sent.get("headers", {}), b"".join(chunks)
+                _settle, sessions, outcome, status, sent.get("headers", {}), b"".join(chunks)
             )
 
 
 def _settle(
-    sessions: SessionScope, record_id: int, status: int, headers: object, body: bytes
+    sessions: SessionScope, claim: store.Claimed, status: int, headers: object, body: bytes
 ) -> None:
-    """After the request: keep a refusal for replay, release the claim after a failure."""
+    """After the request: keep a refusal for replay, release the claim after a failure.
+    Both leave alone a claim the write completed or another attempt took over."""
     with sessions() as session:
-        if store.is_done(session, record_id):
-            return  # the write completed it in its own transaction
         if status < 500:
             store.finish_refusal(
-                session, record_id, status=status, headers=headers, body=body  # type: ignore[arg-type]
+                session, claim, status=status, headers=headers, body=body  # type: ignore[arg-type]
             )
         else:
-            store.release(session, record_id)
+            store.release(session, claim)
 
 
 async def _buffer(receive: Receive) -> tuple[bytes, Receive]:
@@ -134,6 +136,12 @@ def complete_write(
 ) -> None:
     """Called by a POST handler before it commits: mark its idempotency claim done with the
     response, inside the write's own transaction."""
-    record_id = getattr(request.state, RECORD, None)
-    if record_id is not None:
-        store.complete(session, record_id, status=status, headers=dict(response.headers), body=body)
+    claim = getattr(request.state, CLAIM, None)
+    if claim is None:
+        return
+    if not store.complete(session, claim, status=status, headers=dict(response.headers), body=body):
+        raise Conflict(
+            "this request ran so long that a retry with the same Idempotency-Key took over; "
+            "its write was not kept (the retry's was)",
+            retry_after=1,
+        )

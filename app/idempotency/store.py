@@ -7,11 +7,12 @@ API key's name) and are kept for 24 hours.
 """
 
 import hashlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ KEEP_FOR = timedelta(hours=24)
 # would have marked it done in its own transaction); a retry may take it over.
 ABANDONED_AFTER = timedelta(seconds=60)
 IN_PROGRESS, DONE = "in_progress", "done"
+RUNNING = "a request with this Idempotency-Key is still being processed"
 # Response headers worth replaying.
 REPLAYED_HEADERS = ("location", "etag", "content-type")
 
@@ -36,7 +38,10 @@ def request_hash(method: str, path: str, query: str, body: bytes) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
+    """This request holds the key; `token` (the claim time) tells it from a later taker."""
+
     record_id: int
+    token: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,7 @@ class Replay:
 class Refused:
     status: int  # 409 still running, 422 another body
     detail: str
+    retry_after: int | None = None  # seconds, for 409
 
 
 def claim(session: Session, *, caller: str, key: str, fingerprint: str) -> Claimed | Replay | Refused:
@@ -75,8 +81,8 @@ def claim(session: Session, *, caller: str, key: str, fingerprint: str) -> Claim
             session.commit()
         except IntegrityError:  # a concurrent first request claimed it a moment earlier
             session.rollback()
-            return Refused(409, "a request with this Idempotency-Key is still being processed")
-        return Claimed(record.id)
+            return Refused(409, RUNNING, retry_after=1)
+        return Claimed(record.id, now)
     if record.request_hash != fingerprint:
         session.commit()
         return Refused(422, "this Idempotency-Key was used with another request body or path")
@@ -88,9 +94,11 @@ def claim(session: Session, *, caller: str, key: str, fingerprint: str) -> Claim
         )
         session.commit()
         return replay
-    if now - record.claimed_at < ABANDONED_AFTER:
+    age = now - record.claimed_at
+    if age < ABANDONED_AFTER:
         session.commit()
-        return Refused(409, "a request with this Idempotency-Key is still being processed")
+        wait = max(1, math.ceil((ABANDONED_AFTER - age).total_seconds()))
+        return Refused(409, RUNNING, retry_after=wait)
     taken = session.execute(
         update(IdempotencyRecord)
         .where(IdempotencyRecord.id == record.id, IdempotencyRecord.claimed_at == record.claimed_at)
@@ -98,17 +106,30 @@ def claim(session: Session, *, caller: str, key: str, fingerprint: str) -> Claim
     )
     session.commit()
     if taken.rowcount != 1:  # type: ignore[attr-defined]
-        return Refused(409, "a request with this Idempotency-Key is still being processed")
-    return Claimed(record.id)
+        return Refused(409, RUNNING, retry_after=1)
+    return Claimed(record.id, now)
+
+
+def _held(claim: Claimed) -> ColumnElement[bool]:
+    """The record is still in progress under this very claim (not taken over since)."""
+    return and_(
+        IdempotencyRecord.id == claim.record_id,
+        IdempotencyRecord.state == IN_PROGRESS,
+        IdempotencyRecord.claimed_at == claim.token,
+    )
 
 
 def complete(
-    session: Session, record_id: int, *, status: int, headers: Mapping[str, str], body: str
-) -> None:
-    """Mark the claim done with its response; does not commit (the caller's write does)."""
-    session.execute(
+    session: Session, claim: Claimed, *, status: int, headers: Mapping[str, str], body: str
+) -> bool:
+    """Mark the claim done with its response, in the caller's write transaction (no commit).
+
+    False when another attempt has taken the claim over (this one ran past ABANDONED_AFTER):
+    the caller must then roll its write back, so one key never stands for two writes.
+    """
+    done = session.execute(
         update(IdempotencyRecord)
-        .where(IdempotencyRecord.id == record_id)
+        .where(_held(claim))
         .values(
             state=DONE,
             response_status=status,
@@ -116,34 +137,27 @@ def complete(
             response_body=body,
         )
     )
+    return done.rowcount == 1  # type: ignore[attr-defined]
 
 
 def _replayed(headers: Mapping[str, str]) -> dict[str, str]:
     return {k.lower(): v for k, v in headers.items() if k.lower() in REPLAYED_HEADERS}
 
 
-def is_done(session: Session, record_id: int) -> bool:
-    state = session.scalar(select(IdempotencyRecord.state).where(IdempotencyRecord.id == record_id))
-    return state == DONE
-
-
-def release(session: Session, record_id: int) -> None:
+def release(session: Session, claim: Claimed) -> None:
     """Forget a claim whose request failed unexpectedly, so a retry runs afresh. Commits."""
-    session.execute(
-        delete(IdempotencyRecord).where(
-            IdempotencyRecord.id == record_id, IdempotencyRecord.state == IN_PROGRESS
-        )
-    )
+    session.execute(delete(IdempotencyRecord).where(_held(claim)))
     session.commit()
 
 
 def finish_refusal(
-    session: Session, record_id: int, *, status: int, headers: Mapping[str, str], body: bytes
+    session: Session, claim: Claimed, *, status: int, headers: Mapping[str, str], body: bytes
 ) -> None:
-    """Keep a refusal (4xx) as the answer to replay: nothing was written. Commits."""
+    """Keep a refusal (4xx) as the answer to replay, unless the write already completed the
+    claim or another attempt took it over. Commits."""
     session.execute(
         update(IdempotencyRecord)
-        .where(IdempotencyRecord.id == record_id, IdempotencyRecord.state == IN_PROGRESS)
+        .where(_held(claim))
         .values(
             state=DONE,
             response_status=status,
