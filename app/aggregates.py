@@ -53,10 +53,7 @@ def leased_by_zone(
         .where(Project.zone_id.in_(ids), in_effect_on(day))
         .group_by(Project.zone_id)
     )
-    return {
-        zone_id: (industrial, service, count)
-        for zone_id, industrial, service, count in rows
-    }
+    return {zone_id: (industrial, service, count) for zone_id, industrial, service, count in rows}
 
 
 def _sum_leased(land_use: str) -> ColumnElement[Decimal]:
@@ -74,9 +71,7 @@ class LatestClearance:
     compensation_paid_vnd: int | None
 
 
-def clearance_by_zone(
-    session: Session, zone_ids: ZoneIds, day: date
-) -> dict[int, LatestClearance]:
+def clearance_by_zone(session: Session, zone_ids: ZoneIds, day: date) -> dict[int, LatestClearance]:
     """The latest clearance record on or before `day`, and the date of the latest record
     that raised the cleared area, per zone that has records."""
     ids = _ids(zone_ids)

@@ -177,9 +177,7 @@ def leased_on_seed_date(zones: Sequence[DemoZone], rate: Decimal) -> dict[str, i
     weight = {z.code: land[z.code] * z.fill for z in scaled}
     rest = target - sum(fixed.values())
     factor = Decimal(rest) / sum(weight.values())
-    held = {
-        code: int((w * factor).to_integral_value(ROUND_FLOOR)) for code, w in weight.items()
-    }
+    held = {code: int((w * factor).to_integral_value(ROUND_FLOOR)) for code, w in weight.items()}
     held[max(weight, key=weight.__getitem__)] += rest - sum(held.values())
     for code, units in held.items():
         if units > land[code] * MAX_SCALED_FILL:
@@ -226,8 +224,12 @@ def _plan_zone(
     leases: list[dict] = []
 
     def lease(units: int, start: date, end: date | None, land_use: str = "industrial") -> dict:
-        return {"land_use": land_use, "leased_ha": _hectares(units), "lease_start": start,
-                "lease_end": end}
+        return {
+            "land_use": land_use,
+            "leased_ha": _hectares(units),
+            "lease_start": start,
+            "lease_end": end,
+        }
 
     def contract_end() -> date | None:
         return term_end if rng.random() < 0.75 else None
@@ -244,22 +246,25 @@ def _plan_zone(
     if first_lease <= date(2020, 6, 30) and headroom >= 2 * MINIMUM_UNITS[spec.kind]:
         budget = min(headroom, _units(spec.industrial_land_ha) // 8)
         count = rng.choice((1, 1, 2))
-        for units in split_units(rng, int(budget * rng.uniform(0.5, 0.9)), count,
-                                 MINIMUM_UNITS[spec.kind]):
+        for units in split_units(
+            rng, int(budget * rng.uniform(0.5, 0.9)), count, MINIMUM_UNITS[spec.kind]
+        ):
             start = _random_date(rng, first_lease, date(2020, 6, 30))
             if rng.random() < 0.65:
                 item = lease(units, start, contract_end())
                 item["terminated_on"] = _random_date(rng, _years_after(start, 2), date(2024, 5, 31))
             else:
-                item = lease(units, start, _random_date(rng, _years_after(start, 3),
-                                                        date(2024, 3, 31)))
+                item = lease(
+                    units, start, _random_date(rng, _years_after(start, 3), date(2024, 3, 31))
+                )
             leases.append(item)
 
     # Leases that start after the seed's date, within the land free on it.
     if headroom >= MINIMUM_UNITS[spec.kind] and (held == 0 or rng.random() < 0.6):
         budget = min(headroom, TYPICAL_UNITS[spec.kind] * 3)
-        for units in split_units(rng, int(budget * rng.uniform(0.4, 0.8)), rng.choice((1, 2)),
-                                 MINIMUM_UNITS[spec.kind]):
+        for units in split_units(
+            rng, int(budget * rng.uniform(0.4, 0.8)), rng.choice((1, 2)), MINIMUM_UNITS[spec.kind]
+        ):
             leases.append(lease(units, _random_date(rng, FUTURE_FROM, FUTURE_TO), contract_end()))
 
     # Service land (parks only): logistics, housing, canteens.
@@ -268,8 +273,9 @@ def _plan_zone(
         count = 2 if spec.status == "operating" else 1
         budget = int(service * rng.uniform(0.35, 0.6))
         for units in split_units(rng, budget, count, MINIMUM_UNITS[spec.kind]):
-            leases.append(lease(units, _random_date(rng, first_lease, FUTURE_TO), contract_end(),
-                                "service"))
+            leases.append(
+                lease(units, _random_date(rng, first_lease, FUTURE_TO), contract_end(), "service")
+            )
 
     return [identities.project(spec, item) for item in leases]
 
@@ -319,21 +325,39 @@ PLAN = PlanCreate(
 # (indicator, target, label). The first three are computed from the zone data; the targets
 # are implied by the review's actuals and achievements (domain.md, "The seed's results").
 PLAN_TARGETS: tuple[tuple[str, str, str], ...] = (
-    ("park_occupancy_rate", "0.8",
-     "Tỷ lệ lấp đầy bình quân các khu công nghiệp / KCN average occupancy"),
-    ("cluster_occupancy_rate", "0.5",
-     "Tỷ lệ lấp đầy bình quân các cụm công nghiệp / CCN average occupancy"),
-    ("industrial_area_ha", "4600",
-     "Diện tích đất dành cho phát triển công nghiệp (khu, cụm công nghiệp) / "
-     "Land for industry (KCN + CCN), ha"),
-    ("industrial_production_index_growth", "0.09",
-     "Chỉ số sản xuất công nghiệp (IIP) tăng bình quân/năm / "
-     "Industrial production index, average growth per year"),
-    ("industry_construction_share", "0.54",
-     "Tỷ trọng công nghiệp – xây dựng trong cơ cấu kinh tế tỉnh / "
-     "Industry and construction share of the provincial economy"),
-    ("grid_households_rate", "0.999",
-     "Tỷ lệ hộ sử dụng điện lưới quốc gia / Households on the national grid"),
+    (
+        "park_occupancy_rate",
+        "0.8",
+        "Tỷ lệ lấp đầy bình quân các khu công nghiệp / KCN average occupancy",
+    ),
+    (
+        "cluster_occupancy_rate",
+        "0.5",
+        "Tỷ lệ lấp đầy bình quân các cụm công nghiệp / CCN average occupancy",
+    ),
+    (
+        "industrial_area_ha",
+        "4600",
+        "Diện tích đất dành cho phát triển công nghiệp (khu, cụm công nghiệp) / "
+        "Land for industry (KCN + CCN), ha",
+    ),
+    (
+        "industrial_production_index_growth",
+        "0.09",
+        "Chỉ số sản xuất công nghiệp (IIP) tăng bình quân/năm / "
+        "Industrial production index, average growth per year",
+    ),
+    (
+        "industry_construction_share",
+        "0.54",
+        "Tỷ trọng công nghiệp – xây dựng trong cơ cấu kinh tế tỉnh / "
+        "Industry and construction share of the provincial economy",
+    ),
+    (
+        "grid_households_rate",
+        "0.999",
+        "Tỷ lệ hộ sử dụng điện lưới quốc gia / Households on the national grid",
+    ),
 )
 REVIEW_SOURCE = (
     "Kết quả triển khai Đề án số 07-ĐA/TU của Ban Thường vụ Tỉnh ủy về phát triển công nghiệp, "
@@ -374,28 +398,59 @@ FDI_COUNTRIES = {"KR": 30, "CN": 24, "JP": 18, "TW": 10, "TH": 5, "SG": 6, "US":
 FDI_SHARE = {"park": 0.45, "cluster": 0.08}
 
 BRANDS = {
-    "KR": (("Hanbit", "Daeseong", "Seowon", "Mirae", "Jinwoo", "Haneul", "Sejin", "Woorim"),
-           ("Vina", "Tech", "Electronics", "Precision")),
-    "CN": (("Huaxin", "Jinda", "Hongli", "Tianrui", "Yuefeng", "Kaisheng", "Minghua"),
-           ("Precision", "Textile", "Electric", "Materials")),
-    "JP": (("Aoba", "Kawana", "Hinode", "Tsubasa", "Minori", "Shirokane", "Asahina"),
-           ("Seimitsu", "Denki", "Kogyo", "Giken")),
-    "TW": (("Chia Hsin", "Lien Fa", "Hsin Mei", "Tai Yuan", "Yung Sheng"),
-           ("Industrial", "Plastics", "Electronics")),
+    "KR": (
+        ("Hanbit", "Daeseong", "Seowon", "Mirae", "Jinwoo", "Haneul", "Sejin", "Woorim"),
+        ("Vina", "Tech", "Electronics", "Precision"),
+    ),
+    "CN": (
+        ("Huaxin", "Jinda", "Hongli", "Tianrui", "Yuefeng", "Kaisheng", "Minghua"),
+        ("Precision", "Textile", "Electric", "Materials"),
+    ),
+    "JP": (
+        ("Aoba", "Kawana", "Hinode", "Tsubasa", "Minori", "Shirokane", "Asahina"),
+        ("Seimitsu", "Denki", "Kogyo", "Giken"),
+    ),
+    "TW": (
+        ("Chia Hsin", "Lien Fa", "Hsin Mei", "Tai Yuan", "Yung Sheng"),
+        ("Industrial", "Plastics", "Electronics"),
+    ),
     "TH": (("Rattanakorn", "Saengthong", "Chaiyaphruek"), ("Foods", "Packaging", "Agro")),
     "SG": (("Meridian", "Straits Harbour", "Lionbay"), ("Logistics", "Packaging", "Holdings")),
     "US": (("Ridgeway", "Bluepine", "Lakeshore"), ("Components", "Apparel", "Technologies")),
     "DE": (("Rheintal", "Nordwerk", "Kesselbach"), ("Technik", "Antriebe", "Elektro")),
 }
 DOMESTIC_NAMES = (
-    "Hưng Phát", "Thành Công", "Minh Tiến", "Phú Gia", "Đức Thịnh", "An Khang", "Việt Hưng",
-    "Sông Đà Xanh", "Mường Bi", "Hòa Phú", "Trường Sơn", "Bảo Long", "Tân Lạc Xanh", "Kim Bôi",
-    "Lạc Thủy", "Đồng Tiến", "Quang Minh", "Hoàng Long", "Nam Việt", "Thái Sơn", "Phúc An",
-    "Vạn Xuân", "Hải Đăng", "Tiến Đạt",
+    "Hưng Phát",
+    "Thành Công",
+    "Minh Tiến",
+    "Phú Gia",
+    "Đức Thịnh",
+    "An Khang",
+    "Việt Hưng",
+    "Sông Đà Xanh",
+    "Mường Bi",
+    "Hòa Phú",
+    "Trường Sơn",
+    "Bảo Long",
+    "Tân Lạc Xanh",
+    "Kim Bôi",
+    "Lạc Thủy",
+    "Đồng Tiến",
+    "Quang Minh",
+    "Hoàng Long",
+    "Nam Việt",
+    "Thái Sơn",
+    "Phúc An",
+    "Vạn Xuân",
+    "Hải Đăng",
+    "Tiến Đạt",
 )
 DOMESTIC_FORMS = ("Công ty Cổ phần", "Công ty TNHH", "Công ty TNHH MTV")
 DOMESTIC_TRADES = (
-    "Sản xuất và Thương mại", "Đầu tư và Phát triển", "Công nghiệp", "Thương mại và Dịch vụ"
+    "Sản xuất và Thương mại",
+    "Đầu tư và Phát triển",
+    "Công nghiệp",
+    "Thương mại và Dịch vụ",
 )
 
 # VSIC 2018 division: (product phrase, people per hectare when operating)
@@ -415,10 +470,19 @@ SECTORS = {
     "32": ("Nhà máy sản xuất đồ chơi và dụng cụ thể thao", 140),
 }
 SECTOR_WEIGHTS = {
-    "fdi": {"26": 22, "27": 12, "29": 10, "14": 12, "13": 8, "15": 6, "22": 10, "25": 10,
-            "32": 8, "10": 4},
-    "park": {"10": 14, "16": 12, "23": 10, "25": 14, "14": 12, "22": 10, "11": 6, "27": 6,
-             "26": 4},
+    "fdi": {
+        "26": 22,
+        "27": 12,
+        "29": 10,
+        "14": 12,
+        "13": 8,
+        "15": 6,
+        "22": 10,
+        "25": 10,
+        "32": 8,
+        "10": 4,
+    },
+    "park": {"10": 14, "16": 12, "23": 10, "25": 14, "14": 12, "22": 10, "11": 6, "27": 6, "26": 4},
     "cluster": {"10": 22, "16": 22, "23": 18, "25": 14, "14": 12, "22": 8, "11": 4},
 }
 SERVICES = (
@@ -477,9 +541,7 @@ class _Identities:
         rng = self.rng
         fdi = rng.random() < FDI_SHARE[spec.kind]
         country = self._pick(FDI_COUNTRIES) if fdi else DOMESTIC
-        investor, short = self._unique(
-            (lambda: self._foreign(country)) if fdi else self._domestic
-        )
+        investor, short = self._unique((lambda: self._foreign(country)) if fdi else self._domestic)
         area: Decimal = lease["leased_ha"]
         if lease["land_use"] == "service":
             sector, product, density = rng.choice(SERVICES)
@@ -507,9 +569,7 @@ class _Identities:
 
         low, high = USD_PER_HA if fdi else VND_PER_HA
         step = 10_000 if fdi else 1_000_000
-        capital: Decimal | None = Decimal(
-            int(area * rng.randrange(low, high) / step) * step
-        )
+        capital: Decimal | None = Decimal(int(area * rng.randrange(low, high) / step) * step)
         if not fdi and spec.kind == "cluster" and rng.random() < 0.1:
             capital = None
         with_code = fdi or rng.random() < (0.8 if spec.kind == "park" else 0.4)

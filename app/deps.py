@@ -29,6 +29,8 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
 def app_settings(request: Request) -> Settings:
     """The settings the application was created with."""
     settings: Settings = request.app.state.settings

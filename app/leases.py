@@ -32,9 +32,10 @@ def lock_zone(session: Session, zone_id: int) -> Zone | None:
     already admits one writer at a time.
     """
     return session.scalars(
-        select(Zone).where(Zone.id == zone_id).with_for_update().execution_options(
-            populate_existing=True
-        )
+        select(Zone)
+        .where(Zone.id == zone_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).one_or_none()
 
 

@@ -169,4 +169,24 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             )
         return JSONResponse({"status": "ready", "schema": current})
 
+    if settings.public_read:
+        _document_public_reads(app)
     return app
+
+
+def _document_public_reads(app: FastAPI) -> None:
+    """Reads open to anonymous callers say so: their security is "a bearer key, or nothing"."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for path, operations in schema["paths"].items():
+                admin_only = path.startswith(("/api/v1/keys", "/api/v1/audit"))
+                for method, operation in operations.items():
+                    if method == "get" and not admin_only and operation.get("security"):
+                        operation["security"] = [*operation["security"], {}]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

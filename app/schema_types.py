@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    WithJsonSchema,
 )
 
 # C0 controls, DEL and C1 controls (U+0080-U+009F, e.g. NEL).
@@ -31,6 +32,29 @@ SURROGATES = re.compile(r"[\ud800-\udfff]")
 MAX_AREA_HA = Decimal(1_000_000)
 # Ids are 32-bit integers in both databases.
 MAX_ID = 2_147_483_647
+
+
+# What the validators below accept, written as JSON Schema patterns so that clients (and
+# fuzzers) see the same rules: no C0/C1 control characters, and something left after trimming.
+_CTRL = "\\x00-\\x1f\\x7f-\\x9f"
+TEXT_PATTERN = f"^[^{_CTRL}]*[^\\s{_CTRL}][^{_CTRL}]*$"
+QUERY_TEXT_PATTERN = f"^[^{_CTRL}]*$"
+NOTE_PATTERN = "^[^\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f][^\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]*$"
+
+
+def json_number_schema(
+    *, places: int, minimum: Any = None, maximum: Any = None, exclusive_minimum: Any = None
+) -> WithJsonSchema:
+    """The JSON Schema of a decimal input: a JSON number (never a string), bounds, places."""
+    schema: dict[str, Any] = {"type": "number", "multipleOf": float(Decimal(1).scaleb(-places))}
+    for key, value in (
+        ("minimum", minimum),
+        ("maximum", maximum),
+        ("exclusiveMinimum", exclusive_minimum),
+    ):
+        if value is not None:
+            schema[key] = int(value) if Decimal(value) == int(value) else float(value)
+    return WithJsonSchema(schema)
 
 
 def trim(value: Any) -> Any:
@@ -67,14 +91,22 @@ def Text(max_length: int, min_length: int = 1) -> Any:  # noqa: N802 - reads lik
     return Annotated[
         str,
         BeforeValidator(trim),
-        Field(min_length=min_length, max_length=max_length),
+        Field(
+            min_length=min_length,
+            max_length=max_length,
+            json_schema_extra={"pattern": TEXT_PATTERN},
+        ),
         AfterValidator(_no_control_chars),
     ]
 
 
 def QueryText(max_length: int) -> Any:  # noqa: N802
     """A free-text query parameter: bounded, no control characters."""
-    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_control_chars)]
+    return Annotated[
+        str,
+        Field(max_length=max_length, json_schema_extra={"pattern": QUERY_TEXT_PATTERN}),
+        AfterValidator(_no_control_chars),
+    ]
 
 
 def Note(max_length: int) -> Any:  # noqa: N802
@@ -82,7 +114,7 @@ def Note(max_length: int) -> Any:  # noqa: N802
     return Annotated[
         str,
         BeforeValidator(trim),
-        Field(min_length=1, max_length=max_length),
+        Field(min_length=1, max_length=max_length, json_schema_extra={"pattern": NOTE_PATTERN}),
         AfterValidator(_no_control_chars_in_note),
     ]
 
@@ -103,15 +135,34 @@ AreaIn = Annotated[
     Decimal,
     BeforeValidator(number_only),
     Field(ge=0, le=MAX_AREA_HA, decimal_places=4, allow_inf_nan=False),
+    json_number_schema(places=4, minimum=0, maximum=MAX_AREA_HA),
 ]
 PositiveAreaIn = Annotated[
     Decimal,
     BeforeValidator(number_only),
     Field(gt=0, le=MAX_AREA_HA, decimal_places=4, allow_inf_nan=False),
+    json_number_schema(places=4, exclusive_minimum=0, maximum=MAX_AREA_HA),
 ]
 AreaOut = Annotated[Decimal, NumberOut]
 MoneyOut = Annotated[Decimal, NumberOut]
 RateOut = Annotated[Decimal | None, NumberOut]
+
+
+def not_nullable(*names: str) -> Any:
+    """A json_schema_extra hook for PATCH bodies: these fields may be left out but never sent as
+    null, so their schema loses the null branch (validation is unchanged)."""
+
+    def update(schema: dict[str, Any]) -> None:
+        for name in names:
+            prop = schema["properties"][name]
+            options = [o for o in prop.get("anyOf", []) if o != {"type": "null"}]
+            if len(options) == 1:
+                del prop["anyOf"]
+                prop.update(options[0])
+            elif options:
+                prop["anyOf"] = options
+
+    return update
 
 
 class InputModel(BaseModel):

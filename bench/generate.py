@@ -51,14 +51,22 @@ def generate(engine: Engine, scale: int, seed: int = 7) -> dict[str, int]:
         code = f"{'KCN' if kind == 'park' else 'CCN'}-B{n:06d}"
         zones.append(
             {
-                "id": n, "code": code, "name": name, "kind": kind,
-                "province": rng.choice(PROVINCES), "status": rng.choice(STATUSES),
+                "id": n,
+                "code": code,
+                "name": name,
+                "kind": kind,
+                "province": rng.choice(PROVINCES),
+                "status": rng.choice(STATUSES),
                 "established_on": _day(rng, date(2000, 1, 1), date(2020, 1, 1)),
-                "total_area_ha": total, "industrial_land_ha": industrial,
-                "service_land_ha": service, "clearance_required_ha": total,
+                "total_area_ha": total,
+                "industrial_land_ha": industrial,
+                "service_land_ha": service,
+                "clearance_required_ha": total,
                 "latitude": round(rng.uniform(8.6, 23.3), 5),
                 "longitude": round(rng.uniform(102.2, 109.4), 5),
-                "search_text": search_key(name, code), "created_at": now, "updated_at": now,
+                "search_text": search_key(name, code),
+                "created_at": now,
+                "updated_at": now,
             }
         )
         leasable.append((industrial, service))
@@ -83,12 +91,18 @@ def generate(engine: Engine, scale: int, seed: int = 7) -> dict[str, int]:
             country = rng.choice(COUNTRIES)
             projects.append(
                 {
-                    "id": project_id, "zone_id": zone_id, "name": f"Dự án {project_id}",
-                    "investor": f"Công ty {project_id}", "investor_country": country,
-                    "project_code": None, "sector": rng.choice(SECTORS),
+                    "id": project_id,
+                    "zone_id": zone_id,
+                    "name": f"Dự án {project_id}",
+                    "investor": f"Công ty {project_id}",
+                    "investor_country": country,
+                    "project_code": None,
+                    "sector": rng.choice(SECTORS),
                     "registered_capital": Decimal(rng.randrange(1, 500) * 100_000),
                     "capital_currency": "VND" if country == "VN" else "USD",
-                    "land_use": land_use, "leased_ha": area, "lease_start": start,
+                    "land_use": land_use,
+                    "leased_ha": area,
+                    "lease_start": start,
                     "lease_end": start + timedelta(days=365 * 50),
                     "status": rng.choice(["registered", "under_construction", "operating"]),
                     "employees": rng.randrange(0, 3000),
@@ -97,7 +111,8 @@ def generate(engine: Engine, scale: int, seed: int = 7) -> dict[str, int]:
                     ),
                     "termination_reason": "synthetic" if ended else None,
                     "search_text": f"dự án {project_id}\ncông ty {project_id}",
-                    "created_at": now, "updated_at": now,
+                    "created_at": now,
+                    "updated_at": now,
                 }
             )
 
@@ -111,9 +126,13 @@ def generate(engine: Engine, scale: int, seed: int = 7) -> dict[str, int]:
             cleared = min(zone["total_area_ha"], cleared + step)
             records.append(
                 {
-                    "zone_id": zone["id"], "recorded_on": day, "cleared_ha": cleared,
-                    "households_total": 200, "households_relocated": 100,
-                    "compensation_paid_vnd": 10**9, "created_at": now,
+                    "zone_id": zone["id"],
+                    "recorded_on": day,
+                    "cleared_ha": cleared,
+                    "households_total": 200,
+                    "households_relocated": 100,
+                    "compensation_paid_vnd": 10**9,
+                    "created_at": now,
                 }
             )
             day += timedelta(days=rng.randrange(60, 400))

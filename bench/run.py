@@ -55,9 +55,7 @@ def raw_queries(session) -> dict[str, Callable[[], object]]:  # type: ignore[no-
 
     def occupancy() -> object:
         zones = queries.selected_zones(session, SELECTION, AS_OF)
-        return figures_by_zone(
-            session, zones, AS_OF, selected=queries.zone_ids(SELECTION, AS_OF)
-        )
+        return figures_by_zone(session, zones, AS_OF, selected=queries.zone_ids(SELECTION, AS_OF))
 
     def history() -> object:
         points = history_points(date(2023, 7, 1), date(2024, 6, 30), "month")
@@ -124,8 +122,12 @@ def server(url: str, workers: int, log: Path) -> Iterator[str]:
     port = free_port()
     env = os.environ | {"OCCUPANCY_DATABASE_URL": url, "OCCUPANCY_LOG_LEVEL": "warning"}
     command = [
-        str(Path(sys.executable).parent / "occupancy"), "serve",
-        "--port", str(port), "--workers", str(workers),
+        str(Path(sys.executable).parent / "occupancy"),
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
     ]
     with open(log, "wb") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -152,10 +154,15 @@ def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path) ->
     engine = make_engine(url)
     started = time.perf_counter()
     counts = generate(engine, scale)
-    print(f"\n## {backend}, scale {scale}: {counts} (generated in {time.perf_counter() - started:.1f} s)")
+    print(
+        f"\n## {backend}, scale {scale}: {counts} (generated in {time.perf_counter() - started:.1f} s)"
+    )
     print(f"{'request':<22}{'http median':>12}{'http p95':>10}{'raw median':>12}{'ratio':>8}")
     with make_sessionmaker(engine)() as session:
-        raw = {name: statistics.median(timed(call, repeat)) for name, call in raw_queries(session).items()}
+        raw = {
+            name: statistics.median(timed(call, repeat))
+            for name, call in raw_queries(session).items()
+        }
     with server(url, 1, workdir / f"server-{backend}-{scale}.log") as base:
         with httpx.Client(base_url=base, timeout=300) as http:
             for name, path in REPORTS.items():
@@ -166,8 +173,12 @@ def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path) ->
                     f"{raw[name]:>10.1f}ms{median / raw[name]:>8.2f}"
                 )
             zone_id = counts["zones"] // 2
-            samples = timed(lambda: http.get(f"/api/v1/zones/{zone_id}").raise_for_status(), repeat * 5)
-            print(f"{'single zone read':<22}{statistics.median(samples):>10.2f}ms{p95(samples):>8.2f}ms")
+            samples = timed(
+                lambda: http.get(f"/api/v1/zones/{zone_id}").raise_for_status(), repeat * 5
+            )
+            print(
+                f"{'single zone read':<22}{statistics.median(samples):>10.2f}ms{p95(samples):>8.2f}ms"
+            )
     engine.dispose()
 
 
@@ -182,7 +193,9 @@ def main() -> None:
     backends = ([] if args.skip_sqlite else [("sqlite", None)]) + (
         [("postgresql", args.postgres)] if args.postgres else []
     )
-    print(f"# occupancy benchmark: {args.repeat} requests per report, 1 server worker, as of {AS_OF}")
+    print(
+        f"# occupancy benchmark: {args.repeat} requests per report, 1 server worker, as of {AS_OF}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for backend, admin_url in backends:
             for scale in scales:

@@ -4,8 +4,8 @@ from logging.config import fileConfig
 
 from alembic import context
 
-from app.db import Base, make_engine
 import app.models  # noqa: F401 - registers every table on Base.metadata
+from app.db import Base, make_engine
 from app.settings import get_settings
 
 config = context.config

@@ -23,11 +23,6 @@ def pytest_report_header() -> str:
     return f"database backend: {backend()}"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # Also declared in pyproject.toml's markers once that lists it; registering twice is harmless.
-    config.addinivalue_line("markers", "fuzz: Schemathesis fuzzing of the whole API (tests/test_fuzz.py)")
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with scratch_database(tmp_path_factory.mktemp("db")) as url:
@@ -92,7 +87,9 @@ def bearer(key: str) -> dict[str, str]:
 @pytest.fixture
 def client(app: FastAPI, api_keys: dict[str, str]) -> Iterator[TestClient]:
     """A client with an admin key: most tests are about the API, not about access."""
-    with TestClient(app, raise_server_exceptions=False, headers=bearer(api_keys["admin"])) as client:
+    with TestClient(
+        app, raise_server_exceptions=False, headers=bearer(api_keys["admin"])
+    ) as client:
         yield client
 
 

@@ -41,8 +41,14 @@ def running_server(database_url: str, *, workers: int, log_path: Path) -> Iterat
     port = _free_port()
     env = os.environ | {"OCCUPANCY_DATABASE_URL": database_url, "OCCUPANCY_LOG_LEVEL": "warning"}
     command = [
-        str(VENV_BIN / "occupancy"), "serve",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+        str(VENV_BIN / "occupancy"),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
     ]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -129,8 +135,14 @@ def start_server(database_url: str, *, workers: int, log_path: Path) -> ServerPr
     port = _free_port()
     env = os.environ | {"OCCUPANCY_DATABASE_URL": database_url, "OCCUPANCY_LOG_LEVEL": "warning"}
     command = [
-        str(VENV_BIN / "occupancy"), "serve",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+        str(VENV_BIN / "occupancy"),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
     ]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(

@@ -46,7 +46,15 @@ from tests.test_access import (
 AUDIT = "/api/v1/audit"
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 EVENT_FIELDS = {
-    "id", "occurred_at", "actor", "action", "entity", "entity_id", "before", "after", "request_id"
+    "id",
+    "occurred_at",
+    "actor",
+    "action",
+    "entity",
+    "entity_id",
+    "before",
+    "after",
+    "request_id",
 }
 TIMESTAMPS = {"created_at", "updated_at", "revoked_at"}
 
@@ -157,7 +165,11 @@ def test_each_successful_write_appends_exactly_one_event(clients, world, session
     session.expire_all()
     row = session.get(AuditEvent, event["id"])
     assert (row.actor, row.action, row.entity, row.entity_id, row.request_id) == (
-        event["actor"], event["action"], event["entity"], event["entity_id"], request_id
+        event["actor"],
+        event["action"],
+        event["entity"],
+        event["entity_id"],
+        request_id,
     )
     assert row.before == before and row.after == after
 
@@ -178,8 +190,9 @@ def test_update_event_keeps_unchanged_fields_equal(client, session):
 
 def test_zone_snapshot_values_are_exact(client, session):
     last = last_event_id(session)
-    zone = create_zone(client, total_area_ha=123.4567, industrial_land_ha=100.0001,
-                       service_land_ha=0)
+    zone = create_zone(
+        client, total_area_ha=123.4567, industrial_land_ha=100.0001, service_land_ha=0
+    )
     (event,) = events_after(client, last)
     assert event["after"]["total_area_ha"] == 123.4567
     assert event["after"]["industrial_land_ha"] == 100.0001
@@ -191,13 +204,15 @@ def test_a_write_by_each_key_is_attributed_to_that_key(client, session):
     made = client.post(KEYS, json={"name": "Sở Công Thương Hòa Bình", "role": "editor"})
     assert made.status_code == 201
     last = last_event_id(session)
-    with TestClient(client.app, raise_server_exceptions=False,
-                    headers=bearer(made.json()["key"])) as editor:
+    with TestClient(
+        client.app, raise_server_exceptions=False, headers=bearer(made.json()["key"])
+    ) as editor:
         zone = create_zone(editor)
         assert editor.delete(f"{ZONES}/{zone['id']}").status_code == 204
     new = events_after(client, last)
     assert [(e["actor"], e["action"]) for e in new] == [
-        ("Sở Công Thương Hòa Bình", "create"), ("Sở Công Thương Hòa Bình", "delete")
+        ("Sở Công Thương Hòa Bình", "create"),
+        ("Sở Công Thương Hòa Bình", "delete"),
     ]
     filtered = all_events(client, actor="Sở Công Thương Hòa Bình")
     assert [e["id"] for e in filtered] == [e["id"] for e in new]
@@ -215,8 +230,14 @@ def test_key_creation_event_is_attributed_to_the_admin(client, session):
 def test_reads_and_refused_requests_append_nothing(clients, world, session):
     before = fingerprint(session)
     for role in ("anonymous", "viewer", "editor", "admin"):
-        for path in (ZONES, f"{ZONES}/{world.zone_id}", PROJECTS, PLANS,
-                     "/api/v1/reports/summary", f"{PLANS}/{world.plan_id}/report"):
+        for path in (
+            ZONES,
+            f"{ZONES}/{world.zone_id}",
+            PROJECTS,
+            PLANS,
+            "/api/v1/reports/summary",
+            f"{PLANS}/{world.plan_id}/report",
+        ):
             assert clients[role].get(path).status_code == 200
     clients["admin"].get(KEYS)
     clients["admin"].get(AUDIT)
@@ -229,8 +250,9 @@ def test_reads_and_refused_requests_append_nothing(clients, world, session):
 # --------------------------------------------------------------------------- request id
 
 
-@pytest.mark.parametrize("given", ["abc", "0f8fad5b-d9cb-469f-a165-70867728950e",
-                                   "a.b_c-D", "x" * 64])
+@pytest.mark.parametrize(
+    "given", ["abc", "0f8fad5b-d9cb-469f-a165-70867728950e", "a.b_c-D", "x" * 64]
+)
 def test_well_formed_request_id_is_kept(client, session, given):
     last = last_event_id(session)
     response = client.post(ZONES, json=zone_body(), headers={"X-Request-ID": given})
@@ -242,10 +264,30 @@ def test_well_formed_request_id_is_kept(client, session, given):
 
 @pytest.mark.parametrize(
     "given",
-    ["has space", "x" * 65, "x" * 100, "", "a/b", "<script>", "a;b", "tab\tbed",
-     "ünïcödé".encode(), "id\u00a0nbsp".encode()],
-    ids=["space", "65-chars", "100-chars", "empty", "slash", "angle", "semicolon", "tab",
-         "utf8", "nbsp"],
+    [
+        "has space",
+        "x" * 65,
+        "x" * 100,
+        "",
+        "a/b",
+        "<script>",
+        "a;b",
+        "tab\tbed",
+        "ünïcödé".encode(),
+        "id\u00a0nbsp".encode(),
+    ],
+    ids=[
+        "space",
+        "65-chars",
+        "100-chars",
+        "empty",
+        "slash",
+        "angle",
+        "semicolon",
+        "tab",
+        "utf8",
+        "nbsp",
+    ],
 )
 def test_malformed_request_id_is_replaced(client, session, given):
     last = last_event_id(session)
@@ -307,75 +349,186 @@ class Failure:
 
 FAILURES = [
     # 422
-    Failure("zone-land-over-total", 422, "POST", lambda c, w: ZONES,
-            zone_body(total_area_ha=10, industrial_land_ha=20)),
+    Failure(
+        "zone-land-over-total",
+        422,
+        "POST",
+        lambda c, w: ZONES,
+        zone_body(total_area_ha=10, industrial_land_ha=20),
+    ),
     Failure("zone-unknown-field", 422, "POST", lambda c, w: ZONES, zone_body(id=5)),
     Failure("zone-patch-null", 422, "PATCH", lambda c, w: f"{ZONES}/{w.zone_id}", {"name": None}),
     Failure("project-unknown-zone", 422, "POST", lambda c, w: PROJECTS, project_body(987654)),
     Failure("project-bad-country", 422, "POST", lambda c, w: PROJECTS, None),
-    Failure("terminate-before-start", 422, "POST",
-            lambda c, w: f"{PROJECTS}/{w.project_id}/terminate",
-            {"terminated_on": "2019-01-01", "reason": "x"}),
-    Failure("clearance-over-required", 422, "POST", lambda c, w: f"{ZONES}/{w.zone_id}/clearance",
-            {"recorded_on": "2021-01-01", "cleared_ha": 5000}),
-    Failure("plan-ends-before-start", 422, "POST", lambda c, w: PLANS,
-            plan_body(starts_on="2025-01-01", ends_on="2020-01-01")),
-    Failure("actual-computed-indicator", 422, "POST", lambda c, w: f"{PLANS}/{w.plan_id}/actuals",
-            {"indicator": "leased_ha", "value": 1, "as_of": "2024-01-01"}),
-    Failure("target-bad-key", 422, "POST", lambda c, w: f"{PLANS}/{w.plan_id}/targets",
-            {"indicator": "Bad Key", "target": 1}),
+    Failure(
+        "terminate-before-start",
+        422,
+        "POST",
+        lambda c, w: f"{PROJECTS}/{w.project_id}/terminate",
+        {"terminated_on": "2019-01-01", "reason": "x"},
+    ),
+    Failure(
+        "clearance-over-required",
+        422,
+        "POST",
+        lambda c, w: f"{ZONES}/{w.zone_id}/clearance",
+        {"recorded_on": "2021-01-01", "cleared_ha": 5000},
+    ),
+    Failure(
+        "plan-ends-before-start",
+        422,
+        "POST",
+        lambda c, w: PLANS,
+        plan_body(starts_on="2025-01-01", ends_on="2020-01-01"),
+    ),
+    Failure(
+        "actual-computed-indicator",
+        422,
+        "POST",
+        lambda c, w: f"{PLANS}/{w.plan_id}/actuals",
+        {"indicator": "leased_ha", "value": 1, "as_of": "2024-01-01"},
+    ),
+    Failure(
+        "target-bad-key",
+        422,
+        "POST",
+        lambda c, w: f"{PLANS}/{w.plan_id}/targets",
+        {"indicator": "Bad Key", "target": 1},
+    ),
     Failure("key-bad-role", 422, "POST", lambda c, w: KEYS, {"name": "k", "role": "root"}),
     # 409
-    Failure("zone-duplicate-code", 409, "POST",
-            lambda c, w: ZONES, None),
+    Failure("zone-duplicate-code", 409, "POST", lambda c, w: ZONES, None),
     Failure("zone-delete-with-project", 409, "DELETE", lambda c, w: f"{ZONES}/{w.zone_id}"),
-    Failure("zone-shrink-below-leases", 409, "PATCH", lambda c, w: f"{ZONES}/{w.zone_id}",
-            {"industrial_land_ha": 1}),
+    Failure(
+        "zone-shrink-below-leases",
+        409,
+        "PATCH",
+        lambda c, w: f"{ZONES}/{w.zone_id}",
+        {"industrial_land_ha": 1},
+    ),
     Failure("project-capacity", 409, "POST", lambda c, w: PROJECTS, None),
-    Failure("terminate-twice", 409, "POST", lambda c, w: _terminated_project(c, w),
-            {"terminated_on": "2023-01-01", "reason": "again"}),
-    Failure("clearance-duplicate-date", 409, "POST", lambda c, w: _cleared(c, w),
-            {"recorded_on": "2021-01-01", "cleared_ha": 3}),
+    Failure(
+        "terminate-twice",
+        409,
+        "POST",
+        lambda c, w: _terminated_project(c, w),
+        {"terminated_on": "2023-01-01", "reason": "again"},
+    ),
+    Failure(
+        "clearance-duplicate-date",
+        409,
+        "POST",
+        lambda c, w: _cleared(c, w),
+        {"recorded_on": "2021-01-01", "cleared_ha": 3},
+    ),
     Failure("plan-duplicate-code", 409, "POST", lambda c, w: PLANS, None),
-    Failure("target-duplicate", 409, "POST", lambda c, w: f"{PLANS}/{w.plan_id}/targets",
-            {"indicator": "park_occupancy_rate", "target": 0.9}),
-    Failure("actual-duplicate", 409, "POST", lambda c, w: _reported(c, w),
-            {"indicator": "gdp_growth", "value": 7.5, "as_of": "2024-12-31"}),
+    Failure(
+        "target-duplicate",
+        409,
+        "POST",
+        lambda c, w: f"{PLANS}/{w.plan_id}/targets",
+        {"indicator": "park_occupancy_rate", "target": 0.9},
+    ),
+    Failure(
+        "actual-duplicate",
+        409,
+        "POST",
+        lambda c, w: _reported(c, w),
+        {"indicator": "gdp_growth", "value": 7.5, "as_of": "2024-12-31"},
+    ),
     Failure("key-duplicate-name", 409, "POST", lambda c, w: KEYS, None),
     Failure("key-revoke-twice", 409, "POST", lambda c, w: _revoked(c, w)),
     # 404
     Failure("zone-patch-unknown", 404, "PATCH", lambda c, w: f"{ZONES}/987654", {"name": "x"}),
     Failure("zone-delete-unknown", 404, "DELETE", lambda c, w: f"{ZONES}/987654"),
-    Failure("project-patch-unknown", 404, "PATCH", lambda c, w: f"{PROJECTS}/987654",
-            {"employees": 1}),
+    Failure(
+        "project-patch-unknown", 404, "PATCH", lambda c, w: f"{PROJECTS}/987654", {"employees": 1}
+    ),
     Failure("project-delete-unknown", 404, "DELETE", lambda c, w: f"{PROJECTS}/987654"),
-    Failure("terminate-unknown", 404, "POST", lambda c, w: f"{PROJECTS}/987654/terminate",
-            {"terminated_on": "2023-01-01", "reason": "x"}),
-    Failure("clearance-unknown-zone", 404, "POST", lambda c, w: f"{ZONES}/987654/clearance",
-            {"recorded_on": "2021-01-01", "cleared_ha": 1}),
+    Failure(
+        "terminate-unknown",
+        404,
+        "POST",
+        lambda c, w: f"{PROJECTS}/987654/terminate",
+        {"terminated_on": "2023-01-01", "reason": "x"},
+    ),
+    Failure(
+        "clearance-unknown-zone",
+        404,
+        "POST",
+        lambda c, w: f"{ZONES}/987654/clearance",
+        {"recorded_on": "2021-01-01", "cleared_ha": 1},
+    ),
     Failure("plan-patch-unknown", 404, "PATCH", lambda c, w: f"{PLANS}/987654", {"title": "x"}),
     Failure("plan-delete-unknown", 404, "DELETE", lambda c, w: f"{PLANS}/987654"),
-    Failure("target-unknown-plan", 404, "POST", lambda c, w: f"{PLANS}/987654/targets",
-            {"indicator": "leased_ha", "target": 1}),
-    Failure("target-delete-unknown", 404, "DELETE",
-            lambda c, w: f"{PLANS}/{w.plan_id}/targets/987654"),
+    Failure(
+        "target-unknown-plan",
+        404,
+        "POST",
+        lambda c, w: f"{PLANS}/987654/targets",
+        {"indicator": "leased_ha", "target": 1},
+    ),
+    Failure(
+        "target-delete-unknown", 404, "DELETE", lambda c, w: f"{PLANS}/{w.plan_id}/targets/987654"
+    ),
     Failure("target-delete-other-plan", 404, "DELETE", lambda c, w: _other_plans_target(c, w)),
-    Failure("actual-unknown-plan", 404, "POST", lambda c, w: f"{PLANS}/987654/actuals",
-            {"indicator": "gdp_growth", "value": 1, "as_of": "2024-01-01"}),
+    Failure(
+        "actual-unknown-plan",
+        404,
+        "POST",
+        lambda c, w: f"{PLANS}/987654/actuals",
+        {"indicator": "gdp_growth", "value": 1, "as_of": "2024-01-01"},
+    ),
     Failure("key-revoke-unknown", 404, "POST", lambda c, w: f"{KEYS}/987654/revoke"),
     # 412
-    Failure("zone-patch-stale", 412, "PATCH", lambda c, w: f"{ZONES}/{w.zone_id}",
-            {"name": "x"}, {"If-Match": '"stale"'}),
-    Failure("zone-delete-stale", 412, "DELETE", lambda c, w: f"{ZONES}/{w.empty_zone_id}",
-            None, {"If-Match": '"stale"'}),
-    Failure("project-patch-stale", 412, "PATCH", lambda c, w: f"{PROJECTS}/{w.project_id}",
-            {"employees": 5}, {"If-Match": '"stale"'}),
-    Failure("project-delete-stale", 412, "DELETE", lambda c, w: f"{PROJECTS}/{w.project_id}",
-            None, {"If-Match": '"stale"'}),
-    Failure("plan-patch-stale", 412, "PATCH", lambda c, w: f"{PLANS}/{w.plan_id}",
-            {"title": "x"}, {"If-Match": '"stale"'}),
-    Failure("plan-delete-stale", 412, "DELETE", lambda c, w: f"{PLANS}/{w.plan_id}",
-            None, {"If-Match": '"stale"'}),
+    Failure(
+        "zone-patch-stale",
+        412,
+        "PATCH",
+        lambda c, w: f"{ZONES}/{w.zone_id}",
+        {"name": "x"},
+        {"If-Match": '"stale"'},
+    ),
+    Failure(
+        "zone-delete-stale",
+        412,
+        "DELETE",
+        lambda c, w: f"{ZONES}/{w.empty_zone_id}",
+        None,
+        {"If-Match": '"stale"'},
+    ),
+    Failure(
+        "project-patch-stale",
+        412,
+        "PATCH",
+        lambda c, w: f"{PROJECTS}/{w.project_id}",
+        {"employees": 5},
+        {"If-Match": '"stale"'},
+    ),
+    Failure(
+        "project-delete-stale",
+        412,
+        "DELETE",
+        lambda c, w: f"{PROJECTS}/{w.project_id}",
+        None,
+        {"If-Match": '"stale"'},
+    ),
+    Failure(
+        "plan-patch-stale",
+        412,
+        "PATCH",
+        lambda c, w: f"{PLANS}/{w.plan_id}",
+        {"title": "x"},
+        {"If-Match": '"stale"'},
+    ),
+    Failure(
+        "plan-delete-stale",
+        412,
+        "DELETE",
+        lambda c, w: f"{PLANS}/{w.plan_id}",
+        None,
+        {"If-Match": '"stale"'},
+    ),
 ]
 
 
@@ -467,7 +620,12 @@ def test_audit_log_never_shows_a_key_secret_or_hash(client, api_keys, session):
 def _seed(clients: dict[str, TestClient]) -> dict[str, Any]:
     zone_a = create_zone(clients["editor"])
     zone_b = create_zone(clients["admin"])
-    assert clients["editor"].patch(f"{ZONES}/{zone_a['id']}", json={"locality": "Lương Sơn"}).status_code == 200
+    assert (
+        clients["editor"]
+        .patch(f"{ZONES}/{zone_a['id']}", json={"locality": "Lương Sơn"})
+        .status_code
+        == 200
+    )
     project = create_project(clients["editor"], zone_b["id"])
     return {"zone_a": zone_a, "zone_b": zone_b, "project": project}
 
@@ -492,7 +650,8 @@ def test_filter_by_entity_and_id(clients):
     assert zones and {e["entity"] for e in zones} == {"zone"}
     a = all_events(admin, entity="zone", entity_id=seeded["zone_a"]["id"])
     assert [(e["action"], e["entity_id"]) for e in a] == [
-        ("create", seeded["zone_a"]["id"]), ("update", seeded["zone_a"]["id"])
+        ("create", seeded["zone_a"]["id"]),
+        ("update", seeded["zone_a"]["id"]),
     ]
     projects = all_events(admin, entity="project", entity_id=seeded["project"]["id"])
     assert [e["action"] for e in projects] == ["create"]
@@ -506,7 +665,9 @@ def test_filter_by_actor(clients):
     admin = clients["admin"]
     editor_events = all_events(admin, actor="test-editor")
     assert [(e["entity"], e["action"]) for e in editor_events] == [
-        ("zone", "create"), ("zone", "update"), ("project", "create")
+        ("zone", "create"),
+        ("zone", "update"),
+        ("project", "create"),
     ]
     admin_events = all_events(admin, actor="test-admin")
     assert admin_events and {e["actor"] for e in admin_events} == {"test-admin"}
@@ -633,12 +794,21 @@ def real_keys(real_engine: tuple[str, Engine]) -> dict[str, str]:
 def real(real_engine, real_keys) -> Iterator[dict[str, Any]]:
     url, engine = real_engine
     application = create_app(Settings(database_url=url), engine)
-    with TestClient(application, raise_server_exceptions=False,
-                    headers=bearer(real_keys["editor"])) as editor, \
-            TestClient(application, raise_server_exceptions=False,
-                       headers=bearer(real_keys["admin"])) as admin:
-        yield {"engine": engine, "editor": editor, "admin": admin, "app": application,
-               "keys": real_keys}
+    with (
+        TestClient(
+            application, raise_server_exceptions=False, headers=bearer(real_keys["editor"])
+        ) as editor,
+        TestClient(
+            application, raise_server_exceptions=False, headers=bearer(real_keys["admin"])
+        ) as admin,
+    ):
+        yield {
+            "engine": engine,
+            "editor": editor,
+            "admin": admin,
+            "app": application,
+            "keys": real_keys,
+        }
 
 
 def _stored(engine: Engine) -> tuple[int, int]:
@@ -657,7 +827,11 @@ def test_real_successful_write_commits_data_and_event_together(real):
     with Session(real["engine"]) as session:
         event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert (event.actor, event.action, event.entity, event.entity_id, event.request_id) == (
-        "real-editor", "create", "zone", response.json()["id"], "real-1"
+        "real-editor",
+        "create",
+        "zone",
+        response.json()["id"],
+        "real-1",
     )
 
 
@@ -689,7 +863,9 @@ def test_real_duplicate_and_conflicts_leave_no_event(real):
     stored = _stored(real["engine"])
     assert_problem(real["editor"].delete(f"{ZONES}/{zone['id']}"), 409)
     assert_problem(real["editor"].post(PROJECTS, json=project_body(zone["id"], leased_ha=20)), 409)
-    assert_problem(real["editor"].patch(f"{ZONES}/{zone['id']}", json={"industrial_land_ha": 5}), 409)
+    assert_problem(
+        real["editor"].patch(f"{ZONES}/{zone['id']}", json={"industrial_land_ha": 5}), 409
+    )
     assert _stored(real["engine"]) == stored
 
 
@@ -732,14 +908,16 @@ def test_conditional_write_with_current_etag_appends_one_event(client, session):
     etag = client.get(f"{ZONES}/{zone['id']}").headers.get("etag")
     assert etag
     last = last_event_id(session)
-    patched = client.patch(f"{ZONES}/{zone['id']}", json={"name": "Khu mới"},
-                           headers={"If-Match": etag})
+    patched = client.patch(
+        f"{ZONES}/{zone['id']}", json={"name": "Khu mới"}, headers={"If-Match": etag}
+    )
     assert patched.status_code == 200, patched.text
     (event,) = events_after(client, last)
     assert (event["action"], event["entity_id"]) == ("update", zone["id"])
     assert event["after"]["name"] == "Khu mới"
-    stale = client.patch(f"{ZONES}/{zone['id']}", json={"name": "Khu cũ"},
-                         headers={"If-Match": etag})
+    stale = client.patch(
+        f"{ZONES}/{zone['id']}", json={"name": "Khu cũ"}, headers={"If-Match": etag}
+    )
     assert_problem(stale, 412)
     assert len(events_after(client, last)) == 1
 

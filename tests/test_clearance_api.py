@@ -215,7 +215,9 @@ def test_create_on_a_zone_without_records_of_other_zones_interfering(client, zon
 
 def test_duplicate_date_is_409(client, zone):
     add_record(client, zone["id"], "2023-01-01", 10)
-    problem = refuse_record(client, zone["id"], {"recorded_on": "2023-01-01", "cleared_ha": 10}, 409)
+    problem = refuse_record(
+        client, zone["id"], {"recorded_on": "2023-01-01", "cleared_ha": 10}, 409
+    )
     assert problem["type"] != "about:blank"
 
 
@@ -238,7 +240,9 @@ def test_cleared_above_required_is_422(client, zone):
 
 def test_cleared_above_required_when_required_is_below_total_is_422(client):
     zone = create_zone(client, total_area_ha=100, clearance_required_ha=30)
-    refuse_record(client, zone["id"], {"recorded_on": "2023-01-01", "cleared_ha": 31}, 422, "cleared_ha")
+    refuse_record(
+        client, zone["id"], {"recorded_on": "2023-01-01", "cleared_ha": 31}, 422, "cleared_ha"
+    )
 
 
 def test_cleared_below_an_earlier_record_is_422(client, zone):
@@ -260,7 +264,11 @@ def test_record_between_two_records_outside_them_is_422(client, zone, cleared_ha
     add_record(client, zone["id"], "2023-01-01", 10)
     add_record(client, zone["id"], "2023-03-01", 30)
     refuse_record(
-        client, zone["id"], {"recorded_on": "2023-02-01", "cleared_ha": cleared_ha}, 422, "cleared_ha"
+        client,
+        zone["id"],
+        {"recorded_on": "2023-02-01", "cleared_ha": cleared_ha},
+        422,
+        "cleared_ha",
     )
 
 
@@ -278,8 +286,12 @@ def test_record_is_checked_against_every_earlier_and_later_record(client, zone):
     add_record(client, zone["id"], "2023-05-01", 50)
     add_record(client, zone["id"], "2023-06-01", 60)
     # Between 2023-02-01 (20) and 2023-05-01 (50): the nearest neighbours bound it.
-    refuse_record(client, zone["id"], {"recorded_on": "2023-03-01", "cleared_ha": 15}, 422, "cleared_ha")
-    refuse_record(client, zone["id"], {"recorded_on": "2023-03-01", "cleared_ha": 55}, 422, "cleared_ha")
+    refuse_record(
+        client, zone["id"], {"recorded_on": "2023-03-01", "cleared_ha": 15}, 422, "cleared_ha"
+    )
+    refuse_record(
+        client, zone["id"], {"recorded_on": "2023-03-01", "cleared_ha": 55}, 422, "cleared_ha"
+    )
     add_record(client, zone["id"], "2023-03-01", 35)
 
 
@@ -287,8 +299,12 @@ def test_households_relocated_above_total_is_422(client, zone):
     refuse_record(
         client,
         zone["id"],
-        {"recorded_on": "2023-01-01", "cleared_ha": 1, "households_total": 10,
-         "households_relocated": 11},
+        {
+            "recorded_on": "2023-01-01",
+            "cleared_ha": 1,
+            "households_total": 10,
+            "households_relocated": 11,
+        },
         422,
         "households_relocated",
         "households_total",
@@ -306,7 +322,9 @@ def test_negative_or_non_number_is_422(client, zone, field, value):
     refuse_record(client, zone["id"], body, 422, field)
 
 
-@pytest.mark.parametrize("field", ["households_total", "households_relocated", "compensation_paid_vnd"])
+@pytest.mark.parametrize(
+    "field", ["households_total", "households_relocated", "compensation_paid_vnd"]
+)
 def test_fractional_counts_are_422(client, zone, field):
     body = {"recorded_on": "2023-01-01", "cleared_ha": 1, field: 1.5}
     refuse_record(client, zone["id"], body, 422, field)
@@ -346,8 +364,17 @@ def test_missing_required_field_is_422(client, zone, field):
 
 
 @pytest.mark.parametrize(
-    "recorded_on", ["2023-02-30", "2023/01/01", "01-01-2023", "2023-1-1", "", None, 20230101,
-                    "2023-01-01T00:00:00"],
+    "recorded_on",
+    [
+        "2023-02-30",
+        "2023/01/01",
+        "01-01-2023",
+        "2023-1-1",
+        "",
+        None,
+        20230101,
+        "2023-01-01T00:00:00",
+    ],
     ids=repr,
 )
 def test_bad_recorded_on_is_422(client, zone, recorded_on):
@@ -374,7 +401,9 @@ def test_body_that_is_not_an_object_is_422(client, zone, body):
 def test_malformed_json_is_400(client, zone):
     before = state(client, zone["id"])
     response = client.post(
-        clearance_url(zone["id"]), content=b'{"recorded_on": ', headers={"content-type": "application/json"}
+        clearance_url(zone["id"]),
+        content=b'{"recorded_on": ',
+        headers={"content-type": "application/json"},
     )
     assert_problem(response, 400)
     assert state(client, zone["id"]) == before
@@ -442,7 +471,11 @@ def test_list_is_oldest_first_whatever_the_order_of_entry(client, zone):
     add_record(client, zone["id"], "2022-06-30", 10)
     listed = records(client, zone["id"])
     assert [r["recorded_on"] for r in listed] == [
-        "2022-01-01", "2022-06-30", "2023-01-01", "2023-06-01", "2024-01-01"
+        "2022-01-01",
+        "2022-06-30",
+        "2023-01-01",
+        "2023-06-01",
+        "2024-01-01",
     ]
     assert [r["cleared_ha"] for r in listed] == [5, 10, 20, 30, 40]
     assert all(r["zone_id"] == zone["id"] for r in listed)
@@ -594,16 +627,25 @@ def test_block_on_a_date_counts_only_records_up_to_it(client, zone):
     add_record(client, zone["id"], "2022-06-01", 80)
     before_any = clearance_row(client, zone["id"], "2021-12-31")
     assert block_of(before_any) == {
-        "required_ha": 80, "cleared_ha": 0, "clearance_rate": 0, "status": "not_started",
-        "last_recorded_on": None, "last_progress_on": None, "stalled": False,
+        "required_ha": 80,
+        "cleared_ha": 0,
+        "clearance_rate": 0,
+        "status": "not_started",
+        "last_recorded_on": None,
+        "last_progress_on": None,
+        "stalled": False,
     }
     on_first = clearance_row(client, zone["id"], "2022-01-01")
     assert (on_first["cleared_ha"], on_first["last_recorded_on"], on_first["last_progress_on"]) == (
-        10, "2022-01-01", "2022-01-01"
+        10,
+        "2022-01-01",
+        "2022-01-01",
     )
     between = clearance_row(client, zone["id"], "2022-05-31")
     assert (between["cleared_ha"], between["status"], between["last_progress_on"]) == (
-        25, "in_progress", "2022-03-01"
+        25,
+        "in_progress",
+        "2022-03-01",
     )
     assert between["clearance_rate"] == 0.3125
     after = clearance_row(client, zone["id"], "2022-06-01")
@@ -615,7 +657,9 @@ def test_first_record_that_clears_nothing_is_not_progress(client, zone):
     add_record(client, zone["id"], "2022-05-01", 5)
     row = clearance_row(client, zone["id"], "2022-04-01")
     assert (row["status"], row["last_progress_on"], row["last_recorded_on"]) == (
-        "not_started", None, "2022-01-01"
+        "not_started",
+        None,
+        "2022-01-01",
     )
     row = clearance_row(client, zone["id"], "2022-06-01")
     assert (row["status"], row["last_progress_on"]) == ("in_progress", "2022-05-01")
@@ -639,7 +683,9 @@ def test_stalled_after_more_than_180_days_without_progress(client, zone, days, s
 def test_records_without_progress_do_not_reset_the_stall_clock(client, zone, days, stalled):
     add_record(client, zone["id"], iso(STALL_START), 10)
     add_record(client, zone["id"], iso(STALL_START + timedelta(days=100)), 10)
-    add_record(client, zone["id"], iso(STALL_START + timedelta(days=175)), 10, note="Không tiến triển")
+    add_record(
+        client, zone["id"], iso(STALL_START + timedelta(days=175)), 10, note="Không tiến triển"
+    )
     row = clearance_row(client, zone["id"], iso(STALL_START + timedelta(days=days)))
     assert row["last_recorded_on"] == iso(STALL_START + timedelta(days=175))
     assert row["last_progress_on"] == iso(STALL_START)
@@ -691,7 +737,9 @@ def test_stall_days_setting_reaches_the_zone_block(client, client_stall_30, zone
     assert response.json()["clearance"]["stalled"] is True
 
 
-def test_stall_days_read_from_the_environment(monkeypatch, database_url, engine, session, client, zone):
+def test_stall_days_read_from_the_environment(
+    monkeypatch, database_url, engine, session, client, zone
+):
     monkeypatch.setenv("OCCUPANCY_STALL_DAYS", "30")
     settings = Settings(database_url=database_url)
     assert settings.stall_days == 30
@@ -699,7 +747,9 @@ def test_stall_days_read_from_the_environment(monkeypatch, database_url, engine,
     app.dependency_overrides[get_session] = lambda: session
     add_record(client, zone["id"], iso(STALL_START), 10)
     with TestClient(app, raise_server_exceptions=False) as env_client:
-        assert clearance_row(env_client, zone["id"], iso(STALL_START + timedelta(days=31)))["stalled"]
+        assert clearance_row(env_client, zone["id"], iso(STALL_START + timedelta(days=31)))[
+            "stalled"
+        ]
 
 
 # ---------------------------------------------------------------------------- zone rules

@@ -54,9 +54,7 @@ def _all_projects(base: str, zone_id: int) -> list[dict]:
 
 def test_parallel_registrations_lease_exactly_the_capacity(server: str):
     zone = _zone(server, total_area_ha=20, industrial_land_ha=10, service_land_ha=0)
-    bodies = [
-        project_body(zone["id"], leased_ha=0.5, lease_start="2024-01-01") for _ in range(60)
-    ]
+    bodies = [project_body(zone["id"], leased_ha=0.5, lease_start="2024-01-01") for _ in range(60)]
     responses = _post_many(server, "/api/v1/projects", bodies)
 
     statuses = Counter(r.status_code for r in responses)
@@ -75,8 +73,7 @@ def test_parallel_registrations_of_uneven_sizes_never_overfill(server: str):
     zone = _zone(server, total_area_ha=10, industrial_land_ha=7.5, service_land_ha=0)
     sizes = [Decimal("0.37") + Decimal(i % 7) / 10 for i in range(48)]
     bodies = [
-        project_body(zone["id"], leased_ha=float(size), lease_start="2023-05-01")
-        for size in sizes
+        project_body(zone["id"], leased_ha=float(size), lease_start="2023-05-01") for size in sizes
     ]
     responses = _post_many(server, "/api/v1/projects", bodies)
 
@@ -97,7 +94,11 @@ def test_parallel_registrations_of_uneven_sizes_never_overfill(server: str):
 def test_registrations_racing_a_land_cut_keep_the_invariant(server: str):
     zone = _zone(server, total_area_ha=50, industrial_land_ha=20, service_land_ha=0)
     registrations = [
-        ("POST", "/api/v1/projects", project_body(zone["id"], leased_ha=1, lease_start="2022-01-01"))
+        (
+            "POST",
+            "/api/v1/projects",
+            project_body(zone["id"], leased_ha=1, lease_start="2022-01-01"),
+        )
         for _ in range(24)
     ]
     cuts = [

@@ -66,9 +66,9 @@ def test_demo_contents(session: Session) -> None:
     assert any(p.lease_start > SEED_DATE for p in projects)
 
     by_day = [figures_by_zone(session, zones, day) for day in (SEED_DATE, date.today())]
-    assert any(
-        by_day[0][z.id].occupancy != by_day[1][z.id].occupancy for z in zones
-    ), "some leases start or end after the seed's date"
+    assert any(by_day[0][z.id].occupancy != by_day[1][z.id].occupancy for z in zones), (
+        "some leases start or end after the seed's date"
+    )
 
 
 def test_demo_loads_only_into_an_empty_database(session: Session) -> None:

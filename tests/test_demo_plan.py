@@ -78,9 +78,7 @@ def test_plan_report_takes_the_latest_actual_on_or_before_the_date(
 def test_clearance_report_on_the_seed_date(session: Session, client: TestClient) -> None:
     _loaded(session)
 
-    response = client.get(
-        "/api/v1/reports/clearance", params={"as_of": SEED_DATE, "scope": "all"}
-    )
+    response = client.get("/api/v1/reports/clearance", params={"as_of": SEED_DATE, "scope": "all"})
     assert response.status_code == 200, response.text
     report = response.json()
     totals, zones = report["totals"], {z["code"]: z for z in report["zones"]}
@@ -123,7 +121,7 @@ def test_clearance_records_are_cumulative_and_within_bounds(session: Session) ->
     for zone_id, history in by_zone.items():
         required = zones[zone_id].clearance_required_ha
         assert history[0].recorded_on >= date(2015, 1, 1)
-        for earlier, later in zip(history, history[1:]):
+        for earlier, later in zip(history, history[1:], strict=False):
             assert earlier.cleared_ha <= later.cleared_ha
             assert earlier.households_relocated <= later.households_relocated
             assert earlier.compensation_paid_vnd <= later.compensation_paid_vnd

@@ -204,9 +204,17 @@ def test_unexpected_failure_on_write_is_500_problem_without_internals(client, mo
 
     monkeypatch.setattr(service, "create_project", explode)
     zone = create_zone(client)
-    response = client.post(PROJECTS, json={"zone_id": zone["id"], "name": "A", "investor": "B",
-                                           "investor_country": "VN", "leased_ha": 1,
-                                           "lease_start": "2020-01-01"})
+    response = client.post(
+        PROJECTS,
+        json={
+            "zone_id": zone["id"],
+            "name": "A",
+            "investor": "B",
+            "investor_country": "VN",
+            "leased_ha": 1,
+            "lease_start": "2020-01-01",
+        },
+    )
     assert_problem(response, 500)
     assert_no_internals(response)
     assert "password" not in response.text

@@ -360,7 +360,7 @@ def test_sigkill_mid_load_loses_no_acknowledged_write_and_keeps_capacity(
             for key, response in answers.items():
                 if key in committed_unacked:
                     # The write had committed; the retry replays it.
-                    (project_id, _area, _investor), = stored[f"fault {key}"]
+                    ((project_id, _area, _investor),) = stored[f"fault {key}"]
                     assert response.status_code == 201, response.text
                     assert _replayed(response)
                     assert response.json()["id"] == project_id
@@ -381,7 +381,7 @@ def test_sigkill_mid_load_loses_no_acknowledged_write_and_keeps_capacity(
             expected = set(load.acked) | {k for k, r in answers.items() if r.status_code == 201}
             assert {name.removeprefix("fault ") for name in after} == expected
             for key in expected:
-                (project_id, area, _investor), = after[f"fault {key}"]
+                ((project_id, area, _investor),) = after[f"fault {key}"]
                 answer = load.acked.get(key) or answers[key].json()
                 assert answer["id"] == project_id
                 assert area == LEASE_HA

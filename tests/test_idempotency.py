@@ -35,7 +35,9 @@ def test_retry_with_same_key_and_body_replays_the_first_response(client, session
 
 
 def test_same_key_with_another_body_is_422_and_changes_nothing(client, session):
-    assert client.post(ZONES, json=zone_body(), headers={"Idempotency-Key": "k-2"}).status_code == 201
+    assert (
+        client.post(ZONES, json=zone_body(), headers={"Idempotency-Key": "k-2"}).status_code == 201
+    )
     zones = count(session, Zone)
     refused = client.post(ZONES, json=zone_body(), headers={"Idempotency-Key": "k-2"})
     assert_problem(refused, 422)
@@ -47,7 +49,10 @@ def test_same_key_while_the_first_is_running_is_409(client, session):
     raw = client.build_request("POST", ZONES, json=body).read()
     # A claim made a moment ago by the same request, which has not finished yet.
     claimed = store.claim(
-        session, caller="test-admin", key="k-3", fingerprint=store.request_hash("POST", ZONES, "", raw)
+        session,
+        caller="test-admin",
+        key="k-3",
+        fingerprint=store.request_hash("POST", ZONES, "", raw),
     )
     assert isinstance(claimed, store.Claimed)
     zones = count(session, Zone)
@@ -59,7 +64,10 @@ def test_an_abandoned_claim_is_taken_over(client, session):
     body = zone_body()
     raw = client.build_request("POST", ZONES, json=body).read()
     store.claim(
-        session, caller="test-admin", key="k-4", fingerprint=store.request_hash("POST", ZONES, "", raw)
+        session,
+        caller="test-admin",
+        key="k-4",
+        fingerprint=store.request_hash("POST", ZONES, "", raw),
     )
     session.execute(
         update(IdempotencyRecord)

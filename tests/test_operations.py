@@ -64,7 +64,9 @@ def test_migrate_command_brings_schema_to_head(configured, capsys):
 
 
 def test_serve_options():
-    args = build_parser().parse_args(["serve", "--host", "0.0.0.0", "--port", "9000", "--workers", "4"])
+    args = build_parser().parse_args(
+        ["serve", "--host", "0.0.0.0", "--port", "9000", "--workers", "4"]
+    )
     assert (args.host, args.port, args.workers) == ("0.0.0.0", 9000, 4)
     defaults = build_parser().parse_args(["serve"])
     assert (defaults.host, defaults.port, defaults.workers) == ("127.0.0.1", 8000, 1)

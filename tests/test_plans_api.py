@@ -51,15 +51,23 @@ def create_plan(client, **overrides: Any) -> dict[str, Any]:
 
 
 def add_target(client, plan_id: int, indicator: str, target: Any, **extra: Any) -> dict[str, Any]:
-    response = send(client, "POST", f"{plan_url(plan_id)}/targets",
-                    {"indicator": indicator, "target": target, **extra})
+    response = send(
+        client,
+        "POST",
+        f"{plan_url(plan_id)}/targets",
+        {"indicator": indicator, "target": target, **extra},
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
 
 def add_actual(client, plan_id: int, indicator: str, value: Any, as_of: str, **extra: Any) -> dict:
-    response = send(client, "POST", f"{plan_url(plan_id)}/actuals",
-                    {"indicator": indicator, "value": value, "as_of": as_of, **extra})
+    response = send(
+        client,
+        "POST",
+        f"{plan_url(plan_id)}/actuals",
+        {"indicator": indicator, "value": value, "as_of": as_of, **extra},
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -81,8 +89,9 @@ def state(client, plan_id: int | None = None) -> tuple[Any, Any]:
     return all_plans(client), (actuals(client, plan_id) if plan_id else None)
 
 
-def refuse(client, method: str, url: str, body: Any, status: int, *fields: str,
-           plan_id: int | None = None) -> dict[str, Any]:
+def refuse(
+    client, method: str, url: str, body: Any, status: int, *fields: str, plan_id: int | None = None
+) -> dict[str, Any]:
     before = state(client, plan_id)
     problem = assert_problem(send(client, method, url, body), status)
     if fields:
@@ -195,7 +204,9 @@ def test_list_plans_bad_pagination_is_422(client, params):
 
 def test_patch_plan(client):
     plan = create_plan(client)
-    response = send(client, "PATCH", plan_url(plan["id"]), {"title": "Đề án sửa đổi", "ends_on": "2026-06-30"})
+    response = send(
+        client, "PATCH", plan_url(plan["id"]), {"title": "Đề án sửa đổi", "ends_on": "2026-06-30"}
+    )
     assert response.status_code == 200, response.text
     updated = response.json()
     assert updated["title"] == "Đề án sửa đổi"
@@ -227,8 +238,12 @@ def test_patch_plan_to_null_is_422(client, field):
 
 @pytest.mark.parametrize(
     "body",
-    [{"ends_on": "2021-01-01"}, {"ends_on": "2020-06-30"}, {"starts_on": "2025-12-31"},
-     {"starts_on": "2027-01-01"}],
+    [
+        {"ends_on": "2021-01-01"},
+        {"ends_on": "2020-06-30"},
+        {"starts_on": "2025-12-31"},
+        {"starts_on": "2027-01-01"},
+    ],
     ids=repr,
 )
 def test_patch_plan_dates_out_of_order_is_422(client, body):
@@ -238,8 +253,13 @@ def test_patch_plan_dates_out_of_order_is_422(client, body):
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"title": ""}, "title"), ({"unknown": 1}, "unknown"), ({"id": 3}, "id"),
-     ({"targets": []}, "targets"), ({"code": "a\x07b"}, "code")],
+    [
+        ({"title": ""}, "title"),
+        ({"unknown": 1}, "unknown"),
+        ({"id": 3}, "id"),
+        ({"targets": []}, "targets"),
+        ({"code": "a\x07b"}, "code"),
+    ],
     ids=repr,
 )
 def test_patch_plan_invalid_fields_is_422(client, body, field):
@@ -273,7 +293,9 @@ def test_delete_plan_removes_targets_and_actuals(client, session):
     assert_problem(client.get(f"{plan_url(plan['id'])}/report"), 404)
     assert_problem(client.delete(plan_url(plan["id"])), 404)
     for model in (PlanTarget, PlanActual):
-        count = session.scalar(select(func.count()).select_from(model).where(model.plan_id == plan["id"]))
+        count = session.scalar(
+            select(func.count()).select_from(model).where(model.plan_id == plan["id"])
+        )
         assert count == 0, model.__name__
     # The other plan keeps its own.
     assert len(client.get(plan_url(keep["id"])).json()["targets"]) == 1
@@ -299,13 +321,20 @@ def test_delete_unknown_plan_is_404(client):
 
 def test_add_target_returns_201_and_shows_in_the_plan(client):
     plan = create_plan(client)
-    response = send(client, "POST", f"{plan_url(plan['id'])}/targets",
-                    {"indicator": "park_occupancy_rate", "target": 0.6, "label": "Tỷ lệ lấp đầy KCN"})
+    response = send(
+        client,
+        "POST",
+        f"{plan_url(plan['id'])}/targets",
+        {"indicator": "park_occupancy_rate", "target": 0.6, "label": "Tỷ lệ lấp đầy KCN"},
+    )
     assert response.status_code == 201, response.text
     assert response.headers.get("location")
     target = response.json()
-    assert target == target | {"indicator": "park_occupancy_rate", "target": 0.6,
-                               "label": "Tỷ lệ lấp đầy KCN"}
+    assert target == target | {
+        "indicator": "park_occupancy_rate",
+        "target": 0.6,
+        "label": "Tỷ lệ lấp đầy KCN",
+    }
     assert isinstance(target["id"], int)
     assert client.get(plan_url(plan["id"])).json()["targets"] == [target]
 
@@ -324,14 +353,33 @@ def test_target_values_round_trip(client, value):
 
 @pytest.mark.parametrize(
     "indicator",
-    ["Park_occupancy_rate", "park occupancy", "park-occupancy", "parkOccupancy", "1st_index",
-     "_index", "a", "", "chỉ_số", "x" * 65, "rate\x00", 7, None],
+    [
+        "Park_occupancy_rate",
+        "park occupancy",
+        "park-occupancy",
+        "parkOccupancy",
+        "1st_index",
+        "_index",
+        "a",
+        "",
+        "chỉ_số",
+        "x" * 65,
+        "rate\x00",
+        7,
+        None,
+    ],
     ids=repr,
 )
 def test_target_indicator_must_be_snake_case(client, indicator):
     plan = create_plan(client)
-    refuse(client, "POST", f"{plan_url(plan['id'])}/targets",
-           {"indicator": indicator, "target": 1}, 422, "indicator")
+    refuse(
+        client,
+        "POST",
+        f"{plan_url(plan['id'])}/targets",
+        {"indicator": indicator, "target": 1},
+        422,
+        "indicator",
+    )
 
 
 @pytest.mark.parametrize(
@@ -357,8 +405,13 @@ def test_target_invalid_fields_are_422(client, body, field):
 def test_second_target_for_an_indicator_is_409(client):
     plan = create_plan(client)
     add_target(client, plan["id"], "park_occupancy_rate", 0.6)
-    refuse(client, "POST", f"{plan_url(plan['id'])}/targets",
-           {"indicator": "park_occupancy_rate", "target": 0.7}, 409)
+    refuse(
+        client,
+        "POST",
+        f"{plan_url(plan['id'])}/targets",
+        {"indicator": "park_occupancy_rate", "target": 0.7},
+        409,
+    )
 
 
 def test_same_indicator_in_two_plans_is_allowed(client):
@@ -368,7 +421,9 @@ def test_same_indicator_in_two_plans_is_allowed(client):
 
 
 def test_target_for_unknown_plan_is_404(client):
-    refuse(client, "POST", f"{plan_url(999_999)}/targets", {"indicator": "x_index", "target": 1}, 404)
+    refuse(
+        client, "POST", f"{plan_url(999_999)}/targets", {"indicator": "x_index", "target": 1}, 404
+    )
 
 
 def test_delete_target(client):
@@ -413,8 +468,12 @@ def test_delete_target_of_unknown_plan_is_404(client):
 
 def test_add_actual_returns_201_and_is_listed(client):
     plan = create_plan(client)
-    body = {"indicator": "industrial_production_index", "value": 112.5, "as_of": "2024-06-30",
-            "source": "Cục Thống kê tỉnh Hòa Bình"}
+    body = {
+        "indicator": "industrial_production_index",
+        "value": 112.5,
+        "as_of": "2024-06-30",
+        "source": "Cục Thống kê tỉnh Hòa Bình",
+    }
     response = send(client, "POST", f"{plan_url(plan['id'])}/actuals", body)
     assert response.status_code == 201, response.text
     assert response.headers.get("location")
@@ -433,8 +492,9 @@ def test_list_actuals_filters_by_indicator_and_pages(client):
     add_actual(client, plan["id"], "export_value_musd", 1200, "2024-06-30")
     page = actuals(client, plan["id"])
     assert page["total"] == 3
-    only = client.get(f"{plan_url(plan['id'])}/actuals",
-                      params={"indicator": "industrial_production_index"}).json()
+    only = client.get(
+        f"{plan_url(plan['id'])}/actuals", params={"indicator": "industrial_production_index"}
+    ).json()
     assert [a["value"] for a in only["items"]] == [105, 110] and only["total"] == 2
     first = client.get(f"{plan_url(plan['id'])}/actuals", params={"limit": 1}).json()
     assert len(first["items"]) == 1 and first["total"] == 3
@@ -447,17 +507,28 @@ def test_list_actuals_of_unknown_plan_is_404(client):
 @pytest.mark.parametrize("indicator", sorted(COMPUTED))
 def test_actual_for_a_computed_indicator_is_422(client, indicator):
     plan = create_plan(client)
-    refuse(client, "POST", f"{plan_url(plan['id'])}/actuals",
-           {"indicator": indicator, "value": 0.5, "as_of": "2024-06-30"}, 422, "indicator",
-           plan_id=plan["id"])
+    refuse(
+        client,
+        "POST",
+        f"{plan_url(plan['id'])}/actuals",
+        {"indicator": indicator, "value": 0.5, "as_of": "2024-06-30"},
+        422,
+        "indicator",
+        plan_id=plan["id"],
+    )
 
 
 def test_duplicate_actual_is_409(client):
     plan = create_plan(client)
     add_actual(client, plan["id"], "industrial_production_index", 110, "2024-06-30")
-    refuse(client, "POST", f"{plan_url(plan['id'])}/actuals",
-           {"indicator": "industrial_production_index", "value": 111, "as_of": "2024-06-30"},
-           409, plan_id=plan["id"])
+    refuse(
+        client,
+        "POST",
+        f"{plan_url(plan['id'])}/actuals",
+        {"indicator": "industrial_production_index", "value": 111, "as_of": "2024-06-30"},
+        409,
+        plan_id=plan["id"],
+    )
 
 
 def test_same_indicator_on_another_date_or_plan_is_allowed(client):
@@ -477,7 +548,10 @@ def test_same_indicator_on_another_date_or_plan_is_allowed(client):
         ({"indicator": "x_index", "value": 1}, "as_of"),
         ({"indicator": "x_index", "value": 1, "as_of": "30/06/2024"}, "as_of"),
         ({"indicator": "x_index", "value": 1, "as_of": "2024-06-31"}, "as_of"),
-        ({"indicator": "x_index", "value": 1, "as_of": "2024-06-30", "source": "s" * 301}, "source"),
+        (
+            {"indicator": "x_index", "value": 1, "as_of": "2024-06-30", "source": "s" * 301},
+            "source",
+        ),
         ({"indicator": "x_index", "value": 1, "as_of": "2024-06-30", "source": "a\x1bb"}, "source"),
         ({"indicator": "x_index", "value": 1, "as_of": "2024-06-30", "unknown": 2}, "unknown"),
         ({"indicator": "x_index", "value": 1, "as_of": "2024-06-30", "plan_id": 2}, "plan_id"),
@@ -490,8 +564,13 @@ def test_actual_invalid_fields_are_422(client, body, field):
 
 
 def test_actual_for_unknown_plan_is_404(client):
-    refuse(client, "POST", f"{plan_url(999_999)}/actuals",
-           {"indicator": "x_index", "value": 1, "as_of": "2024-06-30"}, 404)
+    refuse(
+        client,
+        "POST",
+        f"{plan_url(999_999)}/actuals",
+        {"indicator": "x_index", "value": 1, "as_of": "2024-06-30"},
+        404,
+    )
 
 
 # ---------------------------------------------------------------------------- indicators
@@ -521,16 +600,51 @@ def province(client) -> None:
     Closed park P4 (70 ha total, 5 leased). Clearance: P1 requires 200, cleared 100;
     P3 requires 80, cleared 20.
     """
-    p1 = create_zone(client, kind="park", status="operating", total_area_ha=200,
-                     industrial_land_ha=100, service_land_ha=20, clearance_required_ha=200)
-    p2 = create_zone(client, kind="park", status="operating", total_area_ha=400,
-                     industrial_land_ha=300, service_land_ha=0, clearance_required_ha=0)
-    c1 = create_zone(client, kind="cluster", status="suspended", total_area_ha=60,
-                     industrial_land_ha=40, service_land_ha=5, clearance_required_ha=0)
-    p3 = create_zone(client, kind="park", status="planned", total_area_ha=80,
-                     industrial_land_ha=60, service_land_ha=0, clearance_required_ha=80)
-    p4 = create_zone(client, kind="park", status="closed", total_area_ha=70,
-                     industrial_land_ha=50, service_land_ha=0, clearance_required_ha=70)
+    p1 = create_zone(
+        client,
+        kind="park",
+        status="operating",
+        total_area_ha=200,
+        industrial_land_ha=100,
+        service_land_ha=20,
+        clearance_required_ha=200,
+    )
+    p2 = create_zone(
+        client,
+        kind="park",
+        status="operating",
+        total_area_ha=400,
+        industrial_land_ha=300,
+        service_land_ha=0,
+        clearance_required_ha=0,
+    )
+    c1 = create_zone(
+        client,
+        kind="cluster",
+        status="suspended",
+        total_area_ha=60,
+        industrial_land_ha=40,
+        service_land_ha=5,
+        clearance_required_ha=0,
+    )
+    p3 = create_zone(
+        client,
+        kind="park",
+        status="planned",
+        total_area_ha=80,
+        industrial_land_ha=60,
+        service_land_ha=0,
+        clearance_required_ha=80,
+    )
+    p4 = create_zone(
+        client,
+        kind="park",
+        status="closed",
+        total_area_ha=70,
+        industrial_land_ha=50,
+        service_land_ha=0,
+        clearance_required_ha=70,
+    )
     create_project(client, p1["id"], leased_ha=50, investor_country="JP")
     create_project(client, p1["id"], leased_ha=4, land_use="service")
     create_project(client, p2["id"], leased_ha=30)
@@ -539,8 +653,10 @@ def province(client) -> None:
     create_project(client, p4["id"], leased_ha=5, investor_country="CN")
     create_project(client, p2["id"], leased_ha=10, lease_start="2025-01-01", investor_country="US")
     for zone, cleared in ((p1, 100), (p3, 20), (p4, 70)):
-        response = client.post(f"/api/v1/zones/{zone['id']}/clearance",
-                               json={"recorded_on": "2023-01-01", "cleared_ha": cleared})
+        response = client.post(
+            f"/api/v1/zones/{zone['id']}/clearance",
+            json={"recorded_on": "2023-01-01", "cleared_ha": cleared},
+        )
         assert response.status_code == 201, response.text
 
 
@@ -577,8 +693,15 @@ def test_plan_report_computed_rows(client, province):
         "clearance_rate": 0.4286,
     }
     for indicator, row in rows.items():
-        assert set(row) >= {"indicator", "label", "target", "actual", "achievement", "source",
-                            "as_of_value"}
+        assert set(row) >= {
+            "indicator",
+            "label",
+            "target",
+            "actual",
+            "achievement",
+            "source",
+            "as_of_value",
+        }
         assert row["source"] == "computed", indicator
         assert row["target"] == targets[indicator]
         assert row["actual"] == expected_actuals[indicator], indicator

@@ -17,8 +17,15 @@ PROJECTS = "/api/v1/projects"
 ZONES = "/api/v1/zones"
 MISSING = object()
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
-READ_ONLY_FIELDS = ["id", "zone_code", "fdi", "terminated_on", "termination_reason",
-                    "created_at", "updated_at"]
+READ_ONLY_FIELDS = [
+    "id",
+    "zone_code",
+    "fdi",
+    "terminated_on",
+    "termination_reason",
+    "created_at",
+    "updated_at",
+]
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -140,8 +147,9 @@ def ids(page: dict[str, Any]) -> list[int]:
 
 @pytest.fixture
 def zone(client) -> dict[str, Any]:
-    return create_zone(client, code="KCN-PRJ", total_area_ha=100, industrial_land_ha=70,
-                       service_land_ha=10)
+    return create_zone(
+        client, code="KCN-PRJ", total_area_ha=100, industrial_land_ha=70, service_land_ha=10
+    )
 
 
 # ---------------------------------------------------------------------------- create
@@ -189,22 +197,41 @@ def test_create_defaults(client, zone):
     created = create_project(client, zone["id"])
     assert created["status"] == "registered"
     assert created["land_use"] == "industrial"
-    for name in ("project_code", "sector", "registered_capital", "capital_currency", "lease_end",
-                 "employees", "terminated_on", "termination_reason"):
+    for name in (
+        "project_code",
+        "sector",
+        "registered_capital",
+        "capital_currency",
+        "lease_end",
+        "employees",
+        "terminated_on",
+        "termination_reason",
+    ):
         assert created[name] is None, name
 
 
 def test_create_foreign_investor_is_fdi(client, zone):
-    created = create_project(client, zone["id"], investor_country="JP",
-                             registered_capital=25_000_000.5, capital_currency="USD")
+    created = create_project(
+        client,
+        zone["id"],
+        investor_country="JP",
+        registered_capital=25_000_000.5,
+        capital_currency="USD",
+    )
     assert created["fdi"] is True
     assert created["investor_country"] == "JP"
     assert created["registered_capital"] == 25_000_000.5
 
 
 def test_create_trims_strings(client, zone):
-    created = create_project(client, zone["id"], name="  Nhà máy A ", investor="\tCông ty B ",
-                             project_code=" IRC-1 ", sector=" 2599 ")
+    created = create_project(
+        client,
+        zone["id"],
+        name="  Nhà máy A ",
+        investor="\tCông ty B ",
+        project_code=" IRC-1 ",
+        sector=" 2599 ",
+    )
     assert created["name"] == "Nhà máy A"
     assert created["investor"] == "Công ty B"
     assert created["project_code"] == "IRC-1"
@@ -228,9 +255,18 @@ def test_create_vietnamese_text_round_trips(client, zone):
 
 def test_create_boundaries_are_accepted(client, zone):
     created = create_project(
-        client, zone["id"], leased_ha=0.0001, employees=1_000_000, sector="1",
-        registered_capital=0, capital_currency="VND", name="x" * 200, investor="ệ" * 200,
-        project_code="P" * 50, lease_start="2020-01-01", lease_end="2020-01-02",
+        client,
+        zone["id"],
+        leased_ha=0.0001,
+        employees=1_000_000,
+        sector="1",
+        registered_capital=0,
+        capital_currency="VND",
+        name="x" * 200,
+        investor="ệ" * 200,
+        project_code="P" * 50,
+        lease_start="2020-01-01",
+        lease_end="2020-01-02",
     )
     assert created["leased_ha"] == 0.0001
     assert created["employees"] == 1_000_000
@@ -383,8 +419,9 @@ def test_capacity_fills_exactly_and_refuses_one_square_metre_more(client):
     assert get_zone(client, zone["id"])["available_ha"] == 0
     before = state(client, zone["id"])
     response = client.post(PROJECTS, json=project_body(zone["id"], leased_ha=0.0001))
-    assert_capacity_exceeded(response, zone_id=zone["id"], land_use="industrial",
-                             requested_ha=0.0001, available_ha=0)
+    assert_capacity_exceeded(
+        response, zone_id=zone["id"], land_use="industrial", requested_ha=0.0001, available_ha=0
+    )
     assert state(client, zone["id"]) == before
 
 
@@ -392,29 +429,34 @@ def test_capacity_refuses_lease_in_zone_without_land_of_that_use(client):
     zone = create_zone(client, total_area_ha=10, industrial_land_ha=0, service_land_ha=0)
     before = state(client, zone["id"])
     response = client.post(PROJECTS, json=project_body(zone["id"], leased_ha=1))
-    assert_capacity_exceeded(response, zone_id=zone["id"], land_use="industrial",
-                             requested_ha=1, available_ha=0)
+    assert_capacity_exceeded(
+        response, zone_id=zone["id"], land_use="industrial", requested_ha=1, available_ha=0
+    )
     assert state(client, zone["id"]) == before
 
 
 def test_capacity_counts_future_leases(client):
     zone = create_zone(client, total_area_ha=20, industrial_land_ha=10, service_land_ha=0)
     create_project(client, zone["id"], leased_ha=8, lease_start="2090-01-01")
-    response = client.post(PROJECTS, json=project_body(zone["id"], leased_ha=3,
-                                                       lease_start="2020-01-01"))
-    assert_capacity_exceeded(response, zone_id=zone["id"], land_use="industrial",
-                             requested_ha=3, available_ha=2)
+    response = client.post(
+        PROJECTS, json=project_body(zone["id"], leased_ha=3, lease_start="2020-01-01")
+    )
+    assert_capacity_exceeded(
+        response, zone_id=zone["id"], land_use="industrial", requested_ha=3, available_ha=2
+    )
     # ending before the future lease starts leaves the whole zone free
-    create_project(client, zone["id"], leased_ha=10, lease_start="2020-01-01",
-                   lease_end="2090-01-01")
+    create_project(
+        client, zone["id"], leased_ha=10, lease_start="2020-01-01", lease_end="2090-01-01"
+    )
 
 
 @pytest.fixture
 def overlapping(client):
     """100 ha industrial: A 60 ha 2020-01-01..2022-01-01, B 30 ha from 2021-01-01 (peak 90)."""
     zone = create_zone(client, total_area_ha=120, industrial_land_ha=100, service_land_ha=10)
-    create_project(client, zone["id"], leased_ha=60, lease_start="2020-01-01",
-                   lease_end="2022-01-01")
+    create_project(
+        client, zone["id"], leased_ha=60, lease_start="2020-01-01", lease_end="2022-01-01"
+    )
     create_project(client, zone["id"], leased_ha=30, lease_start="2021-01-01")
     return zone
 
@@ -441,38 +483,50 @@ def test_capacity_available_is_least_free_area_over_the_period(
     zone_id = overlapping["id"]
     before = state(client, zone_id)
     body = project_body(zone_id, leased_ha=requested, lease_start=lease_start, lease_end=lease_end)
-    assert_capacity_exceeded(client.post(PROJECTS, json=body), zone_id=zone_id,
-                             land_use="industrial", requested_ha=requested, available_ha=available)
+    assert_capacity_exceeded(
+        client.post(PROJECTS, json=body),
+        zone_id=zone_id,
+        land_use="industrial",
+        requested_ha=requested,
+        available_ha=available,
+    )
     assert state(client, zone_id) == before
     # exactly the available area fits
-    create_project(client, zone_id, leased_ha=available, lease_start=lease_start,
-                   lease_end=lease_end)
+    create_project(
+        client, zone_id, leased_ha=available, lease_start=lease_start, lease_end=lease_end
+    )
 
 
 def test_capacity_before_any_lease_the_whole_zone_is_free(client, overlapping):
-    create_project(client, overlapping["id"], leased_ha=100, lease_start="2015-01-01",
-                   lease_end="2020-01-01")
+    create_project(
+        client, overlapping["id"], leased_ha=100, lease_start="2015-01-01", lease_end="2020-01-01"
+    )
 
 
 def test_capacity_fills_after_the_peak(client, overlapping):
     zone_id = overlapping["id"]
     create_project(client, zone_id, leased_ha=10, lease_start="2020-06-01")  # peak now 100
     create_project(client, zone_id, leased_ha=60, lease_start="2022-01-01")  # 30+10+60 = 100
-    response = client.post(PROJECTS, json=project_body(zone_id, leased_ha=0.0001,
-                                                       lease_start="2019-01-01"))
-    assert_capacity_exceeded(response, zone_id=zone_id, land_use="industrial",
-                             requested_ha=0.0001, available_ha=0)
+    response = client.post(
+        PROJECTS, json=project_body(zone_id, leased_ha=0.0001, lease_start="2019-01-01")
+    )
+    assert_capacity_exceeded(
+        response, zone_id=zone_id, land_use="industrial", requested_ha=0.0001, available_ha=0
+    )
 
 
 def test_capacity_lease_starting_when_another_ended_reuses_its_land(client):
     zone = create_zone(client, total_area_ha=20, industrial_land_ha=10, service_land_ha=0)
-    create_project(client, zone["id"], leased_ha=10, lease_start="2020-01-01",
-                   lease_end="2025-01-01")
+    create_project(
+        client, zone["id"], leased_ha=10, lease_start="2020-01-01", lease_end="2025-01-01"
+    )
     before = state(client, zone["id"])
-    early = client.post(PROJECTS, json=project_body(zone["id"], leased_ha=10,
-                                                    lease_start="2024-12-31"))
-    assert_capacity_exceeded(early, zone_id=zone["id"], land_use="industrial",
-                             requested_ha=10, available_ha=0)
+    early = client.post(
+        PROJECTS, json=project_body(zone["id"], leased_ha=10, lease_start="2024-12-31")
+    )
+    assert_capacity_exceeded(
+        early, zone_id=zone["id"], land_use="industrial", requested_ha=10, available_ha=0
+    )
     assert state(client, zone["id"]) == before
     create_project(client, zone["id"], leased_ha=10, lease_start="2025-01-01")
 
@@ -480,13 +534,18 @@ def test_capacity_lease_starting_when_another_ended_reuses_its_land(client):
 def test_capacity_lease_ending_when_another_starts_fits(client):
     zone = create_zone(client, total_area_ha=20, industrial_land_ha=10, service_land_ha=0)
     create_project(client, zone["id"], leased_ha=10, lease_start="2025-01-01")
-    create_project(client, zone["id"], leased_ha=10, lease_start="2020-01-01",
-                   lease_end="2025-01-01")
-    response = client.post(PROJECTS, json=project_body(zone["id"], leased_ha=10,
-                                                       lease_start="2020-01-01",
-                                                       lease_end="2025-01-02"))
-    assert_capacity_exceeded(response, zone_id=zone["id"], land_use="industrial",
-                             requested_ha=10, available_ha=0)
+    create_project(
+        client, zone["id"], leased_ha=10, lease_start="2020-01-01", lease_end="2025-01-01"
+    )
+    response = client.post(
+        PROJECTS,
+        json=project_body(
+            zone["id"], leased_ha=10, lease_start="2020-01-01", lease_end="2025-01-02"
+        ),
+    )
+    assert_capacity_exceeded(
+        response, zone_id=zone["id"], land_use="industrial", requested_ha=10, available_ha=0
+    )
 
 
 def test_capacity_service_land_is_a_separate_pool(client):
@@ -501,10 +560,12 @@ def test_capacity_service_land_is_a_separate_pool(client):
     assert got["occupancy_rate"] == 1
     assert got["occupancy_rate_incl_service"] == 1
     before = state(client, zone["id"])
-    response = client.post(PROJECTS, json=project_body(zone["id"], leased_ha=0.0001,
-                                                       land_use="service"))
-    assert_capacity_exceeded(response, zone_id=zone["id"], land_use="service",
-                             requested_ha=0.0001, available_ha=0)
+    response = client.post(
+        PROJECTS, json=project_body(zone["id"], leased_ha=0.0001, land_use="service")
+    )
+    assert_capacity_exceeded(
+        response, zone_id=zone["id"], land_use="service", requested_ha=0.0001, available_ha=0
+    )
     assert state(client, zone["id"]) == before
 
 
@@ -517,14 +578,17 @@ def test_capacity_service_leases_do_not_use_industrial_land(client):
 def test_capacity_terminated_lease_frees_land_from_terminated_on(client):
     zone = create_zone(client, total_area_ha=20, industrial_land_ha=10, service_land_ha=0)
     first = create_project(client, zone["id"], leased_ha=10, lease_start="2020-01-01")
-    response = client.post(terminate_url(first["id"]),
-                           json={"terminated_on": "2023-01-01", "reason": "Nhà đầu tư rút"})
+    response = client.post(
+        terminate_url(first["id"]), json={"terminated_on": "2023-01-01", "reason": "Nhà đầu tư rút"}
+    )
     assert response.status_code == 200, response.text
     before = state(client, zone["id"])
-    early = client.post(PROJECTS, json=project_body(zone["id"], leased_ha=1,
-                                                    lease_start="2022-12-31"))
-    assert_capacity_exceeded(early, zone_id=zone["id"], land_use="industrial",
-                             requested_ha=1, available_ha=0)
+    early = client.post(
+        PROJECTS, json=project_body(zone["id"], leased_ha=1, lease_start="2022-12-31")
+    )
+    assert_capacity_exceeded(
+        early, zone_id=zone["id"], land_use="industrial", requested_ha=1, available_ha=0
+    )
     assert state(client, zone["id"]) == before
     create_project(client, zone["id"], leased_ha=10, lease_start="2023-01-01")
 
@@ -559,15 +623,18 @@ def test_get_out_of_range_id_is_404_or_422(client, bad_id):
 
 def test_patch_changes_only_the_given_fields(client, zone):
     project = create_project(client, zone["id"], sector="2599", employees=10)
-    response = client.patch(project_url(project["id"]),
-                            json={"name": " Nhà máy mới ", "status": "operating", "employees": 250})
+    response = client.patch(
+        project_url(project["id"]),
+        json={"name": " Nhà máy mới ", "status": "operating", "employees": 250},
+    )
     assert response.status_code == 200, response.text
     patched = response.json()
     assert patched["name"] == "Nhà máy mới"
     assert patched["status"] == "operating"
     assert patched["employees"] == 250
-    untouched = {k: v for k, v in project.items()
-                 if k not in ("name", "status", "employees", "updated_at")}
+    untouched = {
+        k: v for k, v in project.items() if k not in ("name", "status", "employees", "updated_at")
+    }
     assert {k: patched[k] for k in untouched} == untouched
     assert datetime.fromisoformat(patched["updated_at"]) >= datetime.fromisoformat(
         project["updated_at"]
@@ -583,11 +650,24 @@ def test_patch_investor_country_changes_fdi(client, zone):
 
 
 def test_patch_nullable_fields_to_null(client, zone):
-    project = create_project(client, zone["id"], project_code="IRC-N", sector="10",
-                             registered_capital=5, capital_currency="USD",
-                             lease_end="2070-01-01", employees=5)
-    nulls = {"project_code": None, "sector": None, "registered_capital": None,
-             "capital_currency": None, "lease_end": None, "employees": None}
+    project = create_project(
+        client,
+        zone["id"],
+        project_code="IRC-N",
+        sector="10",
+        registered_capital=5,
+        capital_currency="USD",
+        lease_end="2070-01-01",
+        employees=5,
+    )
+    nulls = {
+        "project_code": None,
+        "sector": None,
+        "registered_capital": None,
+        "capital_currency": None,
+        "lease_end": None,
+        "employees": None,
+    }
     response = client.patch(project_url(project["id"]), json=nulls)
     assert response.status_code == 200, response.text
     for name in nulls:
@@ -610,41 +690,50 @@ def test_patch_leased_ha_beyond_capacity_is_409(client):
     project = create_project(client, zone["id"], leased_ha=3)
     before = state(client, zone["id"])
     response = client.patch(project_url(project["id"]), json={"leased_ha": 4.0001})
-    assert_capacity_exceeded(response, zone_id=zone["id"], land_use="industrial",
-                             requested_ha=4.0001, available_ha=4)
+    assert_capacity_exceeded(
+        response, zone_id=zone["id"], land_use="industrial", requested_ha=4.0001, available_ha=4
+    )
     assert state(client, zone["id"]) == before
 
 
 def test_patch_of_a_full_zone_does_not_count_the_project_twice(client):
     zone = create_zone(client, total_area_ha=20, industrial_land_ha=10, service_land_ha=0)
     project = create_project(client, zone["id"], leased_ha=10)
-    for body in ({"leased_ha": 10}, {"name": "Đổi tên"}, {"lease_start": "2019-01-01"},
-                 {"lease_end": "2080-01-01"}):
+    for body in (
+        {"leased_ha": 10},
+        {"name": "Đổi tên"},
+        {"lease_start": "2019-01-01"},
+        {"lease_end": "2080-01-01"},
+    ):
         response = client.patch(project_url(project["id"]), json=body)
         assert response.status_code == 200, (body, response.text)
 
 
 def test_patch_moving_lease_start_into_a_full_period_is_409(client):
     zone = create_zone(client, total_area_ha=20, industrial_land_ha=10, service_land_ha=0)
-    create_project(client, zone["id"], leased_ha=10, lease_start="2020-01-01",
-                   lease_end="2025-01-01")
+    create_project(
+        client, zone["id"], leased_ha=10, lease_start="2020-01-01", lease_end="2025-01-01"
+    )
     project = create_project(client, zone["id"], leased_ha=10, lease_start="2025-01-01")
     before = state(client, zone["id"])
     response = client.patch(project_url(project["id"]), json={"lease_start": "2024-06-01"})
-    assert_capacity_exceeded(response, zone_id=zone["id"], land_use="industrial",
-                             requested_ha=10, available_ha=0)
+    assert_capacity_exceeded(
+        response, zone_id=zone["id"], land_use="industrial", requested_ha=10, available_ha=0
+    )
     assert state(client, zone["id"]) == before
 
 
 def test_patch_extending_lease_end_into_a_full_period_is_409(client):
     zone = create_zone(client, total_area_ha=20, industrial_land_ha=10, service_land_ha=0)
-    project = create_project(client, zone["id"], leased_ha=10, lease_start="2020-01-01",
-                             lease_end="2025-01-01")
+    project = create_project(
+        client, zone["id"], leased_ha=10, lease_start="2020-01-01", lease_end="2025-01-01"
+    )
     create_project(client, zone["id"], leased_ha=10, lease_start="2025-01-01")
     before = state(client, zone["id"])
     response = client.patch(project_url(project["id"]), json={"lease_end": None})
-    assert_capacity_exceeded(response, zone_id=zone["id"], land_use="industrial",
-                             requested_ha=10, available_ha=0)
+    assert_capacity_exceeded(
+        response, zone_id=zone["id"], land_use="industrial", requested_ha=10, available_ha=0
+    )
     assert state(client, zone["id"]) == before
 
 
@@ -654,8 +743,9 @@ def test_patch_land_use_into_a_full_pool_is_409(client):
     project = create_project(client, zone["id"], leased_ha=3)
     before = state(client, zone["id"])
     response = client.patch(project_url(project["id"]), json={"land_use": "service"})
-    assert_capacity_exceeded(response, zone_id=zone["id"], land_use="service",
-                             requested_ha=3, available_ha=0)
+    assert_capacity_exceeded(
+        response, zone_id=zone["id"], land_use="service", requested_ha=3, available_ha=0
+    )
     assert state(client, zone["id"]) == before
 
 
@@ -676,8 +766,8 @@ def test_patch_zone_id_is_422(client, zone):
 
 
 @pytest.mark.parametrize(
-    "field", ["name", "investor", "investor_country", "land_use", "leased_ha", "lease_start",
-              "status"],
+    "field",
+    ["name", "investor", "investor_country", "land_use", "leased_ha", "lease_start", "status"],
 )
 def test_patch_required_field_to_null_is_422(client, zone, field):
     project = create_project(client, zone["id"])
@@ -713,16 +803,16 @@ def test_patch_required_field_to_null_is_422(client, zone, field):
     ids=case_id,
 )
 def test_patch_refuses_invalid_field(client, zone, body, field):
-    project = create_project(client, zone["id"], lease_start="2020-01-01",
-                             lease_end="2025-01-01")
+    project = create_project(client, zone["id"], lease_start="2020-01-01", lease_end="2025-01-01")
     fields = field if isinstance(field, tuple) else (field,)
     refuse_patch(client, project, body, *fields)
 
 
 def test_patch_capital_currency_null_while_capital_is_set_is_422(client, zone):
     project = create_project(client, zone["id"], registered_capital=10, capital_currency="USD")
-    refuse_patch(client, project, {"capital_currency": None}, "capital_currency",
-                 "registered_capital")
+    refuse_patch(
+        client, project, {"capital_currency": None}, "capital_currency", "registered_capital"
+    )
 
 
 def test_patch_to_duplicate_project_code_is_409(client, zone):
@@ -752,10 +842,13 @@ def test_patch_bad_id_is_422(client):
 
 
 def test_terminate(client, zone):
-    project = create_project(client, zone["id"], leased_ha=10, lease_start="2020-01-01",
-                             status="operating")
-    response = client.post(terminate_url(project["id"]),
-                           json={"terminated_on": "2023-06-30", "reason": "Chấm dứt hoạt động"})
+    project = create_project(
+        client, zone["id"], leased_ha=10, lease_start="2020-01-01", status="operating"
+    )
+    response = client.post(
+        terminate_url(project["id"]),
+        json={"terminated_on": "2023-06-30", "reason": "Chấm dứt hoạt động"},
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["status"] == "terminated"
@@ -769,8 +862,9 @@ def test_terminate(client, zone):
 
 def test_terminate_on_lease_start_is_allowed(client, zone):
     project = create_project(client, zone["id"], lease_start="2020-01-01")
-    response = client.post(terminate_url(project["id"]),
-                           json={"terminated_on": "2020-01-01", "reason": "Nhập nhầm"})
+    response = client.post(
+        terminate_url(project["id"]), json={"terminated_on": "2020-01-01", "reason": "Nhập nhầm"}
+    )
     assert response.status_code == 200, response.text
     assert occupancy(client, zone["id"], "2020-01-01")["leased_industrial_ha"] == 0
 
@@ -778,20 +872,23 @@ def test_terminate_on_lease_start_is_allowed(client, zone):
 def test_terminate_before_lease_start_is_422(client, zone):
     project = create_project(client, zone["id"], lease_start="2020-01-01")
     before = state(client, zone["id"])
-    response = client.post(terminate_url(project["id"]),
-                           json={"terminated_on": "2019-12-31", "reason": "x"})
+    response = client.post(
+        terminate_url(project["id"]), json={"terminated_on": "2019-12-31", "reason": "x"}
+    )
     assert_invalid(response, "terminated_on")
     assert state(client, zone["id"]) == before
 
 
 def test_terminate_twice_is_409(client, zone):
     project = create_project(client, zone["id"], lease_start="2020-01-01")
-    first = client.post(terminate_url(project["id"]),
-                        json={"terminated_on": "2022-01-01", "reason": "Lần một"})
+    first = client.post(
+        terminate_url(project["id"]), json={"terminated_on": "2022-01-01", "reason": "Lần một"}
+    )
     assert first.status_code == 200, first.text
     before = state(client, zone["id"])
-    again = client.post(terminate_url(project["id"]),
-                        json={"terminated_on": "2021-01-01", "reason": "Lần hai"})
+    again = client.post(
+        terminate_url(project["id"]), json={"terminated_on": "2021-01-01", "reason": "Lần hai"}
+    )
     assert_problem(again, 409)
     assert state(client, zone["id"]) == before
     assert get_project(client, project["id"])["terminated_on"] == "2022-01-01"
@@ -799,13 +896,16 @@ def test_terminate_twice_is_409(client, zone):
 
 def test_terminate_unknown_project_is_404(client, zone):
     project = create_project(client, zone["id"])
-    response = client.post(terminate_url(project["id"] + 1000),
-                           json={"terminated_on": "2022-01-01", "reason": "x"})
+    response = client.post(
+        terminate_url(project["id"] + 1000), json={"terminated_on": "2022-01-01", "reason": "x"}
+    )
     assert_problem(response, 404)
 
 
 def test_terminate_bad_id_is_422(client):
-    response = client.post(terminate_url("abc"), json={"terminated_on": "2022-01-01", "reason": "x"})
+    response = client.post(
+        terminate_url("abc"), json={"terminated_on": "2022-01-01", "reason": "x"}
+    )
     assert_problem(response, 422)
 
 
@@ -842,14 +942,20 @@ def test_patch_terminated_project_keeps_reading_terminated(client, zone):
 def test_patch_lease_start_after_termination_is_422(client, zone):
     project = create_project(client, zone["id"], lease_start="2020-01-01")
     client.post(terminate_url(project["id"]), json={"terminated_on": "2022-01-01", "reason": "x"})
-    refuse_patch(client, get_project(client, project["id"]), {"lease_start": "2022-01-02"},
-                 "lease_start", "terminated_on")
+    refuse_patch(
+        client,
+        get_project(client, project["id"]),
+        {"lease_start": "2022-01-02"},
+        "lease_start",
+        "terminated_on",
+    )
 
 
 def test_patch_terminated_lease_holds_no_land_after_terminated_on(client):
     zone = create_zone(client, total_area_ha=20, industrial_land_ha=10, service_land_ha=0)
-    first = create_project(client, zone["id"], leased_ha=10, lease_start="2020-01-01",
-                           lease_end="2030-01-01")
+    first = create_project(
+        client, zone["id"], leased_ha=10, lease_start="2020-01-01", lease_end="2030-01-01"
+    )
     client.post(terminate_url(first["id"]), json={"terminated_on": "2023-01-01", "reason": "x"})
     create_project(client, zone["id"], leased_ha=10, lease_start="2023-01-01")
     for body in ({"lease_end": None}, {"leased_ha": 10}, {"lease_start": "2019-01-01"}):
@@ -898,20 +1004,48 @@ def portfolio(client):
     """Four projects in two zones, one of them terminated."""
     z1 = create_zone(client, code="KCN-L1", total_area_ha=100, industrial_land_ha=80)
     z2 = create_zone(client, code="KCN-L2", total_area_ha=100, industrial_land_ha=80)
-    p1 = create_project(client, z1["id"], name="Nhà máy dệt Lương Sơn",
-                        investor="Công ty Cổ phần Hòa Phát", investor_country="VN",
-                        status="operating")
-    p2 = create_project(client, z1["id"], name="Boshoku Parts Factory",
-                        investor="Toyota Boshoku Corporation", investor_country="JP")
-    p3 = create_project(client, z2["id"], name="Samsung Display Plant",
-                        investor="Samsung Display Co.", investor_country="KR")
-    p4 = create_project(client, z2["id"], name="Xưởng may Sông Đà", investor="HTX Sông Đà",
-                        investor_country="VN", status="under_construction")
-    response = client.post(terminate_url(p3["id"]),
-                           json={"terminated_on": "2023-01-01", "reason": "Rút vốn"})
+    p1 = create_project(
+        client,
+        z1["id"],
+        name="Nhà máy dệt Lương Sơn",
+        investor="Công ty Cổ phần Hòa Phát",
+        investor_country="VN",
+        status="operating",
+    )
+    p2 = create_project(
+        client,
+        z1["id"],
+        name="Boshoku Parts Factory",
+        investor="Toyota Boshoku Corporation",
+        investor_country="JP",
+    )
+    p3 = create_project(
+        client,
+        z2["id"],
+        name="Samsung Display Plant",
+        investor="Samsung Display Co.",
+        investor_country="KR",
+    )
+    p4 = create_project(
+        client,
+        z2["id"],
+        name="Xưởng may Sông Đà",
+        investor="HTX Sông Đà",
+        investor_country="VN",
+        status="under_construction",
+    )
+    response = client.post(
+        terminate_url(p3["id"]), json={"terminated_on": "2023-01-01", "reason": "Rút vốn"}
+    )
     assert response.status_code == 200, response.text
-    return {"z1": z1["id"], "z2": z2["id"], "p1": p1["id"], "p2": p2["id"], "p3": p3["id"],
-            "p4": p4["id"]}
+    return {
+        "z1": z1["id"],
+        "z2": z2["id"],
+        "p1": p1["id"],
+        "p2": p2["id"],
+        "p3": p3["id"],
+        "p4": p4["id"],
+    }
 
 
 def listed(client, **params) -> list[int]:

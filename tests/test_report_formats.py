@@ -25,7 +25,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 NAMES = {
     "park": "Khu công nghiệp Lương Sơn – Hòa Bình",
-    "cluster": "Cụm công nghiệp Đồng Phú, \"giai đoạn 2\"",
+    "cluster": 'Cụm công nghiệp Đồng Phú, "giai đoạn 2"',
     "bare": "Khu công nghiệp Nam Lương Sơn; Ưu tiên",
 }
 
@@ -100,48 +100,107 @@ def as_number(text: str) -> float | None:
 
 @pytest.fixture
 def zones(client) -> dict[str, dict[str, Any]]:
-    park = create_zone(client, code="KCN-LS", name=NAMES["park"], kind="park", status="operating",
-                       province="Hòa Bình", total_area_ha=200, industrial_land_ha=100,
-                       service_land_ha=20, clearance_required_ha=150,
-                       latitude=20.8497, longitude=105.5431)
-    cluster = create_zone(client, code="CCN-DP", name=NAMES["cluster"], kind="cluster",
-                          status="operating", province="Hòa Bình", total_area_ha=60,
-                          industrial_land_ha=40, service_land_ha=5,
-                          latitude=20.5123, longitude=105.3311)
-    bare = create_zone(client, code="KCN-NLS", name=NAMES["bare"], kind="park",
-                       status="under_construction", province="Hòa Bình", total_area_ha=80,
-                       industrial_land_ha=60, service_land_ha=0)
-    create_zone(client, code="KCN-QH", name="Quy hoạch", kind="park", status="planned",
-                total_area_ha=50, industrial_land_ha=30, latitude=21.0, longitude=105.0)
-    create_project(client, park["id"], leased_ha=30, lease_start="2024-01-01",
-                   investor="Công ty TNHH Điện tử Hòa Bình", investor_country="JP", sector="26")
+    park = create_zone(
+        client,
+        code="KCN-LS",
+        name=NAMES["park"],
+        kind="park",
+        status="operating",
+        province="Hòa Bình",
+        total_area_ha=200,
+        industrial_land_ha=100,
+        service_land_ha=20,
+        clearance_required_ha=150,
+        latitude=20.8497,
+        longitude=105.5431,
+    )
+    cluster = create_zone(
+        client,
+        code="CCN-DP",
+        name=NAMES["cluster"],
+        kind="cluster",
+        status="operating",
+        province="Hòa Bình",
+        total_area_ha=60,
+        industrial_land_ha=40,
+        service_land_ha=5,
+        latitude=20.5123,
+        longitude=105.3311,
+    )
+    bare = create_zone(
+        client,
+        code="KCN-NLS",
+        name=NAMES["bare"],
+        kind="park",
+        status="under_construction",
+        province="Hòa Bình",
+        total_area_ha=80,
+        industrial_land_ha=60,
+        service_land_ha=0,
+    )
+    create_zone(
+        client,
+        code="KCN-QH",
+        name="Quy hoạch",
+        kind="park",
+        status="planned",
+        total_area_ha=50,
+        industrial_land_ha=30,
+        latitude=21.0,
+        longitude=105.0,
+    )
+    create_project(
+        client,
+        park["id"],
+        leased_ha=30,
+        lease_start="2024-01-01",
+        investor="Công ty TNHH Điện tử Hòa Bình",
+        investor_country="JP",
+        sector="26",
+    )
     create_project(client, park["id"], leased_ha=5, land_use="service", lease_start="2024-03-01")
     create_project(client, cluster["id"], leased_ha=10, lease_start="2024-02-10", sector="10")
-    response = client.post(f"/api/v1/zones/{park['id']}/clearance",
-                           json={"recorded_on": "2024-01-01", "cleared_ha": 50})
+    response = client.post(
+        f"/api/v1/zones/{park['id']}/clearance",
+        json={"recorded_on": "2024-01-01", "cleared_ha": 50},
+    )
     assert response.status_code == 201, response.text
     return {"park": park, "cluster": cluster, "bare": bare}
 
 
 @pytest.fixture
 def plan(client, zones) -> dict[str, Any]:
-    response = client.post("/api/v1/plans", json={
-        "code": "07-ĐA/TU", "title": "Đề án phát triển các khu, cụm công nghiệp tỉnh Hòa Bình",
-        "starts_on": "2021-01-01", "ends_on": "2025-12-31",
-    })
+    response = client.post(
+        "/api/v1/plans",
+        json={
+            "code": "07-ĐA/TU",
+            "title": "Đề án phát triển các khu, cụm công nghiệp tỉnh Hòa Bình",
+            "starts_on": "2021-01-01",
+            "ends_on": "2025-12-31",
+        },
+    )
     assert response.status_code == 201, response.text
     plan = response.json()
     for body in (
         {"indicator": "park_occupancy_rate", "target": 0.6, "label": "Tỷ lệ lấp đầy KCN"},
         {"indicator": "leased_ha", "target": 100},
-        {"indicator": "industrial_production_index", "target": 115, "label": "Chỉ số sản xuất công nghiệp"},
+        {
+            "indicator": "industrial_production_index",
+            "target": 115,
+            "label": "Chỉ số sản xuất công nghiệp",
+        },
     ):
         response = client.post(f"{plan_url(plan['id'])}/targets", json=body)
         assert response.status_code == 201, response.text
-    response = client.post(f"{plan_url(plan['id'])}/actuals", json={
-        "indicator": "industrial_production_index", "value": 110, "as_of": "2024-03-31",
-        "source": "Cục Thống kê tỉnh Hòa Bình",
-    })
+    response = client.post(
+        f"{plan_url(plan['id'])}/actuals",
+        json={
+            "indicator": "industrial_production_index",
+            "value": 110,
+            "as_of": "2024-03-31",
+            "source": "Cục Thống kê tỉnh Hòa Bình",
+        },
+    )
     assert response.status_code == 201, response.text
     return plan
 
@@ -163,9 +222,17 @@ def test_occupancy_csv_one_row_per_zone(client, zones):
         assert int(row["id"]) == expected["id"]
         assert row["kind"] == expected["kind"]
         assert row["province"] == "Hòa Bình"
-        for field in ("total_area_ha", "industrial_land_ha", "leased_industrial_ha",
-                      "service_land_ha", "leased_service_ha", "available_ha", "occupancy_rate",
-                      "occupancy_rate_incl_service", "active_projects"):
+        for field in (
+            "total_area_ha",
+            "industrial_land_ha",
+            "leased_industrial_ha",
+            "service_land_ha",
+            "leased_service_ha",
+            "available_ha",
+            "occupancy_rate",
+            "occupancy_rate_incl_service",
+            "active_projects",
+        ):
             assert as_number(row[field]) == expected[field], field
 
 
@@ -244,7 +311,10 @@ def test_summary_csv_one_row_per_indicator(client, zones):
             assert float(values[name]) == value, name
         else:
             assert values[name] == str(value), name
-    assert float(values["occupancy_all_occupancy_rate"]) == report["occupancy"]["all"]["occupancy_rate"]
+    assert (
+        float(values["occupancy_all_occupancy_rate"])
+        == report["occupancy"]["all"]["occupancy_rate"]
+    )
 
 
 def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -291,9 +361,7 @@ def test_occupancy_xlsx_has_rows_and_totals(client, zones):
     assert by_code["KCN-LS"]["occupancy_rate"] == 0.3
     assert by_code["KCN-LS"]["leased_industrial_ha"] == 30
     totals = [s for s in book.worksheets if s is not zone_sheets[0]]
-    found = {
-        row.get("kind"): row for sheet in totals for row in sheet_rows(sheet) if "kind" in row
-    }
+    found = {row.get("kind"): row for sheet in totals for row in sheet_rows(sheet) if "kind" in row}
     assert {"park", "cluster", "all"} <= set(found)
     assert found["all"]["zones"] == 3
     assert found["all"]["occupancy_rate"] == report["totals"]["all"]["occupancy_rate"]
@@ -392,8 +460,11 @@ def test_plan_report_xlsx_achievement_is_a_percentage(client, plan):
     for sheet in book.worksheets:
         header = [cell.value for cell in sheet[1]]
         index = header.index("achievement") + 1
-        cells += [c for (c,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index)
-                  if isinstance(c.value, int | float)]
+        cells += [
+            c
+            for (c,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index)
+            if isinstance(c.value, int | float)
+        ]
     assert cells
     assert all("%" in cell.number_format for cell in cells)
 
@@ -428,7 +499,11 @@ def test_occupancy_geojson(client, zones):
 
 def test_occupancy_geojson_follows_scope(client, zones):
     collection = fetch(client, OCCUPANCY, as_of=AS_OF, format="geojson", scope="all").json()
-    assert {f["properties"]["code"] for f in collection["features"]} == {"KCN-LS", "CCN-DP", "KCN-QH"}
+    assert {f["properties"]["code"] for f in collection["features"]} == {
+        "KCN-LS",
+        "CCN-DP",
+        "KCN-QH",
+    }
 
 
 def test_occupancy_geojson_without_coordinates_is_empty(client):

@@ -24,10 +24,14 @@ REPORTS = [
     ("/api/v1/reports/investment", {"as_of": "2024-06-14"}),
     ("/api/v1/reports/summary", {"as_of": "2024-06-14"}),
     ("/api/v1/reports/summary", {"period": "2024-H1", "scope": "all"}),
-    ("/api/v1/reports/occupancy/history",
-     {"from": "2020-01-01", "to": "2024-12-31", "interval": "month"}),
-    ("/api/v1/reports/occupancy/history",
-     {"from": "2020-01-01", "to": "2024-12-31", "interval": "quarter"}),
+    (
+        "/api/v1/reports/occupancy/history",
+        {"from": "2020-01-01", "to": "2024-12-31", "interval": "month"},
+    ),
+    (
+        "/api/v1/reports/occupancy/history",
+        {"from": "2020-01-01", "to": "2024-12-31", "interval": "quarter"},
+    ),
 ]
 
 
@@ -61,13 +65,27 @@ def statements_for(client, connection: Connection, url: str, params: dict[str, A
 def make_zones(client) -> list[dict[str, Any]]:
     zones = []
     for index, (kind, status) in enumerate(
-        [("park", "operating"), ("park", "under_construction"), ("cluster", "operating"),
-         ("cluster", "suspended"), ("park", "planned")]
+        [
+            ("park", "operating"),
+            ("park", "under_construction"),
+            ("cluster", "operating"),
+            ("cluster", "suspended"),
+            ("park", "planned"),
+        ]
     ):
-        zones.append(create_zone(client, kind=kind, status=status, total_area_ha=200,
-                                 industrial_land_ha=150, service_land_ha=30,
-                                 clearance_required_ha=100, latitude=20 + index / 10,
-                                 longitude=105 + index / 10))
+        zones.append(
+            create_zone(
+                client,
+                kind=kind,
+                status=status,
+                total_area_ha=200,
+                industrial_land_ha=150,
+                service_land_ha=30,
+                clearance_required_ha=100,
+                latitude=20 + index / 10,
+                longitude=105 + index / 10,
+            )
+        )
     return zones
 
 
@@ -102,7 +120,9 @@ def add_clearance(client, zones: list[dict[str, Any]], per_zone: int) -> None:
             assert response.status_code == 201, response.text
 
 
-@pytest.mark.parametrize(("url", "params"), REPORTS, ids=lambda v: v if isinstance(v, str) else None)
+@pytest.mark.parametrize(
+    ("url", "params"), REPORTS, ids=lambda v: v if isinstance(v, str) else None
+)
 def test_statement_count_does_not_grow_with_projects(client, connection, url, params):
     zones = make_zones(client)
     add_clearance(client, zones, 1)
@@ -117,8 +137,10 @@ def test_statement_count_does_not_grow_with_projects(client, connection, url, pa
 
 @pytest.mark.parametrize(
     ("url", "params"),
-    [("/api/v1/reports/clearance", {"as_of": "2024-06-14"}),
-     ("/api/v1/reports/summary", {"as_of": "2024-06-14"})],
+    [
+        ("/api/v1/reports/clearance", {"as_of": "2024-06-14"}),
+        ("/api/v1/reports/summary", {"as_of": "2024-06-14"}),
+    ],
 )
 def test_statement_count_does_not_grow_with_clearance_records(client, connection, url, params):
     zones = make_zones(client)
@@ -173,7 +195,12 @@ D = date.fromisoformat
     [
         # whole periods
         ("2024-01-01", "2024-03-31", "month", ["2024-01-31", "2024-02-29", "2024-03-31"]),
-        ("2023-01-01", "2023-12-31", "quarter", ["2023-03-31", "2023-06-30", "2023-09-30", "2023-12-31"]),
+        (
+            "2023-01-01",
+            "2023-12-31",
+            "quarter",
+            ["2023-03-31", "2023-06-30", "2023-09-30", "2023-12-31"],
+        ),
         ("2021-01-01", "2023-12-31", "year", ["2021-12-31", "2022-12-31", "2023-12-31"]),
         # from in the middle of a period: that period's end is the first point
         ("2024-01-15", "2024-03-31", "month", ["2024-01-31", "2024-02-29", "2024-03-31"]),
@@ -184,7 +211,12 @@ D = date.fromisoformat
         ("2024-01-01", "2024-05-20", "quarter", ["2024-03-31", "2024-05-20"]),
         ("2022-01-01", "2024-03-01", "year", ["2022-12-31", "2023-12-31", "2024-03-01"]),
         # both in the middle
-        ("2023-11-20", "2024-02-10", "month", ["2023-11-30", "2023-12-31", "2024-01-31", "2024-02-10"]),
+        (
+            "2023-11-20",
+            "2024-02-10",
+            "month",
+            ["2023-11-30", "2023-12-31", "2024-01-31", "2024-02-10"],
+        ),
         ("2023-11-15", "2024-05-20", "quarter", ["2023-12-31", "2024-03-31", "2024-05-20"]),
         ("2022-06-01", "2024-03-01", "year", ["2022-12-31", "2023-12-31", "2024-03-01"]),
         # within one period
@@ -208,10 +240,19 @@ D = date.fromisoformat
         ("2100-02-01", "2100-02-28", "month", ["2100-02-28"]),
         ("2023-02-01", "2024-02-29", "year", ["2023-12-31", "2024-02-29"]),
         ("2024-02-29", "2024-02-29", "month", ["2024-02-29"]),
-        ("2024-01-31", "2024-04-30", "month", ["2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30"]),
+        (
+            "2024-01-31",
+            "2024-04-30",
+            "month",
+            ["2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30"],
+        ),
         ("2023-01-31", "2023-03-01", "month", ["2023-01-31", "2023-02-28", "2023-03-01"]),
-        ("2023-12-01", "2024-12-31", "quarter",
-         ["2023-12-31", "2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31"]),
+        (
+            "2023-12-01",
+            "2024-12-31",
+            "quarter",
+            ["2023-12-31", "2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31"],
+        ),
     ],
 )
 def test_history_points(start, end, interval, expected):
@@ -224,7 +265,9 @@ def test_history_points(start, end, interval, expected):
 
 
 @pytest.mark.parametrize("interval", ["month", "quarter", "year"])
-@pytest.mark.parametrize(("start", "end"), [("2024-05-02", "2024-05-01"), ("2025-01-01", "2024-12-31")])
+@pytest.mark.parametrize(
+    ("start", "end"), [("2024-05-02", "2024-05-01"), ("2025-01-01", "2024-12-31")]
+)
 def test_history_points_from_after_to_is_an_error(start, end, interval):
     with pytest.raises(InvalidValues) as raised:
         history_points(D(start), D(end), interval)
@@ -283,9 +326,30 @@ def test_period_date(period, expected):
 
 @pytest.mark.parametrize(
     "period",
-    ["2024-H2", "2024-h1", "24", "024", "20245", "2024-", "2024-H", "2024-H12", "2024H1",
-     "2024-Q1", "H1-2024", "2024-06-14", "", " 2024", "2024 ", "2024-H1 ", "1899", "0000",
-     "2024\n", "2024-H1\n", "２０２４", "٢٠٢٤"],
+    [
+        "2024-H2",
+        "2024-h1",
+        "24",
+        "024",
+        "20245",
+        "2024-",
+        "2024-H",
+        "2024-H12",
+        "2024H1",
+        "2024-Q1",
+        "H1-2024",
+        "2024-06-14",
+        "",
+        " 2024",
+        "2024 ",
+        "2024-H1 ",
+        "1899",
+        "0000",
+        "2024\n",
+        "2024-H1\n",
+        "２０２４",
+        "٢٠٢٤",
+    ],
     ids=repr,
 )
 def test_period_date_refuses_other_forms(period):

@@ -32,15 +32,40 @@ BLOCK_FIELDS = {
     "occupancy_rate",
     "occupancy_rate_incl_service",
 }
-ROW_FIELDS = {"id", "code", "name", "kind", "province", "status", "total_area_ha", "active_projects"}
+ROW_FIELDS = {
+    "id",
+    "code",
+    "name",
+    "kind",
+    "province",
+    "status",
+    "total_area_ha",
+    "active_projects",
+}
 TOTALS_FIELDS = {"zones", "total_area_ha", "mean_occupancy_rate"} | BLOCK_FIELDS
 CLEARANCE_ROW_FIELDS = {
-    "id", "code", "name", "kind", "required_ha", "cleared_ha", "clearance_rate", "status",
-    "last_recorded_on", "last_progress_on", "stalled", "households_total",
-    "households_relocated", "compensation_paid_vnd",
+    "id",
+    "code",
+    "name",
+    "kind",
+    "required_ha",
+    "cleared_ha",
+    "clearance_rate",
+    "status",
+    "last_recorded_on",
+    "last_progress_on",
+    "stalled",
+    "households_total",
+    "households_relocated",
+    "compensation_paid_vnd",
 }
 CLEARANCE_TOTALS_FIELDS = {
-    "required_ha", "cleared_ha", "clearance_rate", "not_started", "in_progress", "completed",
+    "required_ha",
+    "cleared_ha",
+    "clearance_rate",
+    "not_started",
+    "in_progress",
+    "completed",
     "stalled",
 }
 
@@ -80,7 +105,9 @@ def terminate(client, project: dict[str, Any], on: str) -> None:
     assert response.status_code == 200, response.text
 
 
-def add_clearance(client, zone: dict[str, Any], recorded_on: str, cleared_ha: Any, **extra: Any) -> None:
+def add_clearance(
+    client, zone: dict[str, Any], recorded_on: str, cleared_ha: Any, **extra: Any
+) -> None:
     response = client.post(
         f"/api/v1/zones/{zone['id']}/clearance",
         json={"recorded_on": recorded_on, "cleared_ha": cleared_ha, **extra},
@@ -143,27 +170,83 @@ def landscape(client) -> dict[str, dict[str, Any]]:
     | C2 | cluster | operating | Phú Thọ | 75 | 50 | 0 | 25 | 0 |
     """
     zones = {
-        "P1": create_zone(client, code="KCN-LUONG-SON", name="Khu công nghiệp Lương Sơn",
-                          kind="park", status="operating", province="Hòa Bình",
-                          total_area_ha=200, industrial_land_ha=100, service_land_ha=20),
-        "P2": create_zone(client, code="KCN-BO-CAU", name="Khu công nghiệp bờ trái Sông Đà",
-                          kind="park", status="operating", province="Hòa Bình",
-                          total_area_ha=400, industrial_land_ha=300, service_land_ha=0),
-        "P3": create_zone(client, code="KCN-PHU-HA", name="Khu công nghiệp Phú Hà",
-                          kind="park", status="under_construction", province="Phú Thọ",
-                          total_area_ha=50, industrial_land_ha=0, service_land_ha=10),
-        "P4": create_zone(client, code="KCN-NAM-LS", name="Khu công nghiệp Nam Lương Sơn",
-                          kind="park", status="planned", province="Hòa Bình",
-                          total_area_ha=80, industrial_land_ha=60, service_land_ha=0),
-        "P5": create_zone(client, code="KCN-DONG", name="Khu công nghiệp đã đóng",
-                          kind="park", status="closed", province="Hòa Bình",
-                          total_area_ha=70, industrial_land_ha=50, service_land_ha=0),
-        "C1": create_zone(client, code="CCN-THANH-HA", name="Cụm công nghiệp Thanh Hà",
-                          kind="cluster", status="suspended", province="Hòa Bình",
-                          total_area_ha=60, industrial_land_ha=40, service_land_ha=5),
-        "C2": create_zone(client, code="CCN-DONG-LAC", name="Cụm công nghiệp Đồng Lạc",
-                          kind="cluster", status="operating", province="Phú Thọ",
-                          total_area_ha=75, industrial_land_ha=50, service_land_ha=0),
+        "P1": create_zone(
+            client,
+            code="KCN-LUONG-SON",
+            name="Khu công nghiệp Lương Sơn",
+            kind="park",
+            status="operating",
+            province="Hòa Bình",
+            total_area_ha=200,
+            industrial_land_ha=100,
+            service_land_ha=20,
+        ),
+        "P2": create_zone(
+            client,
+            code="KCN-BO-CAU",
+            name="Khu công nghiệp bờ trái Sông Đà",
+            kind="park",
+            status="operating",
+            province="Hòa Bình",
+            total_area_ha=400,
+            industrial_land_ha=300,
+            service_land_ha=0,
+        ),
+        "P3": create_zone(
+            client,
+            code="KCN-PHU-HA",
+            name="Khu công nghiệp Phú Hà",
+            kind="park",
+            status="under_construction",
+            province="Phú Thọ",
+            total_area_ha=50,
+            industrial_land_ha=0,
+            service_land_ha=10,
+        ),
+        "P4": create_zone(
+            client,
+            code="KCN-NAM-LS",
+            name="Khu công nghiệp Nam Lương Sơn",
+            kind="park",
+            status="planned",
+            province="Hòa Bình",
+            total_area_ha=80,
+            industrial_land_ha=60,
+            service_land_ha=0,
+        ),
+        "P5": create_zone(
+            client,
+            code="KCN-DONG",
+            name="Khu công nghiệp đã đóng",
+            kind="park",
+            status="closed",
+            province="Hòa Bình",
+            total_area_ha=70,
+            industrial_land_ha=50,
+            service_land_ha=0,
+        ),
+        "C1": create_zone(
+            client,
+            code="CCN-THANH-HA",
+            name="Cụm công nghiệp Thanh Hà",
+            kind="cluster",
+            status="suspended",
+            province="Hòa Bình",
+            total_area_ha=60,
+            industrial_land_ha=40,
+            service_land_ha=5,
+        ),
+        "C2": create_zone(
+            client,
+            code="CCN-DONG-LAC",
+            name="Cụm công nghiệp Đồng Lạc",
+            kind="cluster",
+            status="operating",
+            province="Phú Thọ",
+            total_area_ha=75,
+            industrial_land_ha=50,
+            service_land_ha=0,
+        ),
     }
     create_project(client, zones["P1"]["id"], leased_ha=50)
     create_project(client, zones["P1"]["id"], leased_ha=10, land_use="service")
@@ -230,8 +313,13 @@ def test_occupancy_row_equals_zone_occupancy_endpoint(client, landscape):
 
 def test_occupancy_totals_established_scope(client, landscape):
     totals = get_ok(client, OCCUPANCY, as_of=AS_OF)["totals"]
-    park = block(as_of=AS_OF, industrial_land_ha=400, leased_industrial_ha=80,
-                 service_land_ha=30, leased_service_ha=10)
+    park = block(
+        as_of=AS_OF,
+        industrial_land_ha=400,
+        leased_industrial_ha=80,
+        service_land_ha=30,
+        leased_service_ha=10,
+    )
     assert pick(totals["park"], TOTALS_FIELDS) == park | {
         "zones": 3,
         "total_area_ha": 650,
@@ -240,16 +328,30 @@ def test_occupancy_totals_established_scope(client, landscape):
     }
     assert totals["park"]["occupancy_rate"] == 0.2
     assert totals["park"]["occupancy_rate_incl_service"] == 0.2093  # 90 / 430
-    cluster = block(as_of=AS_OF, industrial_land_ha=90, leased_industrial_ha=35,
-                    service_land_ha=5, leased_service_ha=0)
+    cluster = block(
+        as_of=AS_OF,
+        industrial_land_ha=90,
+        leased_industrial_ha=35,
+        service_land_ha=5,
+        leased_service_ha=0,
+    )
     assert pick(totals["cluster"], TOTALS_FIELDS) == cluster | {
-        "zones": 2, "total_area_ha": 135, "mean_occupancy_rate": 0.375,
+        "zones": 2,
+        "total_area_ha": 135,
+        "mean_occupancy_rate": 0.375,
     }
     assert totals["cluster"]["occupancy_rate"] == 0.3889  # 35 / 90
-    everything = block(as_of=AS_OF, industrial_land_ha=490, leased_industrial_ha=115,
-                       service_land_ha=35, leased_service_ha=10)
+    everything = block(
+        as_of=AS_OF,
+        industrial_land_ha=490,
+        leased_industrial_ha=115,
+        service_land_ha=35,
+        leased_service_ha=10,
+    )
     assert pick(totals["all"], TOTALS_FIELDS) == everything | {
-        "zones": 5, "total_area_ha": 785, "mean_occupancy_rate": 0.3375,
+        "zones": 5,
+        "total_area_ha": 785,
+        "mean_occupancy_rate": 0.3375,
     }
     assert totals["all"]["occupancy_rate"] == 0.2347  # 115 / 490
     assert totals["all"]["occupancy_rate_incl_service"] == 0.2381  # 125 / 525
@@ -261,8 +363,14 @@ def test_occupancy_totals_match_the_rows(client, landscape):
         rows = [r for r in report["zones"] if kind is None or r["kind"] == kind]
         entry = report["totals"][kind or "all"]
         assert entry["zones"] == len(rows)
-        for field in ("total_area_ha", "industrial_land_ha", "leased_industrial_ha",
-                      "service_land_ha", "leased_service_ha", "available_ha"):
+        for field in (
+            "total_area_ha",
+            "industrial_land_ha",
+            "leased_industrial_ha",
+            "service_land_ha",
+            "leased_service_ha",
+            "available_ha",
+        ):
             assert Decimal(str(entry[field])) == sum(Decimal(str(r[field])) for r in rows)
         rates = [Decimal(str(r["occupancy_rate"])) for r in rows if r["occupancy_rate"] is not None]
         assert entry["mean_occupancy_rate"] == rate(sum(rates), len(rates))
@@ -374,8 +482,12 @@ def test_as_of_defaults_to_today(client, landscape):
 
 @pytest.mark.parametrize(
     ("period", "as_of"),
-    [("2024-H1", "2024-06-14"), ("2024", "2024-12-14"), ("2019-H1", "2019-06-14"),
-     ("2000", "2000-12-14")],
+    [
+        ("2024-H1", "2024-06-14"),
+        ("2024", "2024-12-14"),
+        ("2019-H1", "2019-06-14"),
+        ("2000", "2000-12-14"),
+    ],
 )
 @pytest.mark.parametrize("url", DATED_REPORTS)
 def test_period_sets_the_date(client, url, period, as_of):
@@ -396,8 +508,12 @@ def boundary_leases(client) -> dict[str, Any]:
     create_project(client, zid, leased_ha=2, lease_start="2024-06-15")
     create_project(client, zid, leased_ha=4, lease_start="2020-01-01", lease_end="2024-06-14")
     create_project(client, zid, leased_ha=8, lease_start="2020-01-01", lease_end="2024-06-15")
-    terminate(client, create_project(client, zid, leased_ha=16, lease_start="2020-01-01"), "2024-06-14")
-    terminate(client, create_project(client, zid, leased_ha=32, lease_start="2020-01-01"), "2024-06-15")
+    terminate(
+        client, create_project(client, zid, leased_ha=16, lease_start="2020-01-01"), "2024-06-14"
+    )
+    terminate(
+        client, create_project(client, zid, leased_ha=32, lease_start="2020-01-01"), "2024-06-15"
+    )
     return zone
 
 
@@ -441,8 +557,23 @@ BAD_DATE_PARAMS = [
     {"as_of": ""},
     {"as_of": "2024-06-14T00:00:00"},
 ]
-BAD_PERIODS = ["2024-H2", "24", "2024-h1", "2024-Q1", "H1-2024", "2024-H", "20245", "",
-               "2024-12-14", "1899", " 2024", "2024 ", "2024\n", "2024-H1\n", "２０２４"]
+BAD_PERIODS = [
+    "2024-H2",
+    "24",
+    "2024-h1",
+    "2024-Q1",
+    "H1-2024",
+    "2024-H",
+    "20245",
+    "",
+    "2024-12-14",
+    "1899",
+    " 2024",
+    "2024 ",
+    "2024\n",
+    "2024-H1\n",
+    "２０２４",
+]
 
 
 @pytest.mark.parametrize("url", DATED_REPORTS)
@@ -516,7 +647,9 @@ def history_zone(client) -> dict[str, Any]:
 
 
 def test_history_monthly_points_and_net_absorption(client, history_zone):
-    report = get_ok(client, HISTORY, **{"from": "2024-01-15", "to": "2024-04-20", "interval": "month"})
+    report = get_ok(
+        client, HISTORY, **{"from": "2024-01-15", "to": "2024-04-20", "interval": "month"}
+    )
     assert report["interval"] == "month"
     points = report["points"]
     assert [p["as_of"] for p in points] == ["2024-01-31", "2024-02-29", "2024-03-31", "2024-04-20"]
@@ -534,7 +667,10 @@ def test_history_monthly_points_and_net_absorption(client, history_zone):
     assert [p["cluster"]["net_absorption_ha"] for p in points] == [None, 0, 0, 0]
     assert [p["all"]["occupancy_rate"] for p in points] == [0.1, 0.1, 0.3, 0.1]
     assert [p["all"]["occupancy_rate_incl_service"] for p in points] == [
-        rate(10, 120), rate(15, 120), rate(35, 120), rate(15, 120)
+        rate(10, 120),
+        rate(15, 120),
+        rate(35, 120),
+        rate(15, 120),
     ]
     assert all(p["all"]["zones"] == 1 and p["all"]["total_area_ha"] == 200 for p in points)
     assert all(p["all"]["mean_occupancy_rate"] == p["all"]["occupancy_rate"] for p in points)
@@ -542,8 +678,15 @@ def test_history_monthly_points_and_net_absorption(client, history_zone):
 
 def test_history_points_equal_the_occupancy_report_totals(client, landscape, history_zone):
     """Each history entry is a totals entry (plus net_absorption_ha) of that date."""
-    later = create_zone(client, kind="cluster", status="operating", established_on="2024-03-01",
-                        total_area_ha=100, industrial_land_ha=50, service_land_ha=0)
+    later = create_zone(
+        client,
+        kind="cluster",
+        status="operating",
+        established_on="2024-03-01",
+        total_area_ha=100,
+        industrial_land_ha=50,
+        service_land_ha=0,
+    )
     create_project(client, later["id"], leased_ha=5, lease_start="2024-03-15")
     report = get_ok(client, HISTORY, **{"from": "2024-01-01", "to": "2024-05-10"})
     assert len(report["points"]) == 5
@@ -599,7 +742,9 @@ def test_history_intervals(client, history_zone, start, end, interval, expected)
 
 
 def test_history_quarterly_absorption(client, history_zone):
-    report = get_ok(client, HISTORY, **{"from": "2023-10-01", "to": "2024-06-30", "interval": "quarter"})
+    report = get_ok(
+        client, HISTORY, **{"from": "2023-10-01", "to": "2024-06-30", "interval": "quarter"}
+    )
     assert [p["as_of"] for p in report["points"]] == ["2023-12-31", "2024-03-31", "2024-06-30"]
     assert [p["all"]["net_absorption_ha"] for p in report["points"]] == [None, 35, -20]
 
@@ -609,7 +754,9 @@ def test_history_follows_scope_and_kind(client, landscape):
     assert established["points"][0]["all"]["zones"] == 5
     every = get_ok(client, HISTORY, **{"from": "2024-01-01", "to": "2024-01-31", "scope": "all"})
     assert every["points"][0]["all"]["zones"] == 6
-    clusters = get_ok(client, HISTORY, **{"from": "2024-01-01", "to": "2024-01-31", "kind": "cluster"})
+    clusters = get_ok(
+        client, HISTORY, **{"from": "2024-01-01", "to": "2024-01-31", "kind": "cluster"}
+    )
     assert clusters["points"][0]["park"]["zones"] == 0
     assert clusters["points"][0]["all"]["zones"] == 2
 
@@ -657,22 +804,66 @@ def test_history_bad_parameters_are_422(client, history_zone, params, names):
 @pytest.fixture
 def clearance_zones(client) -> dict[str, dict[str, Any]]:
     zones = {
-        "done": create_zone(client, code="KCN-XONG", kind="park", status="operating",
-                            total_area_ha=100, clearance_required_ha=80),
-        "stalled": create_zone(client, code="KCN-TRE", kind="park", status="under_construction",
-                               total_area_ha=100, clearance_required_ha=50),
-        "fresh": create_zone(client, code="CCN-MOI", kind="cluster", status="operating",
-                             total_area_ha=100, clearance_required_ha=40),
-        "moving": create_zone(client, code="CCN-DANG-LAM", kind="cluster", status="suspended",
-                              total_area_ha=100, clearance_required_ha=30),
-        "planned": create_zone(client, code="KCN-QUY-HOACH", kind="park", status="planned",
-                               total_area_ha=100, clearance_required_ha=100),
+        "done": create_zone(
+            client,
+            code="KCN-XONG",
+            kind="park",
+            status="operating",
+            total_area_ha=100,
+            clearance_required_ha=80,
+        ),
+        "stalled": create_zone(
+            client,
+            code="KCN-TRE",
+            kind="park",
+            status="under_construction",
+            total_area_ha=100,
+            clearance_required_ha=50,
+        ),
+        "fresh": create_zone(
+            client,
+            code="CCN-MOI",
+            kind="cluster",
+            status="operating",
+            total_area_ha=100,
+            clearance_required_ha=40,
+        ),
+        "moving": create_zone(
+            client,
+            code="CCN-DANG-LAM",
+            kind="cluster",
+            status="suspended",
+            total_area_ha=100,
+            clearance_required_ha=30,
+        ),
+        "planned": create_zone(
+            client,
+            code="KCN-QUY-HOACH",
+            kind="park",
+            status="planned",
+            total_area_ha=100,
+            clearance_required_ha=100,
+        ),
     }
     add_clearance(client, zones["done"], "2023-01-01", 40)
-    add_clearance(client, zones["done"], "2023-06-01", 80, households_total=100,
-                  households_relocated=100, compensation_paid_vnd=50_000_000_000)
-    add_clearance(client, zones["stalled"], "2023-01-01", 20, households_total=40,
-                  households_relocated=10, compensation_paid_vnd=7_000_000_000)
+    add_clearance(
+        client,
+        zones["done"],
+        "2023-06-01",
+        80,
+        households_total=100,
+        households_relocated=100,
+        compensation_paid_vnd=50_000_000_000,
+    )
+    add_clearance(
+        client,
+        zones["stalled"],
+        "2023-01-01",
+        20,
+        households_total=40,
+        households_relocated=10,
+        compensation_paid_vnd=7_000_000_000,
+    )
     add_clearance(client, zones["stalled"], "2024-05-01", 20, note="Vướng mắc 12 hộ")
     add_clearance(client, zones["moving"], "2024-05-01", 10)
     add_clearance(client, zones["planned"], "2024-01-01", 5)
@@ -703,15 +894,29 @@ def test_clearance_report_rows(client, clearance_zones):
         "compensation_paid_vnd": 50_000_000_000,
     }
     stalled = row_of(report, clearance_zones["stalled"])
-    assert (stalled["status"], stalled["stalled"], stalled["clearance_rate"]) == ("in_progress", True, 0.4)
-    assert (stalled["last_recorded_on"], stalled["last_progress_on"]) == ("2024-05-01", "2023-01-01")
+    assert (stalled["status"], stalled["stalled"], stalled["clearance_rate"]) == (
+        "in_progress",
+        True,
+        0.4,
+    )
+    assert (stalled["last_recorded_on"], stalled["last_progress_on"]) == (
+        "2024-05-01",
+        "2023-01-01",
+    )
     fresh = row_of(report, clearance_zones["fresh"])
     assert (fresh["status"], fresh["cleared_ha"], fresh["clearance_rate"], fresh["stalled"]) == (
-        "not_started", 0, 0, False
+        "not_started",
+        0,
+        0,
+        False,
     )
     assert fresh["last_recorded_on"] is None and fresh["households_total"] is None
     moving = row_of(report, clearance_zones["moving"])
-    assert (moving["status"], moving["stalled"], moving["clearance_rate"]) == ("in_progress", False, 0.3333)
+    assert (moving["status"], moving["stalled"], moving["clearance_rate"]) == (
+        "in_progress",
+        False,
+        0.3333,
+    )
 
 
 def test_clearance_report_totals(client, clearance_zones):
@@ -768,28 +973,84 @@ def test_clearance_report_period(client, clearance_zones):
 
 @pytest.fixture
 def investors(client) -> dict[str, Any]:
-    zone = create_zone(client, status="operating", total_area_ha=300, industrial_land_ha=200,
-                       service_land_ha=50)
+    zone = create_zone(
+        client, status="operating", total_area_ha=300, industrial_land_ha=200, service_land_ha=50
+    )
     planned = create_zone(client, status="planned", total_area_ha=100, industrial_land_ha=50)
     zid = zone["id"]
-    create_project(client, zid, investor_country="VN", status="operating", leased_ha=10,
-                   sector="10", registered_capital=5_000_000_000, capital_currency="VND",
-                   employees=100)
-    create_project(client, zid, investor_country="VN", status="registered", leased_ha=5,
-                   sector="25", registered_capital=2_000_000, capital_currency="USD")
-    create_project(client, zid, investor_country="JP", status="operating", leased_ha=20,
-                   sector="26", registered_capital=30_000_000.5, capital_currency="USD",
-                   employees=500)
-    create_project(client, zid, investor_country="KR", status="under_construction", leased_ha=8,
-                   sector="26", registered_capital=1_000_000_000_000, capital_currency="VND",
-                   employees=50, land_use="service")
+    create_project(
+        client,
+        zid,
+        investor_country="VN",
+        status="operating",
+        leased_ha=10,
+        sector="10",
+        registered_capital=5_000_000_000,
+        capital_currency="VND",
+        employees=100,
+    )
+    create_project(
+        client,
+        zid,
+        investor_country="VN",
+        status="registered",
+        leased_ha=5,
+        sector="25",
+        registered_capital=2_000_000,
+        capital_currency="USD",
+    )
+    create_project(
+        client,
+        zid,
+        investor_country="JP",
+        status="operating",
+        leased_ha=20,
+        sector="26",
+        registered_capital=30_000_000.5,
+        capital_currency="USD",
+        employees=500,
+    )
+    create_project(
+        client,
+        zid,
+        investor_country="KR",
+        status="under_construction",
+        leased_ha=8,
+        sector="26",
+        registered_capital=1_000_000_000_000,
+        capital_currency="VND",
+        employees=50,
+        land_use="service",
+    )
     # Not in effect on 2024-06-14:
-    create_project(client, zid, investor_country="US", leased_ha=7, lease_start="2025-01-01",
-                   registered_capital=1_000_000, capital_currency="USD", employees=10)
-    create_project(client, zid, investor_country="CN", leased_ha=7, lease_start="2020-01-01",
-                   lease_end="2023-12-31", employees=10)
-    ended = create_project(client, zid, investor_country="SG", leased_ha=7, employees=10,
-                           registered_capital=9, capital_currency="USD")
+    create_project(
+        client,
+        zid,
+        investor_country="US",
+        leased_ha=7,
+        lease_start="2025-01-01",
+        registered_capital=1_000_000,
+        capital_currency="USD",
+        employees=10,
+    )
+    create_project(
+        client,
+        zid,
+        investor_country="CN",
+        leased_ha=7,
+        lease_start="2020-01-01",
+        lease_end="2023-12-31",
+        employees=10,
+    )
+    ended = create_project(
+        client,
+        zid,
+        investor_country="SG",
+        leased_ha=7,
+        employees=10,
+        registered_capital=9,
+        capital_currency="USD",
+    )
     terminate(client, ended, "2024-01-01")
     # Outside the established scope:
     create_project(client, planned["id"], investor_country="TW", leased_ha=3, employees=10)
@@ -859,7 +1120,10 @@ def test_investment_report_empty(client):
     assert report["projects"]["total"] == 0
     assert report["by_country"] == [] and report["by_sector"] == []
     assert report["registered_capital"] == {
-        "fdi_usd": 0, "fdi_vnd": 0, "domestic_usd": 0, "domestic_vnd": 0
+        "fdi_usd": 0,
+        "fdi_vnd": 0,
+        "domestic_usd": 0,
+        "domestic_vnd": 0,
     }
 
 
@@ -883,7 +1147,11 @@ def test_summary_report(client, landscape, clearance_zones):
     assert zones["total"] == 12
     assert zones["by_kind"] == {"park": 8, "cluster": 4}
     assert zones["by_status"] == {
-        "planned": 2, "under_construction": 2, "operating": 5, "suspended": 2, "closed": 1
+        "planned": 2,
+        "under_construction": 2,
+        "operating": 5,
+        "suspended": 2,
+        "closed": 1,
     }
     assert zones["by_kind_and_status"]["park"]["operating"] == 3
     assert zones["by_kind_and_status"]["cluster"]["suspended"] == 2
@@ -899,9 +1167,10 @@ def test_summary_report(client, landscape, clearance_zones):
 
 def test_summary_follows_the_filters(client, landscape):
     summary = get_ok(client, SUMMARY, as_of=AS_OF, kind="cluster", scope="operating")
-    assert summary["occupancy"] == get_ok(
-        client, OCCUPANCY, as_of=AS_OF, kind="cluster", scope="operating"
-    )["totals"]
+    assert (
+        summary["occupancy"]
+        == get_ok(client, OCCUPANCY, as_of=AS_OF, kind="cluster", scope="operating")["totals"]
+    )
     assert summary["investment"]["projects"]["total"] == 2
     assert summary["zones"]["by_kind"].get("park", 0) == 0
 

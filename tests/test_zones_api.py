@@ -284,7 +284,10 @@ def test_create_boundaries_are_accepted(client):
 
 def test_create_leasable_may_equal_total(client):
     created = create_zone(
-        client, total_area_ha=100, industrial_land_ha=90.5, service_land_ha=9.5,
+        client,
+        total_area_ha=100,
+        industrial_land_ha=90.5,
+        service_land_ha=9.5,
         clearance_required_ha=100,
     )
     assert created["available_ha"] == 100
@@ -419,8 +422,12 @@ def test_create_refuses_invalid_field(client, overrides, field):
             ("industrial_land_ha", "total_area_ha"),
         ),
         (
-            {"total_area_ha": 50, "industrial_land_ha": 10, "service_land_ha": 0,
-             "clearance_required_ha": 60},
+            {
+                "total_area_ha": 50,
+                "industrial_land_ha": 10,
+                "service_land_ha": 0,
+                "clearance_required_ha": 60,
+            },
             ("clearance_required_ha", "total_area_ha"),
         ),
         (
@@ -521,7 +528,9 @@ def test_get_computes_occupancy_as_of_today(client):
     create_project(client, zone["id"], leased_ha=10, lease_start="2020-01-01")
     create_project(client, zone["id"], leased_ha=5, land_use="service", lease_start="2021-01-01")
     # ended, terminated and future leases hold nothing today
-    create_project(client, zone["id"], leased_ha=20, lease_start="2015-01-01", lease_end="2020-01-01")
+    create_project(
+        client, zone["id"], leased_ha=20, lease_start="2015-01-01", lease_end="2020-01-01"
+    )
     future = create_project(client, zone["id"], leased_ha=30, lease_start="2090-01-01")
     gone = create_project(client, zone["id"], leased_ha=3, lease_start="2019-01-01")
     terminated = client.post(
@@ -701,11 +710,15 @@ def test_list_sort_by_code_is_default(client):
     for code in ("S-C", "S-A", "S-B"):
         create_zone(client, code=code, province="Tỉnh Sắp Xếp")
     assert codes(client.get(ZONES, params={"province": "Tỉnh Sắp Xếp"}).json()) == [
-        "S-A", "S-B", "S-C"
+        "S-A",
+        "S-B",
+        "S-C",
     ]
-    assert codes(
-        client.get(ZONES, params={"province": "Tỉnh Sắp Xếp", "sort": "code"}).json()
-    ) == ["S-A", "S-B", "S-C"]
+    assert codes(client.get(ZONES, params={"province": "Tỉnh Sắp Xếp", "sort": "code"}).json()) == [
+        "S-A",
+        "S-B",
+        "S-C",
+    ]
 
 
 def test_list_sort_by_name(client):
@@ -806,12 +819,21 @@ def test_patch_own_code_in_another_case_is_not_a_duplicate(client):
 
 def test_patch_nullable_fields_to_null(client):
     zone = create_zone(
-        client, locality="Xã B", decision_no="1/QĐ", developer="Công ty", established_on="2020-01-01",
-        latitude=21, longitude=105,
+        client,
+        locality="Xã B",
+        decision_no="1/QĐ",
+        developer="Công ty",
+        established_on="2020-01-01",
+        latitude=21,
+        longitude=105,
     )
     nulls = {
-        "locality": None, "decision_no": None, "developer": None, "established_on": None,
-        "latitude": None, "longitude": None,
+        "locality": None,
+        "decision_no": None,
+        "developer": None,
+        "established_on": None,
+        "latitude": None,
+        "longitude": None,
     }
     response = client.patch(zone_url(zone["id"]), json=nulls)
     assert response.status_code == 200, response.text
@@ -823,7 +845,12 @@ def test_patch_areas_and_coordinates(client):
     zone = create_zone(client, total_area_ha=100, industrial_land_ha=70, service_land_ha=10)
     response = client.patch(
         zone_url(zone["id"]),
-        json={"total_area_ha": 200, "industrial_land_ha": 150.5, "latitude": 10.5, "longitude": 106.7},
+        json={
+            "total_area_ha": 200,
+            "industrial_land_ha": 150.5,
+            "latitude": 10.5,
+            "longitude": 106.7,
+        },
     )
     assert response.status_code == 200, response.text
     patched = response.json()
@@ -836,8 +863,15 @@ def test_patch_areas_and_coordinates(client):
 @pytest.mark.parametrize(
     "field",
     [
-        "code", "name", "kind", "province", "status", "total_area_ha", "industrial_land_ha",
-        "service_land_ha", "clearance_required_ha",
+        "code",
+        "name",
+        "kind",
+        "province",
+        "status",
+        "total_area_ha",
+        "industrial_land_ha",
+        "service_land_ha",
+        "clearance_required_ha",
     ],
 )
 def test_patch_required_field_to_null_is_422(client, field):
@@ -879,9 +913,15 @@ def test_patch_refuses_invalid_field(client, body, field):
 @pytest.mark.parametrize(
     ("body", "fields"),
     [
-        ({"industrial_land_ha": 90.0001}, ("industrial_land_ha", "service_land_ha", "total_area_ha")),
+        (
+            {"industrial_land_ha": 90.0001},
+            ("industrial_land_ha", "service_land_ha", "total_area_ha"),
+        ),
         ({"service_land_ha": 30.0001}, ("industrial_land_ha", "service_land_ha", "total_area_ha")),
-        ({"total_area_ha": 79.9999}, ("industrial_land_ha", "service_land_ha", "total_area_ha", "clearance_required_ha")),
+        (
+            {"total_area_ha": 79.9999},
+            ("industrial_land_ha", "service_land_ha", "total_area_ha", "clearance_required_ha"),
+        ),
         ({"clearance_required_ha": 100.0001}, ("clearance_required_ha", "total_area_ha")),
         ({"latitude": 21.0}, ("latitude", "longitude")),
         ({"longitude": 105.0}, ("latitude", "longitude")),
@@ -900,7 +940,9 @@ def test_patch_refuses_dropping_one_coordinate(client):
 
 def test_patch_refuses_total_below_clearance(client):
     zone = create_zone(client, total_area_ha=100, industrial_land_ha=50, clearance_required_ha=90)
-    refuse_patch(client, zone["id"], {"total_area_ha": 89}, "clearance_required_ha", "total_area_ha")
+    refuse_patch(
+        client, zone["id"], {"total_area_ha": 89}, "clearance_required_ha", "total_area_ha"
+    )
 
 
 def test_patch_to_duplicate_code_is_409(client):
@@ -927,7 +969,9 @@ def overlapping_leases(client):
     Peak: 60 ha during 2021 (today only 20 ha are held).
     """
     zone = create_zone(client, total_area_ha=100, industrial_land_ha=70, service_land_ha=10)
-    create_project(client, zone["id"], leased_ha=40, lease_start="2020-01-01", lease_end="2022-01-01")
+    create_project(
+        client, zone["id"], leased_ha=40, lease_start="2020-01-01", lease_end="2022-01-01"
+    )
     create_project(client, zone["id"], leased_ha=20, lease_start="2021-01-01")
     return zone
 
@@ -952,7 +996,9 @@ def test_patch_industrial_land_to_exactly_the_peak_is_200(client, overlapping_le
 def test_patch_lowering_land_counts_leases_that_followed_each_other_once(client):
     """A (40 ha) ended when B (20 ha) started: the most ever held is 40, not 60."""
     zone = create_zone(client, total_area_ha=100, industrial_land_ha=70, service_land_ha=10)
-    create_project(client, zone["id"], leased_ha=40, lease_start="2020-01-01", lease_end="2021-01-01")
+    create_project(
+        client, zone["id"], leased_ha=40, lease_start="2020-01-01", lease_end="2021-01-01"
+    )
     create_project(client, zone["id"], leased_ha=20, lease_start="2021-01-01")
     before = get_zone(client, zone["id"])
     assert_problem(client.patch(zone_url(zone["id"]), json={"industrial_land_ha": 39.9999}), 409)
@@ -1040,8 +1086,9 @@ def test_delete_zone_with_only_terminated_or_ended_projects_is_409(client):
 
 def test_delete_zone_with_clearance_records_is_409(client):
     zone = create_zone(client, total_area_ha=100, clearance_required_ha=80)
-    record = client.post(zone_url(zone["id"]) + "/clearance",
-                         json={"recorded_on": "2023-01-01", "cleared_ha": 10})
+    record = client.post(
+        zone_url(zone["id"]) + "/clearance", json={"recorded_on": "2023-01-01", "cleared_ha": 10}
+    )
     assert record.status_code == 201, record.text
     before = all_zones(client)
     assert_problem(client.delete(zone_url(zone["id"])), 409)
@@ -1051,8 +1098,9 @@ def test_delete_zone_with_clearance_records_is_409(client):
 
 def test_zone_clearance_block_follows_records(client):
     zone = create_zone(client, total_area_ha=100, clearance_required_ha=80)
-    record = client.post(zone_url(zone["id"]) + "/clearance",
-                         json={"recorded_on": "2023-01-01", "cleared_ha": 40})
+    record = client.post(
+        zone_url(zone["id"]) + "/clearance", json={"recorded_on": "2023-01-01", "cleared_ha": 40}
+    )
     assert record.status_code == 201, record.text
     clearance = get_zone(client, zone["id"])["clearance"]
     assert clearance["required_ha"] == 80
@@ -1083,10 +1131,15 @@ def zone_history(client):
     """
     zone = create_zone(client, total_area_ha=120, industrial_land_ha=100, service_land_ha=10)
     create_project(client, zone["id"], leased_ha=10, lease_start="2020-01-01")
-    create_project(client, zone["id"], leased_ha=20, lease_start="2021-06-01", lease_end="2023-06-01")
-    p3 = create_project(client, zone["id"], leased_ha=5, land_use="service", lease_start="2022-01-01")
+    create_project(
+        client, zone["id"], leased_ha=20, lease_start="2021-06-01", lease_end="2023-06-01"
+    )
+    p3 = create_project(
+        client, zone["id"], leased_ha=5, land_use="service", lease_start="2022-01-01"
+    )
     response = client.post(
-        f"{PROJECTS}/{p3['id']}/terminate", json={"terminated_on": "2022-06-01", "reason": "Thu hồi"}
+        f"{PROJECTS}/{p3['id']}/terminate",
+        json={"terminated_on": "2022-06-01", "reason": "Thu hồi"},
     )
     assert response.status_code == 200, response.text
     create_project(client, zone["id"], leased_ha=7, lease_start="2024-01-01")
@@ -1131,8 +1184,13 @@ def test_occupancy_defaults_to_today(client, zone_history):
     assert body["as_of"] in today_candidates()
     assert body["leased_industrial_ha"] == 17
     zone = get_zone(client, zone_history["id"])
-    for name in ("leased_industrial_ha", "leased_service_ha", "available_ha", "occupancy_rate",
-                 "occupancy_rate_incl_service"):
+    for name in (
+        "leased_industrial_ha",
+        "leased_service_ha",
+        "available_ha",
+        "occupancy_rate",
+        "occupancy_rate_incl_service",
+    ):
         assert body[name] == zone[name], name
 
 
@@ -1144,8 +1202,17 @@ def test_occupancy_rates_are_null_without_land(client):
 
 
 @pytest.mark.parametrize(
-    "as_of", ["24/06/2024", "2024/06/24", "2024-6-24", "2024-13-01", "2023-02-29", "today", "",
-              "2024-06-24T00:00:00"],
+    "as_of",
+    [
+        "24/06/2024",
+        "2024/06/24",
+        "2024-6-24",
+        "2024-13-01",
+        "2023-02-29",
+        "today",
+        "",
+        "2024-06-24T00:00:00",
+    ],
 )
 def test_occupancy_bad_as_of_is_422(client, zone_history, as_of):
     response = client.get(zone_url(zone_history["id"]) + "/occupancy", params={"as_of": as_of})
@@ -1153,8 +1220,9 @@ def test_occupancy_bad_as_of_is_422(client, zone_history, as_of):
 
 
 def test_occupancy_unknown_zone_is_404(client, zone_history):
-    response = client.get(zone_url(zone_history["id"] + 1000) + "/occupancy",
-                          params={"as_of": "2024-01-01"})
+    response = client.get(
+        zone_url(zone_history["id"] + 1000) + "/occupancy", params={"as_of": "2024-01-01"}
+    )
     assert_problem(response, 404)
 
 

@@ -44,7 +44,9 @@ def create_key(session: Session, *, name: str, role: str) -> tuple[ApiKey, str]:
         raise error
     prefix = secrets.token_hex(6)
     secret = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
-    key = ApiKey(name=name, role=role, prefix=prefix, secret_hash=_hash(secret), created_at=utcnow())
+    key = ApiKey(
+        name=name, role=role, prefix=prefix, secret_hash=_hash(secret), created_at=utcnow()
+    )
     session.add(key)
     flush_or_raise(session, error)
     audit.record(session, "create", "api_key", key.id, after=audit.snapshot(key))

@@ -37,7 +37,9 @@ def create_key(
 
 
 @router.post("/{key_id}/revoke", response_model=KeyRead)
-def revoke_key(key_id: IdPath, session: SessionDep, request: Request, response: Response) -> KeyRead:
+def revoke_key(
+    key_id: IdPath, session: SessionDep, request: Request, response: Response
+) -> KeyRead:
     """Revoke a key; it stops working at once."""
     key = keys.revoke_key(session, key_id)
     read = KeyRead.model_validate(key)

@@ -1,13 +1,25 @@
+import re
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, BeforeValidator
 
 from app.audit import service
 from app.deps import SessionDep
 from app.pagination import Page, PageDep
 from app.schema_types import MAX_ID, OutputModel, QueryText
+
+ISO_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _iso_datetime_only(value: Any) -> Any:
+    if isinstance(value, str) and not ISO_DATETIME.fullmatch(value):
+        raise ValueError("must be an ISO 8601 time with a zone, e.g. 2024-06-14T00:00:00Z")
+    return value
+
 
 router = APIRouter(prefix="/api/v1/audit", tags=["access"])
 
@@ -31,7 +43,11 @@ def list_audit_events(
     entity: Annotated[QueryText(30) | None, Query()] = None,  # type: ignore[valid-type]
     entity_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     actor: Annotated[QueryText(100) | None, Query()] = None,  # type: ignore[valid-type]
-    since: Annotated[AwareDatetime | None, Query(description="ISO 8601 time with zone.")] = None,
+    since: Annotated[
+        AwareDatetime | None,
+        BeforeValidator(_iso_datetime_only),
+        Query(description="ISO 8601 time with zone."),
+    ] = None,
 ) -> Page[AuditEventRead]:
     """The audit trail, oldest first; it has no way to change or delete an event."""
     events, total = service.list_events(

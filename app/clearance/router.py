@@ -26,11 +26,11 @@ def add_clearance_record(
 
 
 @router.get("", response_model=Page[ClearanceRead])
-def list_clearance_records(zone_id: IdPath, session: SessionDep, page: PageDep) -> Page[ClearanceRead]:
+def list_clearance_records(
+    zone_id: IdPath, session: SessionDep, page: PageDep
+) -> Page[ClearanceRead]:
     """A zone's clearance records, oldest first."""
-    records, total = service.list_records(
-        session, zone_id, limit=page.limit, offset=page.offset
-    )
+    records, total = service.list_records(session, zone_id, limit=page.limit, offset=page.offset)
     items = [ClearanceRead.model_validate(r) for r in records]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 

@@ -16,9 +16,9 @@ from app.schema_types import (
 
 ClearanceStatus = Literal["not_started", "in_progress", "completed"]
 
-Households = Annotated[int, BeforeValidator(number_only), Field(ge=0, le=10_000_000)]
+Households = Annotated[int, Field(ge=0, le=10_000_000), BeforeValidator(number_only)]
 # Whole đồng, up to 10^16 (ten million billion): exact as a JSON number.
-Dong = Annotated[int, BeforeValidator(number_only), Field(ge=0, le=10**16)]
+Dong = Annotated[int, Field(ge=0, le=10**16), BeforeValidator(number_only)]
 
 # Figures that are cumulative, so they never go down from one record to a later one.
 CUMULATIVE_FIELDS = ("cleared_ha", "households_relocated", "compensation_paid_vnd")

@@ -38,7 +38,9 @@ class Idempotency:
         key_text = key.decode("latin-1")
         if not KEY_SHAPE.fullmatch(key_text):
             response = problem(
-                400, "Malformed request", "Idempotency-Key must be 1-200 visible ASCII characters",
+                400,
+                "Malformed request",
+                "Idempotency-Key must be 1-200 visible ASCII characters",
                 "malformed-idempotency-key",
             )
             await response(scope, receive, send)
@@ -66,7 +68,9 @@ class Idempotency:
         if isinstance(outcome, store.Replay):
             headers = dict(outcome.headers) | {"idempotent-replayed": "true"}
             media = headers.pop("content-type", "application/json")
-            replay = Response(outcome.body, status_code=outcome.status, headers=headers, media_type=media)
+            replay = Response(
+                outcome.body, status_code=outcome.status, headers=headers, media_type=media
+            )
             await replay(scope, receive, send)
             return
 
@@ -102,7 +106,11 @@ def _settle(
     with sessions() as session:
         if status < 500:
             store.finish_refusal(
-                session, claim, status=status, headers=headers, body=body  # type: ignore[arg-type]
+                session,
+                claim,
+                status=status,
+                headers=headers,
+                body=body,  # type: ignore[arg-type]
             )
         else:
             store.release(session, claim)

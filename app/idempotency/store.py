@@ -58,7 +58,9 @@ class Refused:
     retry_after: int | None = None  # seconds, for 409
 
 
-def claim(session: Session, *, caller: str, key: str, fingerprint: str) -> Claimed | Replay | Refused:
+def claim(
+    session: Session, *, caller: str, key: str, fingerprint: str
+) -> Claimed | Replay | Refused:
     """Claim the key for this request, or say how to answer it instead. Commits."""
     now = utcnow()
     session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at < now))
@@ -166,4 +168,3 @@ def finish_refusal(
         )
     )
     session.commit()
-

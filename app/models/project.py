@@ -21,7 +21,9 @@ class Project(Base):
         CheckConstraint(_one_of("status", PROJECT_STATUSES), name="status"),
         CheckConstraint(_one_of("capital_currency", CURRENCIES), name="capital_currency"),
         CheckConstraint("leased_ha > 0", name="leased_positive"),
-        CheckConstraint("lease_end IS NULL OR lease_end > lease_start", name="lease_end_after_start"),
+        CheckConstraint(
+            "lease_end IS NULL OR lease_end > lease_start", name="lease_end_after_start"
+        ),
         CheckConstraint(
             "terminated_on IS NULL OR terminated_on >= lease_start", name="terminated_after_start"
         ),

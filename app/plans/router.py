@@ -91,7 +91,12 @@ def update_plan(
     return read
 
 
-@router.delete("/plans/{plan_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response, responses=STALE_RESPONSES)
+@router.delete(
+    "/plans/{plan_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=STALE_RESPONSES,
+)
 def delete_plan(plan_id: IdPath, session: SessionDep, if_match: IfMatch = None) -> Response:
     """Delete a plan with its targets and reported values."""
     service.delete_plan(session, plan_id, if_match=if_match)

@@ -3,7 +3,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from app.schema_types import (
     DateIn,
@@ -11,6 +11,8 @@ from app.schema_types import (
     NumberOut,
     OutputModel,
     Text,
+    json_number_schema,
+    not_nullable,
     number_only,
 )
 
@@ -24,11 +26,14 @@ def _indicator_key(value: str) -> str:
     return value
 
 
-IndicatorKey = Annotated[str, AfterValidator(_indicator_key)]
+IndicatorKey = Annotated[
+    str, AfterValidator(_indicator_key), Field(json_schema_extra={"pattern": INDICATOR_KEY.pattern})
+]
 ValueIn = Annotated[
     Decimal,
     BeforeValidator(number_only),
     Field(ge=-MAX_VALUE, le=MAX_VALUE, decimal_places=6, allow_inf_nan=False),
+    json_number_schema(places=6, minimum=-MAX_VALUE, maximum=MAX_VALUE),
 ]
 ValueOut = Annotated[Decimal | None, NumberOut]
 
@@ -41,6 +46,10 @@ class PlanCreate(InputModel):
 
 
 class PlanUpdate(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra=not_nullable("code", "title", "starts_on", "ends_on")
+    )
+
     code: Text(50) | None = None  # type: ignore[valid-type]
     title: Text(300) | None = None  # type: ignore[valid-type]
     starts_on: DateIn | None = None

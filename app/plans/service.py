@@ -42,7 +42,9 @@ def targets_of(session: Session, plan_ids: list[int]) -> dict[int, list[PlanTarg
 
 def list_plans(session: Session, *, limit: int, offset: int) -> tuple[list[Plan], int]:
     total = session.scalar(select(func.count()).select_from(Plan)) or 0
-    plans = session.scalars(select(Plan).order_by(Plan.starts_on, Plan.id).limit(limit).offset(offset))
+    plans = session.scalars(
+        select(Plan).order_by(Plan.starts_on, Plan.id).limit(limit).offset(offset)
+    )
     return list(plans), total
 
 
@@ -211,11 +213,15 @@ def _latest_actuals(session: Session, plan_id: int, day: date) -> dict[str, Plan
         .group_by(PlanActual.indicator)
         .subquery()
     )
-    query = select(PlanActual).join(
-        latest_date,
-        (PlanActual.indicator == latest_date.c.indicator)
-        & (PlanActual.as_of == latest_date.c.as_of),
-    ).where(PlanActual.plan_id == plan_id)
+    query = (
+        select(PlanActual)
+        .join(
+            latest_date,
+            (PlanActual.indicator == latest_date.c.indicator)
+            & (PlanActual.as_of == latest_date.c.as_of),
+        )
+        .where(PlanActual.plan_id == plan_id)
+    )
     return {actual.indicator: actual for actual in session.scalars(query)}
 
 

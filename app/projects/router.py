@@ -102,7 +102,12 @@ def update_project(
     return read
 
 
-@router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response, responses=STALE_RESPONSES)
+@router.delete(
+    "/{project_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=STALE_RESPONSES,
+)
 def delete_project(project_id: IdPath, session: SessionDep, if_match: IfMatch = None) -> Response:
     """Delete a project entered by mistake (real leases are terminated instead)."""
     service.delete_project(session, project_id, if_match=if_match)

@@ -3,7 +3,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from app.countries import ISO_3166_ALPHA2
 from app.schema_types import (
@@ -16,13 +16,17 @@ from app.schema_types import (
     OutputModel,
     PositiveAreaIn,
     Text,
+    json_number_schema,
+    not_nullable,
     number_only,
     trim,
 )
 
 LandUse = Literal["industrial", "service"]
 ProjectStatus = Literal["registered", "under_construction", "operating", "suspended"]
-ProjectStatusRead = Literal["registered", "under_construction", "operating", "suspended", "terminated"]
+ProjectStatusRead = Literal[
+    "registered", "under_construction", "operating", "suspended", "terminated"
+]
 Currency = Literal["VND", "USD"]
 
 SECTOR_PATTERN = re.compile(r"^[0-9]{1,5}$")
@@ -43,19 +47,35 @@ def _sector(value: str) -> str:
     return value
 
 
-CountryCode = Annotated[str, BeforeValidator(trim), AfterValidator(_country)]
-SectorCode = Annotated[str, BeforeValidator(trim), AfterValidator(_sector)]
+CountryCode = Annotated[
+    str,
+    BeforeValidator(trim),
+    AfterValidator(_country),
+    Field(json_schema_extra={"enum": sorted(ISO_3166_ALPHA2)}),
+]
+SectorCode = Annotated[
+    str,
+    BeforeValidator(trim),
+    AfterValidator(_sector),
+    Field(json_schema_extra={"pattern": r"^\s*[0-9]{1,5}\s*$"}),
+]
 Capital = Annotated[
     Decimal,
     BeforeValidator(number_only),
     Field(ge=0, le=MAX_CAPITAL, decimal_places=2, allow_inf_nan=False),
+    json_number_schema(places=2, minimum=0, maximum=MAX_CAPITAL),
 ]
-Employees = Annotated[int, BeforeValidator(number_only), Field(ge=0, le=1_000_000)]
-ZoneId = Annotated[int, BeforeValidator(number_only), Field(ge=1, le=MAX_ID)]
+Employees = Annotated[int, Field(ge=0, le=1_000_000), BeforeValidator(number_only)]
+ZoneId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(number_only)]
 
 # Fields that may be null; every other field, once set, always has a value.
 NULLABLE_FIELDS = {
-    "project_code", "sector", "registered_capital", "capital_currency", "lease_end", "employees"
+    "project_code",
+    "sector",
+    "registered_capital",
+    "capital_currency",
+    "lease_end",
+    "employees",
 }
 
 
@@ -78,6 +98,12 @@ class ProjectCreate(InputModel):
 
 class ProjectUpdate(InputModel):
     """Any subset of the writable fields except zone_id; the merged project must obey every rule."""
+
+    model_config = ConfigDict(
+        json_schema_extra=not_nullable(
+            "name", "investor", "investor_country", "land_use", "leased_ha", "lease_start", "status"
+        )
+    )
 
     name: Text(200) | None = None  # type: ignore[valid-type]
     investor: Text(200) | None = None  # type: ignore[valid-type]

@@ -67,7 +67,9 @@ def list_projects(
         query = query.where(Project.investor_country == filters.investor_country)
     if filters.fdi is not None:
         query = query.where(
-            Project.investor_country != DOMESTIC if filters.fdi else Project.investor_country == DOMESTIC
+            Project.investor_country != DOMESTIC
+            if filters.fdi
+            else Project.investor_country == DOMESTIC
         )
     if filters.q:
         query = query.where(Project.search_text.like(like_pattern(filters.q), escape="\\"))

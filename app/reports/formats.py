@@ -87,7 +87,9 @@ def to_xlsx(tables: Iterable[Table]) -> bytes:
     return out.getvalue()
 
 
-def feature_collection(features: Iterable[tuple[float, float, Mapping[str, Any]]]) -> dict[str, Any]:
+def feature_collection(
+    features: Iterable[tuple[float, float, Mapping[str, Any]]],
+) -> dict[str, Any]:
     """GeoJSON (RFC 7946): one Point feature per (longitude, latitude, properties)."""
     return {
         "type": "FeatureCollection",

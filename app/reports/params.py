@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import Depends, Query
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 from app.deps import TodayDep
 from app.errors import InvalidValues
@@ -43,12 +43,18 @@ def _valid_period(value: str) -> str:
     return value
 
 
-PeriodParam = Annotated[str, AfterValidator(_valid_period)]
+PeriodParam = Annotated[
+    str,
+    AfterValidator(_valid_period),
+    Field(json_schema_extra={"pattern": r"^(19|[2-9][0-9])[0-9]{2}(-H1)?$"}),
+]
 
 
 def report_date(
     today: TodayDep,
-    as_of: Annotated[DateIn | None, Query(description="Report date, YYYY-MM-DD; default today.")] = None,
+    as_of: Annotated[
+        DateIn | None, Query(description="Report date, YYYY-MM-DD; default today.")
+    ] = None,
     period: Annotated[
         PeriodParam | None,
         Query(description="Instead of as_of: YYYY-H1 (14 June) or YYYY (14 December)."),
@@ -78,7 +84,9 @@ class ZoneSelection:
 
 
 def zone_selection(
-    scope: Annotated[Scope, Query(description="established (default), operating or all (not closed).")] = "established",
+    scope: Annotated[
+        Scope, Query(description="established (default), operating or all (not closed).")
+    ] = "established",
     kind: ZoneKindFilter | None = None,
     province: Annotated[QueryText(100) | None, Query()] = None,  # type: ignore[valid-type]
 ) -> ZoneSelection:

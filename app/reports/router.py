@@ -19,14 +19,23 @@ from app.schema_types import DateIn, OutputModel
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
+
 def _totals_table(totals: OutputModel) -> Table:
     data = json_data(totals)
     return Table("totals", [{"kind": kind, **values} for kind, values in data.items()])
 
 
-@router.get("/occupancy", response_model=OccupancyReport, responses=FILE_RESPONSES | {
-    200: {"content": FILE_RESPONSES[200]["content"] | {GEOJSON_MEDIA_TYPE: {"schema": {"type": "object"}}}}
-})
+@router.get(
+    "/occupancy",
+    response_model=OccupancyReport,
+    responses=FILE_RESPONSES
+    | {
+        200: {
+            "content": FILE_RESPONSES[200]["content"]
+            | {GEOJSON_MEDIA_TYPE: {"schema": {"type": "object"}}}
+        }
+    },
+)
 def occupancy_report(
     session: SessionDep,
     day: ReportDate,
@@ -97,7 +106,10 @@ def clearance_report(
         format,
         "clearance",
         day,
-        lambda: [Table("zones", zone_rows(report.zones)), Table("totals", [json_data(report.totals)])],
+        lambda: [
+            Table("zones", zone_rows(report.zones)),
+            Table("totals", [json_data(report.totals)]),
+        ],
     )
 
 
@@ -114,8 +126,11 @@ def investment_report(
 
     def tables() -> list[Table]:
         breakdown = [
-            {"dimension": "country", "key": row.country, **json_data(row)} for row in report.by_country
-        ] + [{"dimension": "sector", "key": row.sector, **json_data(row)} for row in report.by_sector]
+            {"dimension": "country", "key": row.country, **json_data(row)}
+            for row in report.by_country
+        ] + [
+            {"dimension": "sector", "key": row.sector, **json_data(row)} for row in report.by_sector
+        ]
         for row in breakdown:
             row.pop("country", None)
             row.pop("sector", None)

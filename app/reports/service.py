@@ -181,7 +181,9 @@ def history_report(
         items = []
         for zone in present:
             industrial, service, active = leased.get((point, zone.id), (ZERO, ZERO, 0))
-            occupancy = Occupancy(zone.industrial_land_ha, industrial, zone.service_land_ha, service)
+            occupancy = Occupancy(
+                zone.industrial_land_ha, industrial, zone.service_land_ha, service
+            )
             items.append(ZoneOnDate(zone, occupancy, active))
         by_kind = _totals_by_kind(items, point)
         entries = {}
@@ -360,7 +362,6 @@ def summary_report(
         clearance=_clearance_totals(_clearance_rows(items, figures, day, stall_days)),
         investment=investment_totals(session, selection, day),
     )
-
 
 
 def zone_coordinates(session: Session, zone_ids: Sequence[int]) -> dict[int, tuple[float, float]]:

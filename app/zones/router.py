@@ -147,7 +147,12 @@ def update_zone(
     return read
 
 
-@router.delete("/{zone_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response, responses=STALE_RESPONSES)
+@router.delete(
+    "/{zone_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=STALE_RESPONSES,
+)
 def delete_zone(zone_id: IdPath, session: SessionDep, if_match: IfMatch = None) -> Response:
     """Delete a zone entered by mistake; refused while it has projects."""
     service.delete_zone(session, zone_id, if_match=if_match)

@@ -3,7 +3,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from app.clearance.schemas import ClearanceBlock
 from app.schema_types import (
@@ -15,6 +15,7 @@ from app.schema_types import (
     PositiveAreaIn,
     RateOut,
     Text,
+    not_nullable,
     number_only,
 )
 
@@ -30,18 +31,28 @@ def _upper(value: Any) -> Any:
 
 def _code_shape(value: str) -> str:
     if not CODE_PATTERN.fullmatch(value):
-        raise ValueError(
-            "must start with a letter and hold 2-40 letters A-Z, digits or hyphens"
-        )
+        raise ValueError("must start with a letter and hold 2-40 letters A-Z, digits or hyphens")
     return value
 
 
-ZoneCode = Annotated[str, BeforeValidator(_upper), AfterValidator(_code_shape)]
-Latitude = Annotated[float, BeforeValidator(number_only), Field(ge=-90, le=90)]
-Longitude = Annotated[float, BeforeValidator(number_only), Field(ge=-180, le=180)]
+ZoneCode = Annotated[
+    str,
+    BeforeValidator(_upper),
+    AfterValidator(_code_shape),
+    Field(json_schema_extra={"pattern": r"^\s*[A-Za-z][A-Za-z0-9-]{1,39}\s*$"}),
+]
+Latitude = Annotated[float, Field(ge=-90, le=90), BeforeValidator(number_only)]
+Longitude = Annotated[float, Field(ge=-180, le=180), BeforeValidator(number_only)]
 
 # Fields that may be null; every other field of a zone, once set, always has a value.
-NULLABLE_FIELDS = {"locality", "established_on", "decision_no", "developer", "latitude", "longitude"}
+NULLABLE_FIELDS = {
+    "locality",
+    "established_on",
+    "decision_no",
+    "developer",
+    "latitude",
+    "longitude",
+}
 
 
 class ZoneCreate(InputModel):
@@ -67,6 +78,20 @@ class ZoneCreate(InputModel):
 class ZoneUpdate(InputModel):
     """Any subset of the writable fields; the merged zone must obey every rule."""
 
+    model_config = ConfigDict(
+        json_schema_extra=not_nullable(
+            "code",
+            "name",
+            "kind",
+            "province",
+            "status",
+            "total_area_ha",
+            "industrial_land_ha",
+            "service_land_ha",
+            "clearance_required_ha",
+        )
+    )
+
     code: ZoneCode | None = None
     name: Text(200) | None = None  # type: ignore[valid-type]
     kind: ZoneKind | None = None
@@ -82,6 +107,7 @@ class ZoneUpdate(InputModel):
     clearance_required_ha: AreaIn | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
+
 
 class OccupancyBlock(OutputModel):
     as_of: date

@@ -152,9 +152,7 @@ def delete_zone(session: Session, zone_id: int, *, if_match: str | None = None) 
         raise NotFound("zone", zone_id)
     ensure_match(zone, if_match)
     projects = session.scalar(select(func.count()).where(Project.zone_id == zone_id)) or 0
-    records = (
-        session.scalar(select(func.count()).where(ClearanceRecord.zone_id == zone_id)) or 0
-    )
+    records = session.scalar(select(func.count()).where(ClearanceRecord.zone_id == zone_id)) or 0
     if projects or records:
         raise Conflict(
             f"zone {zone_id} has {projects} project(s) and {records} clearance record(s); "
