@@ -38,42 +38,12 @@ def _free_port() -> int:
 
 @contextmanager
 def running_server(database_url: str, *, workers: int, log_path: Path) -> Iterator[str]:
-    port = _free_port()
-    env = os.environ | {"OCCUPANCY_DATABASE_URL": database_url, "OCCUPANCY_LOG_LEVEL": "warning"}
-    command = [
-        str(VENV_BIN / "occupancy"),
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-    ]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    """A ready server for the duration of the block; yields its base URL."""
+    server = start_server(database_url, workers=workers, log_path=log_path)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited: {log_path.read_text()}")
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server did not become ready: {log_path.read_text()}")
-            time.sleep(0.1)
-        yield base
+        yield server.base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        server.stop()
 
 
 class ServerProcess:
