@@ -58,3 +58,26 @@ def assert_problem(response: Any, status: int, *, field: str | None = None) -> d
     if field is not None:
         assert field in [e["field"] for e in body["errors"]], body
     return body
+
+
+def error_fields(body: dict[str, Any]) -> list[str]:
+    return [error["field"] for error in body.get("errors", [])]
+
+
+def assert_invalid(response: Any, *fields: str) -> dict[str, Any]:
+    """A 422 problem whose errors name one of `fields` (any of them for cross-field rules)."""
+    body = assert_problem(response, 422)
+    assert isinstance(body.get("errors"), list) and body["errors"], body
+    for error in body["errors"]:
+        assert isinstance(error["field"], str) and error["field"]
+        assert isinstance(error["message"], str) and error["message"]
+    assert set(fields) & set(error_fields(body)), body
+    return body
+
+
+def assert_invalid_param(response: Any, *names: str) -> dict[str, Any]:
+    """A 422 problem naming one of the query parameters (as `name` or `query.name`)."""
+    body = assert_problem(response, 422)
+    fields = error_fields(body)
+    assert any(f == n or f.endswith("." + n) for f in fields for n in names), body
+    return body

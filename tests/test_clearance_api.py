@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from app.deps import get_session
 from app.main import create_app
 from app.settings import Settings
-from tests.factories import assert_problem, create_zone
+from tests.factories import assert_problem, create_zone, error_fields
 
 ZONES = "/api/v1/zones"
 CLEARANCE_REPORT = "/api/v1/reports/clearance"
@@ -83,10 +83,6 @@ def get_zone(client, zone_id: int) -> dict[str, Any]:
 
 def state(client, zone_id: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     return records(client, zone_id), get_zone(client, zone_id)
-
-
-def error_fields(body: dict[str, Any]) -> list[str]:
-    return [error["field"] for error in body.get("errors", [])]
 
 
 def refuse_record(client, zone_id: int, body: dict[str, Any], status: int, *fields: str) -> dict:

@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 
-from tests.factories import assert_problem, create_project, create_zone, project_body
+from tests.factories import (
+    assert_invalid,
+    assert_invalid_param,
+    assert_problem,
+    create_project,
+    create_zone,
+    project_body,
+)
 
 PROJECTS = "/api/v1/projects"
 ZONES = "/api/v1/zones"
@@ -93,26 +100,6 @@ def occupancy(client, zone_id: int, as_of: str) -> dict[str, Any]:
 def state(client, zone_id: int) -> tuple[Any, ...]:
     """Everything a refused request must leave as it was."""
     return all_projects(client), get_zone(client, zone_id)
-
-
-def error_fields(body: dict[str, Any]) -> list[str]:
-    return [error["field"] for error in body.get("errors", [])]
-
-
-def assert_invalid(response, *fields: str) -> dict[str, Any]:
-    body = assert_problem(response, 422)
-    assert isinstance(body.get("errors"), list) and body["errors"], body
-    for error in body["errors"]:
-        assert isinstance(error["field"], str) and error["field"]
-        assert isinstance(error["message"], str) and error["message"]
-    assert set(fields) & set(error_fields(body)), body
-    return body
-
-
-def assert_invalid_param(response, name: str) -> dict[str, Any]:
-    body = assert_problem(response, 422)
-    assert any(f == name or f.endswith("." + name) for f in error_fields(body)), body
-    return body
 
 
 def assert_capacity_exceeded(

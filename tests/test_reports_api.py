@@ -11,7 +11,12 @@ from typing import Any
 
 import pytest
 
-from tests.factories import assert_problem, create_project, create_zone
+from tests.factories import (
+    assert_invalid_param,
+    assert_problem,
+    create_project,
+    create_zone,
+)
 
 REPORTS = "/api/v1/reports"
 OCCUPANCY = f"{REPORTS}/occupancy"
@@ -119,18 +124,6 @@ def data_state(client) -> tuple[Any, Any]:
     zones = client.get("/api/v1/zones", params={"limit": 500}).json()
     projects = client.get("/api/v1/projects", params={"limit": 500}).json()
     return zones, projects
-
-
-def error_fields(body: dict[str, Any]) -> list[str]:
-    return [e["field"] for e in body.get("errors", [])]
-
-
-def assert_invalid_param(response, *names: str) -> dict[str, Any]:
-    body = assert_problem(response, 422)
-    fields = error_fields(body)
-    assert fields, body
-    assert any(f == n or f.endswith("." + n) for f in fields for n in names), body
-    return body
 
 
 def block(**values: Any) -> dict[str, Any]:

@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 
-from tests.factories import assert_problem, create_project, create_zone, zone_body
+from tests.factories import (
+    assert_invalid,
+    assert_invalid_param,
+    assert_problem,
+    create_project,
+    create_zone,
+    zone_body,
+)
 
 ZONES = "/api/v1/zones"
 PROJECTS = "/api/v1/projects"
@@ -72,28 +79,6 @@ def get_zone(client, zone_id: int) -> dict[str, Any]:
     response = client.get(zone_url(zone_id))
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def error_fields(body: dict[str, Any]) -> list[str]:
-    return [error["field"] for error in body.get("errors", [])]
-
-
-def assert_invalid(response, *fields: str) -> dict[str, Any]:
-    """A 422 problem whose errors name one of `fields` (any of them for cross-field rules)."""
-    body = assert_problem(response, 422)
-    assert isinstance(body.get("errors"), list) and body["errors"], body
-    for error in body["errors"]:
-        assert isinstance(error["field"], str) and error["field"]
-        assert isinstance(error["message"], str) and error["message"]
-    assert set(fields) & set(error_fields(body)), body
-    return body
-
-
-def assert_invalid_param(response, name: str) -> dict[str, Any]:
-    """A 422 problem naming the query parameter `name` (as `name` or `query.name`)."""
-    body = assert_problem(response, 422)
-    assert any(f == name or f.endswith("." + name) for f in error_fields(body)), body
-    return body
 
 
 def case_id(value: Any) -> str | None:
