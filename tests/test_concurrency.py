@@ -1,6 +1,7 @@
 """The capacity invariant under concurrent requests to a real multi-process server."""
 
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
@@ -19,40 +20,33 @@ THREADS = 16
 
 
 @pytest.fixture
-def server(scratch_url: str, tmp_path: Path):
+def server(scratch_url: str, tmp_path: Path) -> Iterator[httpx.Client]:
+    """A client (with an editor key) of a real server with several worker processes."""
     migrate.upgrade(scratch_url)
-    global AUTH
-    AUTH = {"Authorization": f"Bearer {make_key(scratch_url, 'editor')}"}
+    auth = {"Authorization": f"Bearer {make_key(scratch_url, 'editor')}"}
     with running_server(scratch_url, workers=WORKERS, log_path=tmp_path / "server.log") as base:
-        yield base
+        with httpx.Client(base_url=base, timeout=60, headers=auth) as http:
+            yield http
 
 
-AUTH: dict[str, str] = {}
+def _post_many(http: httpx.Client, path: str, bodies: list[dict]) -> list[httpx.Response]:
+    with ThreadPoolExecutor(THREADS) as pool:
+        return list(pool.map(lambda body: http.post(path, json=body), bodies))
 
 
-def _post_many(base: str, path: str, bodies: list[dict]) -> list[httpx.Response]:
-    with httpx.Client(base_url=base, timeout=60, headers=AUTH) as http:
-        with ThreadPoolExecutor(THREADS) as pool:
-            return list(pool.map(lambda body: http.post(path, json=body), bodies))
-
-
-def _zone(base: str, **overrides) -> dict:
-    response = httpx.post(
-        f"{base}/api/v1/zones", json=zone_body(**overrides), timeout=30, headers=AUTH
-    )
+def _zone(http: httpx.Client, **overrides) -> dict:
+    response = http.post("/api/v1/zones", json=zone_body(**overrides))
     assert response.status_code == 201, response.text
     return response.json()
 
 
-def _all_projects(base: str, zone_id: int) -> list[dict]:
-    response = httpx.get(
-        f"{base}/api/v1/projects", params={"zone_id": zone_id, "limit": 500}, timeout=30
-    )
+def _all_projects(http: httpx.Client, zone_id: int) -> list[dict]:
+    response = http.get("/api/v1/projects", params={"zone_id": zone_id, "limit": 500})
     assert response.status_code == 200
     return response.json()["items"]
 
 
-def test_parallel_registrations_lease_exactly_the_capacity(server: str):
+def test_parallel_registrations_lease_exactly_the_capacity(server: httpx.Client):
     zone = _zone(server, total_area_ha=20, industrial_land_ha=10, service_land_ha=0)
     bodies = [project_body(zone["id"], leased_ha=0.5, lease_start="2024-01-01") for _ in range(60)]
     responses = _post_many(server, "/api/v1/projects", bodies)
@@ -65,11 +59,11 @@ def test_parallel_registrations_lease_exactly_the_capacity(server: str):
     stored = _all_projects(server, zone["id"])
     assert len(stored) == 20
     assert sum(Decimal(str(p["leased_ha"])) for p in stored) == Decimal(10)
-    after = httpx.get(f"{server}/api/v1/zones/{zone['id']}", timeout=30).json()
+    after = server.get(f"/api/v1/zones/{zone['id']}").json()
     assert after["available_ha"] == 0
 
 
-def test_parallel_registrations_of_uneven_sizes_never_overfill(server: str):
+def test_parallel_registrations_of_uneven_sizes_never_overfill(server: httpx.Client):
     zone = _zone(server, total_area_ha=10, industrial_land_ha=7.5, service_land_ha=0)
     sizes = [Decimal("0.37") + Decimal(i % 7) / 10 for i in range(48)]
     bodies = [
@@ -91,7 +85,7 @@ def test_parallel_registrations_of_uneven_sizes_never_overfill(server: str):
     )
 
 
-def test_registrations_racing_a_land_cut_keep_the_invariant(server: str):
+def test_registrations_racing_a_land_cut_keep_the_invariant(server: httpx.Client):
     zone = _zone(server, total_area_ha=50, industrial_land_ha=20, service_land_ha=0)
     registrations = [
         (
@@ -106,14 +100,13 @@ def test_registrations_racing_a_land_cut_keep_the_invariant(server: str):
         for land in (18, 15, 12, 9)
     ]
     requests = registrations[:6] + cuts[:2] + registrations[6:14] + cuts[2:] + registrations[14:]
-    with httpx.Client(base_url=server, timeout=60, headers=AUTH) as http:
-        with ThreadPoolExecutor(THREADS) as pool:
-            responses = list(
-                pool.map(lambda req: http.request(req[0], req[1], json=req[2]), requests)
-            )
+    with ThreadPoolExecutor(THREADS) as pool:
+        responses = list(
+            pool.map(lambda req: server.request(req[0], req[1], json=req[2]), requests)
+        )
 
     assert all(r.status_code < 500 for r in responses), [r.text for r in responses]
-    final = httpx.get(f"{server}/api/v1/zones/{zone['id']}", timeout=30).json()
+    final = server.get(f"/api/v1/zones/{zone['id']}").json()
     stored = sum(Decimal(str(p["leased_ha"])) for p in _all_projects(server, zone["id"]))
     assert stored == Decimal(str(final["leased_industrial_ha"]))
     assert stored <= Decimal(str(final["industrial_land_ha"]))
