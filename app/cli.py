@@ -1,8 +1,11 @@
-"""The `occupancy` command line: migrate, serve, demo."""
+"""The `occupancy` command line: migrate, serve, demo, keys."""
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
 
 from app.settings import get_settings
 
@@ -29,22 +32,33 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo(args: argparse.Namespace) -> int:
+@contextmanager
+def _write_session(actor: str) -> Iterator[Session]:
+    """A write transaction on the configured database, its audit events signed by `actor`.
+
+    Write from the start, so on SQLite no other writer comes between a check and the write
+    that depends on it (on PostgreSQL the unique constraints catch a concurrent twin).
+    """
     from app.audit.service import set_context
-    from app.db import WRITE_TRANSACTION, make_engine, make_sessionmaker
-    from app.demo import DemoRefused, database_is_empty, load_demo
+    from app.db import make_engine, make_sessionmaker, write_session
 
     settings = get_settings()
     engine = make_engine(
         settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
     )
     try:
-        with make_sessionmaker(engine)() as session:
-            # A write transaction from the start, so on SQLite no other writer comes between
-            # the emptiness check and the load (on PostgreSQL a concurrent second load fails
-            # on the unique zone codes instead).
-            session.connection(execution_options={WRITE_TRANSACTION: True})
-            set_context(session, actor="cli:demo", request_id=None)
+        with write_session(make_sessionmaker(engine)) as session:
+            set_context(session, actor=actor, request_id=None)
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from app.demo import DemoRefused, database_is_empty, load_demo
+
+    try:
+        with _write_session("cli:demo") as session:
             if args.if_empty and not database_is_empty(session):
                 print("database already holds data; demo not loaded")
                 return 0
@@ -53,8 +67,6 @@ def _demo(args: argparse.Namespace) -> int:
     except DemoRefused as exc:
         print(f"demo not loaded: {exc}", file=sys.stderr)
         return 1
-    finally:
-        engine.dispose()
     print(summary)
     return 0
 
@@ -64,8 +76,6 @@ def _keys_create(args: argparse.Namespace) -> int:
 
     from app.access.keys import create_key
     from app.access.schemas import KeyCreate
-    from app.audit.service import set_context
-    from app.db import make_engine, make_sessionmaker
     from app.errors import DomainError
 
     try:  # the same rules as POST /api/v1/keys
@@ -74,17 +84,13 @@ def _keys_create(args: argparse.Namespace) -> int:
         problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
         print(f"key not created: {problems}", file=sys.stderr)
         return 1
-    engine = make_engine(get_settings().database_url)
     try:
-        with make_sessionmaker(engine)() as session:
-            set_context(session, actor="cli", request_id=None)
+        with _write_session("cli") as session:
             key, secret = create_key(session, name=request.name, role=request.role)
             session.commit()
     except DomainError as exc:
         print(f"key not created: {exc.detail}", file=sys.stderr)
         return 1
-    finally:
-        engine.dispose()
     print(f"created {key.role} key {key.name!r} (id {key.id}); it is shown only this once:")
     print(secret)
     return 0

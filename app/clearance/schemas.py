@@ -1,8 +1,9 @@
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from app.occupancy import Clearance
 from app.schema_types import (
     AreaIn,
     AreaOut,
@@ -63,3 +64,16 @@ class ClearanceBlock(OutputModel):
     last_recorded_on: date | None
     last_progress_on: date | None
     stalled: bool
+
+
+def clearance_fields(clearance: Clearance, day: date, stall_days: int) -> dict[str, Any]:
+    """The clearance block's fields on `day`, from the figures of app.occupancy."""
+    return {
+        "required_ha": clearance.required_ha,
+        "cleared_ha": clearance.cleared_ha,
+        "clearance_rate": clearance.clearance_rate,
+        "status": clearance.status,
+        "last_recorded_on": clearance.last_recorded_on,
+        "last_progress_on": clearance.last_progress_on,
+        "stalled": clearance.stalled(day, stall_days),
+    }

@@ -157,14 +157,5 @@ def finish_refusal(
 ) -> None:
     """Keep a refusal (4xx) as the answer to replay, unless the write already completed the
     claim or another attempt took it over. Commits."""
-    session.execute(
-        update(IdempotencyRecord)
-        .where(_held(claim))
-        .values(
-            state=DONE,
-            response_status=status,
-            response_headers=_replayed(headers),
-            response_body=body.decode("utf-8", "replace"),
-        )
-    )
+    complete(session, claim, status=status, headers=headers, body=body.decode("utf-8", "replace"))
     session.commit()

@@ -5,25 +5,10 @@ from pydantic import Field
 
 from app.clearance.schemas import ClearanceStatus
 from app.schema_types import AreaOut, MoneyOut, OutputModel, RateOut
-from app.zones.schemas import ZoneKind, ZoneStatus
+from app.zones.schemas import OccupancyBlock, ZoneKind, ZoneStatus
 
 
-class OccupancyFigures(OutputModel):
-    """The occupancy block: land and leased land on a date, with both rates."""
-
-    as_of: date
-    industrial_land_ha: AreaOut
-    leased_industrial_ha: AreaOut
-    service_land_ha: AreaOut
-    leased_service_ha: AreaOut
-    available_ha: AreaOut
-    occupancy_rate: RateOut = Field(description="Leased industrial / industrial land.")
-    occupancy_rate_incl_service: RateOut = Field(
-        description="(Leased industrial + service) / (industrial + service land), Decree 35/2022."
-    )
-
-
-class OccupancyRow(OccupancyFigures):
+class OccupancyRow(OccupancyBlock):
     id: int
     code: str
     name: str
@@ -34,7 +19,7 @@ class OccupancyRow(OccupancyFigures):
     active_projects: int
 
 
-class OccupancyTotals(OccupancyFigures):
+class OccupancyTotals(OccupancyBlock):
     zones: int
     total_area_ha: AreaOut
     active_projects: int

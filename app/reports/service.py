@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from app.aggregates import ZoneFigures, figures_by_zone
+from app.clearance.schemas import clearance_fields
 from app.errors import InvalidValues
 from app.models import Zone
 from app.models.project import PROJECT_STATUSES
@@ -46,21 +47,9 @@ from app.reports.schemas import (
     TotalsByKind,
     ZoneCounts,
 )
+from app.zones.schemas import occupancy_fields
 
 MAX_POINTS = 400
-
-
-def figures_block(occupancy: Occupancy, day: date) -> dict[str, object]:
-    return {
-        "as_of": day,
-        "industrial_land_ha": occupancy.industrial_land_ha,
-        "leased_industrial_ha": occupancy.leased_industrial_ha,
-        "service_land_ha": occupancy.service_land_ha,
-        "leased_service_ha": occupancy.leased_service_ha,
-        "available_ha": occupancy.available_ha,
-        "occupancy_rate": occupancy.occupancy_rate,
-        "occupancy_rate_incl_service": occupancy.occupancy_rate_incl_service,
-    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +62,8 @@ class ZoneOnDate:
 def _totals(items: Sequence[ZoneOnDate], day: date) -> OccupancyTotals:
     summed = total(item.occupancy for item in items)
     return OccupancyTotals(
-        **figures_block(summed, day),
+        as_of=day,
+        **occupancy_fields(summed),
         zones=len(items),
         total_area_ha=sum((item.zone.total_area_ha for item in items), ZERO),
         active_projects=sum(item.active_projects for item in items),
@@ -113,7 +103,8 @@ def occupancy_report(session: Session, selection: ZoneSelection, day: date) -> O
     items, _ = _zones_on(session, selection, day)
     rows = [
         OccupancyRow(
-            **figures_block(item.occupancy, day),
+            as_of=day,
+            **occupancy_fields(item.occupancy),
             id=item.zone.id,
             code=item.zone.code,
             name=item.zone.name,
@@ -256,20 +247,13 @@ def _clearance_rows(
     rows = []
     for item in items:
         zone, f = item.zone, figures[item.zone.id]
-        c = f.clearance
         rows.append(
             ClearanceRow(
                 id=zone.id,
                 code=zone.code,
                 name=zone.name,
                 kind=zone.kind,
-                required_ha=c.required_ha,
-                cleared_ha=c.cleared_ha,
-                clearance_rate=c.clearance_rate,
-                status=c.status,
-                last_recorded_on=c.last_recorded_on,
-                last_progress_on=c.last_progress_on,
-                stalled=c.stalled(day, stall_days),
+                **clearance_fields(f.clearance, day, stall_days),
                 households_total=f.households_total,
                 households_relocated=f.households_relocated,
                 compensation_paid_vnd=f.compensation_paid_vnd,

@@ -1,10 +1,10 @@
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.aggregates import ZoneFigures
-from app.clearance.schemas import ClearanceBlock
+from app.clearance.schemas import ClearanceBlock, clearance_fields
 from app.deps import (
     IdPath,
     IfMatch,
@@ -16,7 +16,6 @@ from app.deps import (
 )
 from app.errors import STALE_RESPONSES
 from app.models import Zone
-from app.occupancy import Clearance, Occupancy
 from app.pagination import Page, PageDep
 from app.schema_types import DateIn, QueryText
 from app.zones import service
@@ -27,6 +26,7 @@ from app.zones.schemas import (
     ZoneRead,
     ZoneStatus,
     ZoneUpdate,
+    occupancy_fields,
 )
 from app.zones.service import ZoneFilters
 
@@ -37,36 +37,12 @@ router = APIRouter(prefix="/api/v1/zones", tags=["zones"])
 ZoneSort = Literal["code", "name", "occupancy_rate", "-occupancy_rate"]
 
 
-def occupancy_fields(occupancy: Occupancy) -> dict[str, Any]:
-    return {
-        "industrial_land_ha": occupancy.industrial_land_ha,
-        "leased_industrial_ha": occupancy.leased_industrial_ha,
-        "service_land_ha": occupancy.service_land_ha,
-        "leased_service_ha": occupancy.leased_service_ha,
-        "available_ha": occupancy.available_ha,
-        "occupancy_rate": occupancy.occupancy_rate,
-        "occupancy_rate_incl_service": occupancy.occupancy_rate_incl_service,
-    }
-
-
-def clearance_block(clearance: Clearance, day: date, stall_days: int) -> ClearanceBlock:
-    return ClearanceBlock(
-        required_ha=clearance.required_ha,
-        cleared_ha=clearance.cleared_ha,
-        clearance_rate=clearance.clearance_rate,
-        status=clearance.status,
-        last_recorded_on=clearance.last_recorded_on,
-        last_progress_on=clearance.last_progress_on,
-        stalled=clearance.stalled(day, stall_days),
-    )
-
-
 def zone_read(zone: Zone, figures: ZoneFigures, day: date, stall_days: int) -> ZoneRead:
     columns = {name: getattr(zone, name) for name in ZONE_COLUMNS}
     return ZoneRead(
         **columns | occupancy_fields(figures.occupancy),
         active_projects=figures.active_projects,
-        clearance=clearance_block(figures.clearance, day, stall_days),
+        clearance=ClearanceBlock(**clearance_fields(figures.clearance, day, stall_days)),
     )
 
 

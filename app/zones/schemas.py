@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from app.clearance.schemas import ClearanceBlock
+from app.occupancy import Occupancy
 from app.schema_types import (
     AreaIn,
     AreaOut,
@@ -110,14 +111,31 @@ class ZoneUpdate(InputModel):
 
 
 class OccupancyBlock(OutputModel):
+    """The occupancy block: land and leased land on a date, with both rates."""
+
     as_of: date
     industrial_land_ha: AreaOut
     leased_industrial_ha: AreaOut
     service_land_ha: AreaOut
     leased_service_ha: AreaOut
     available_ha: AreaOut
-    occupancy_rate: RateOut
-    occupancy_rate_incl_service: RateOut
+    occupancy_rate: RateOut = Field(description="Leased industrial / industrial land.")
+    occupancy_rate_incl_service: RateOut = Field(
+        description="(Leased industrial + service) / (industrial + service land), Decree 35/2022."
+    )
+
+
+def occupancy_fields(occupancy: Occupancy) -> dict[str, Any]:
+    """The occupancy block's fields (all but as_of) from the figures of app.occupancy."""
+    return {
+        "industrial_land_ha": occupancy.industrial_land_ha,
+        "leased_industrial_ha": occupancy.leased_industrial_ha,
+        "service_land_ha": occupancy.service_land_ha,
+        "leased_service_ha": occupancy.leased_service_ha,
+        "available_ha": occupancy.available_ha,
+        "occupancy_rate": occupancy.occupancy_rate,
+        "occupancy_rate_incl_service": occupancy.occupancy_rate_incl_service,
+    }
 
 
 class ZoneRead(OutputModel):
