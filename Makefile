@@ -1,6 +1,7 @@
 # Two commands do everything on a machine with only Python 3.11+:
 #   make run    install, migrate a SQLite file, load the demo data if empty, serve on :8000
-#   make test   install and run the whole suite (again on PostgreSQL when TEST_POSTGRES_URL is set)
+#   make test   install, lint and type-check, then run the whole suite (again on PostgreSQL
+#               when TEST_POSTGRES_URL is set)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,7 +10,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test test-sqlite test-postgres bench lock clean
+.PHONY: install run check test test-sqlite test-postgres bench lock clean
 
 install: $(STAMP)
 
@@ -25,7 +26,14 @@ run: install
 	$(BIN)/occupancy demo --if-empty
 	$(BIN)/occupancy serve --host $(HOST) --port $(PORT)
 
-test: install test-sqlite
+# Lint, format and strict type checks: the same in CI as on a laptop.
+check: install
+	@echo "== ruff, ruff format, mypy --strict"
+	$(BIN)/ruff check app tests bench migrations
+	$(BIN)/ruff format --check app tests bench migrations
+	$(BIN)/mypy
+
+test: install check test-sqlite
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 	  $(MAKE) --no-print-directory test-postgres; \
 	else \

@@ -7,11 +7,12 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
-from app.settings import get_settings
+from app.kit.settings import get_settings
+from app.models.enums import Role
 
 
 def _migrate(_args: argparse.Namespace) -> int:
-    from app import migrate
+    from app.kit import migrate
 
     migrate.upgrade(get_settings().database_url)
     print(f"database at migration {migrate.head_revision()}")
@@ -40,7 +41,7 @@ def _write_session(actor: str) -> Iterator[Session]:
     that depends on it (on PostgreSQL the unique constraints catch a concurrent twin).
     """
     from app.audit.service import set_context
-    from app.db import make_engine, make_sessionmaker, write_session
+    from app.kit.db import make_engine, make_sessionmaker, write_session
 
     settings = get_settings()
     engine = make_engine(
@@ -76,7 +77,7 @@ def _keys_create(args: argparse.Namespace) -> int:
 
     from app.access.keys import create_key
     from app.access.schemas import KeyCreate
-    from app.errors import DomainError
+    from app.kit.errors import DomainError
 
     try:  # the same rules as POST /api/v1/keys
         request = KeyCreate(name=args.name, role=args.role)
@@ -119,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     create = keys.add_parser("create", help="create an API key and print it once")
     create.add_argument("--name", required=True)
-    create.add_argument("--role", required=True, choices=("viewer", "editor", "admin"))
+    create.add_argument("--role", required=True, choices=[role.value for role in Role])
     return parser
 
 

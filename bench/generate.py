@@ -16,10 +16,10 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, insert
 
-from app import migrate
-from app.db import make_engine
+from app.kit import migrate
+from app.kit.db import make_engine
+from app.kit.text import search_key
 from app.models import ClearanceRecord, Project, Zone
-from app.text import search_key
 
 ZONES, PROJECTS, CLEARANCE_RECORDS = 2_000, 40_000, 10_000
 PROVINCES = [f"Tỉnh {n:02d}" for n in range(1, 64)]

@@ -31,9 +31,9 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app import migrate
-from app.aggregates import figures_by_zone
-from app.db import make_engine, make_sessionmaker
+from app.kit import migrate
+from app.kit.db import make_engine, make_sessionmaker
+from app.land.queries import figures_by_zone
 from app.reports import queries
 from app.reports.params import ZoneSelection
 from app.reports.service import history_points

@@ -5,8 +5,8 @@ from logging.config import fileConfig
 from alembic import context
 
 import app.models  # noqa: F401 - registers every table on Base.metadata
-from app.db import Base, make_engine
-from app.settings import get_settings
+from app.kit.db import Base, make_engine
+from app.kit.settings import get_settings
 
 config = context.config
 if config.config_file_name is not None:

@@ -10,12 +10,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from app import migrate
 from app.access.keys import authenticate, create_key
-from app.db import make_engine
-from app.deps import get_session
+from app.kit import migrate
+from app.kit.db import make_engine
+from app.kit.deps import get_session
+from app.kit.settings import Settings
 from app.main import create_app
-from app.settings import Settings
 from tests.databases import backend, scratch_database
 
 

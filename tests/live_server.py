@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from app.access.keys import create_key
-from app.db import make_engine, make_sessionmaker
+from app.kit.db import make_engine, make_sessionmaker
 
 VENV_BIN = Path(sys.executable).parent
 

@@ -1,4 +1,4 @@
-"""Access control (api-contract.md §1, §7): API keys, roles on every route, public reads.
+"""Access control (docs/api.md §1, §7): API keys, roles on every route, public reads.
 
 Every write endpoint is listed once in WRITES; each role is tried against each of them.
 Keys: random, shown once, stored only as a hash, revoked keys stop at once.
@@ -18,11 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.access.keys import authenticate
-from app.db import Base
-from app.deps import get_session
+from app.kit.db import Base
+from app.kit.deps import get_session
+from app.kit.settings import Settings
 from app.main import create_app
 from app.models import ApiKey
-from app.settings import Settings
 from tests.conftest import bearer
 from tests.factories import (
     assert_problem,
@@ -868,3 +868,14 @@ def test_admin_paths_cannot_be_reached_by_spelling_them_differently(clients, rol
         )
         assert response.status_code in (401, 403, 404, 405), (method, response.text)
         assert "occ_" not in response.text
+
+
+def test_a_key_read_and_its_revocation_carry_its_version(client):
+    created = client.post(KEYS, json={"name": "etag-key", "role": "viewer"})
+    assert created.status_code == 201, created.text
+    read = client.get(f"{KEYS}/{created.json()['id']}")
+    assert read.headers["etag"] == created.headers["etag"]
+    revoked = client.post(f"{KEYS}/{created.json()['id']}/revoke")
+    assert revoked.status_code == 200, revoked.text
+    assert revoked.headers["etag"] != read.headers["etag"]
+    assert client.get(f"{KEYS}/{created.json()['id']}").headers["etag"] == revoked.headers["etag"]

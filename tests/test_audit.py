@@ -1,4 +1,4 @@
-"""The audit trail (api-contract.md §7): every successful write appends exactly one event in the
+"""The audit trail (docs/api.md §7): every successful write appends exactly one event in the
 write's own transaction; failed writes leave none; the API cannot change or delete an event.
 """
 
@@ -15,13 +15,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from app import migrate
 from app.access.keys import create_key
 from app.audit import service as audit_service
-from app.db import make_engine
+from app.kit import migrate
+from app.kit.db import make_engine
+from app.kit.settings import Settings
 from app.main import create_app
 from app.models import AuditEvent, Zone
-from app.settings import Settings
 from tests.conftest import bearer
 from tests.databases import scratch_database
 from tests.factories import (

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from app.capacity import Lease, held_on, lease_end, peak_held, peak_held_ever
+from app.land.capacity import Lease, held_on, lease_end, peak_held, peak_held_ever
 
 A = Lease(date(2020, 1, 1), date(2022, 1, 1), D("10"))
 B = Lease(date(2021, 1, 1), None, D("5"))

@@ -1,4 +1,4 @@
-"""HTTP tests of land clearance (api-contract.md §4): records, the zone's clearance block,
+"""HTTP tests of land clearance (docs/api.md §4): records, the zone's clearance block,
 and the rules that tie records to zones.
 
 Every refusal also checks that nothing changed: the zone's records and the zone itself.
@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.deps import get_session
+from app.kit.deps import get_session
+from app.kit.settings import Settings
 from app.main import create_app
-from app.settings import Settings
 from tests.factories import assert_problem, create_zone, error_fields
 
 ZONES = "/api/v1/zones"

@@ -1,4 +1,4 @@
-"""`occupancy keys create --name NAME --role viewer|editor|admin` (api-contract.md §7)."""
+"""`occupancy keys create --name NAME --role viewer|editor|admin` (docs/api.md §7)."""
 
 import hashlib
 import re
@@ -9,12 +9,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import cli, migrate
+from app import cli
 from app.access.keys import authenticate
-from app.db import make_engine
+from app.kit import migrate
+from app.kit.db import make_engine
+from app.kit.settings import Settings, get_settings
 from app.main import create_app
 from app.models import ApiKey, AuditEvent
-from app.settings import Settings, get_settings
 from tests.conftest import bearer
 from tests.factories import assert_problem, zone_body
 

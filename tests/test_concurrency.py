@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app import migrate
+from app.kit import migrate
 from tests.factories import project_body, zone_body
 from tests.live_server import make_key, running_server
 

@@ -5,7 +5,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from app.db import make_engine, make_sessionmaker, open_session
+from app.kit.db import make_engine, make_sessionmaker, open_session
 from tests.databases import backend
 
 sqlite_only = pytest.mark.skipif(backend() != "sqlite", reason="SQLite connection settings")

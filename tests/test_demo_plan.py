@@ -12,7 +12,7 @@ from app.models import ClearanceRecord, Plan, Zone
 
 SEED_DATE = "2024-06-24"
 
-# The review's table (domain.md, "The seed's results"): indicator -> (actual, achievement).
+# The review's table (docs/domain.md, "The review's figures"): indicator -> (actual, achievement).
 # Achievement is actual / target rounded half-up to 4 places, so the CCN row is 82.6 %, not
 # the 82.4 % the review prints.
 SEED_ROWS = {

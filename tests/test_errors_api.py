@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from app.deps import get_session
+from app.kit.deps import get_session
 from tests.factories import assert_problem, create_zone, zone_body
 
 ZONES = "/api/v1/zones"

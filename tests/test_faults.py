@@ -19,7 +19,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from app import migrate
+from app.kit import migrate
 from tests.databases import backend
 from tests.factories import project_body, zone_body
 from tests.live_server import ServerProcess, make_key, running_server, start_server

@@ -44,10 +44,10 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis", minversion="4.0")
 hypothesis = pytest.importorskip("hypothesis")
 
-from app import migrate
-from app.db import make_engine
+from app.kit import migrate
+from app.kit.db import make_engine
+from app.kit.settings import Settings
 from app.main import create_app
-from app.settings import Settings
 from tests.databases import scratch_database
 
 pytestmark = pytest.mark.fuzz
@@ -220,7 +220,21 @@ def test_api(case: Any) -> None:
     case.call_and_validate()
 
 
-APIWorkflow = hypothesis.seed(SEED)(schema.as_state_machine())
+class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+    """Schemathesis's state machine for the API, counting the steps that passed every check."""
+
+    checked = 0  # steps whose response passed every check
+    linked = 0  # of those, steps that took an input from an earlier response along a link
+
+    def step(self, input: Any) -> Any:
+        output = super().step(input)  # a failing check raises before the step is counted
+        Workflow.checked += 1
+        if input.transition is not None and input.is_applied:
+            Workflow.linked += 1
+        return output
+
+
+APIWorkflow = hypothesis.seed(SEED)(Workflow)
 # Schemathesis's stateful defaults (generate phase only: a scenario cannot be replayed or shrunk
 # against a database it already changed), bounded like the rest of the run.
 STATEFUL_SETTINGS = hypothesis.settings(
@@ -231,6 +245,7 @@ STATEFUL_SETTINGS = hypothesis.settings(
     database=None,
     suppress_health_check=list(hypothesis.HealthCheck),
 )
+STATEFUL_RUNS = 3
 
 
 def test_stateful() -> None:
@@ -238,22 +253,68 @@ def test_stateful() -> None:
 
     Which rules can run depends on what the API answered before, so Hypothesis sometimes stops
     a run with FlakyStrategyDefinition ("data generation depending on external state"). That is
-    not a finding (the Schemathesis CLI treats it the same way): start a new run, up to 3 times.
-    A failing check raises FailureGroup, or FlakyFailure when its replay differs: both fail.
+    not a finding (the Schemathesis CLI treats it the same way): start a new run, up to 3 times,
+    and raise it if the last run stops the same way. A failing check raises FailureGroup, or
+    FlakyFailure when its replay differs: both fail.
+
+    Whatever way the runs end, they must have checked at least one step per scenario asked for
+    (a scenario has 2 to 6), some of them along a link, and written something: a run that
+    stopped early, or met nothing but 401s and 422s, fails here instead of passing unchecked.
     """
-    for _ in range(3):
+    Workflow.checked = Workflow.linked = 0
+    before = TARGET.statuses.copy()
+    stopped: list[str] = []
+    for run in range(1, STATEFUL_RUNS + 1):
         try:
             APIWorkflow.run(settings=STATEFUL_SETTINGS)
-            return
+            break
         except hypothesis.errors.FlakyFailure:
             raise
-        except hypothesis.errors.FlakyStrategyDefinition:
-            continue
+        except hypothesis.errors.FlakyStrategyDefinition as exc:
+            stopped.append(f"run {run} after {Workflow.checked} steps in all: {exc}")
+            if run == STATEFUL_RUNS:
+                raise
+    statuses = TARGET.statuses - before
+    summary = (
+        f"{Workflow.checked} steps checked, {Workflow.linked} along a link; responses by "
+        f"(method, status class): {dict(statuses)}; runs stopped early: {stopped or 'none'}"
+    )
+    assert Workflow.checked >= MAX_EXAMPLES, summary
+    assert Workflow.linked > 0, summary
+    assert statuses[("POST", 200)] > 0, summary
+
+
+# `test_fuzz_reached_the_api` runs a fuzzing pass of its own on the operations that create a
+# zone, a plan or a key: valid requests, each with the run's admin key and every check.
+CREATES = ("/api/v1/zones", "/api/v1/plans", "/api/v1/keys")
+CREATE_EXAMPLES = 10  # per operation: about 1 in 4 valid requests gets past the cross-field rules
 
 
 def test_fuzz_reached_the_api() -> None:
-    """The run above really exercised the service: writes got through (not only 401/403/422)."""
-    if not TARGET.statuses:
-        pytest.skip("runs after the fuzz tests of this module; nothing was fuzzed")
-    created = TARGET.statuses[("POST", 200)]
-    assert created > 0, f"no POST got a 2xx; responses by (method, status class): {TARGET.statuses}"
+    """Fuzzing really exercises the service: writes get through (not only 401/403/422).
+
+    It fuzzes on its own, so it says the same run alone or after the rest of the module: a
+    harness whose key the service refuses, or whose requests never get past validation, fails.
+    """
+    before = TARGET.statuses.copy()
+    auth = AdminKey()
+    for path in CREATES:
+
+        @hypothesis.given(case=schema[path]["POST"].as_strategy())
+        @hypothesis.settings(
+            max_examples=CREATE_EXAMPLES,
+            phases=[hypothesis.Phase.generate],
+            deadline=None,
+            database=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
+        @hypothesis.seed(SEED)
+        def create(case: Any) -> None:
+            auth.set(case, auth.get(case, None), None)
+            case.call_and_validate()
+
+        create()
+    statuses = TARGET.statuses - before
+    assert statuses[("POST", 200)] > 0, (
+        f"no POST got a 2xx; responses by (method, status class): {dict(statuses)}"
+    )

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from app.db import utcnow
-from app.idempotency import store
+from app.kit.db import utcnow
+from app.kit.idempotency import store
 from app.models import AuditEvent, IdempotencyRecord, Project, Zone
 from tests.conftest import bearer
 from tests.factories import assert_problem, create_zone, project_body, zone_body

@@ -4,8 +4,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
-from app import migrate
-from app.db import Base, make_engine
+from app.kit import migrate
+from app.kit.db import Base, make_engine
 
 
 def test_models_match_migrations(engine: Engine):

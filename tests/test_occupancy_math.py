@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from app.occupancy import EMPTY, Occupancy, mean_rate, rate, round_rate, total
+from app.land.rates import EMPTY, Occupancy, mean_rate, rate, round_rate, total
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,11 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from app import migrate
 from app.cli import build_parser, main
-from app.db import make_engine
+from app.kit import migrate
+from app.kit.db import make_engine
+from app.kit.settings import Settings, get_settings
 from app.main import create_app
-from app.settings import Settings, get_settings
 
 
 def test_healthz(client):

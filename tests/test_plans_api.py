@@ -1,5 +1,5 @@
 """HTTP tests of plans, targets, reported actuals, the indicator catalogue and the plan
-report (api-contract.md §6). Every refusal also checks that nothing changed."""
+report (docs/api.md §6). Every refusal also checks that nothing changed."""
 
 import json
 from typing import Any
@@ -845,3 +845,23 @@ def test_plan_report_of_unknown_plan_is_404(client):
 def test_plan_report_bad_parameters_are_422(client, reported_plan, params, name):
     body = assert_problem(client.get(f"{plan_url(reported_plan['id'])}/report", params=params), 422)
     assert any(e["field"] == name or e["field"].endswith("." + name) for e in body["errors"]), body
+
+
+def test_created_targets_and_actuals_carry_an_etag(client):
+    plan = create_plan(client)
+    target = send(
+        client,
+        "POST",
+        f"{plan_url(plan['id'])}/targets",
+        {"indicator": "park_occupancy_rate", "target": 0.8},
+    )
+    actual = send(
+        client,
+        "POST",
+        f"{plan_url(plan['id'])}/actuals",
+        {"indicator": "grid_households_rate", "value": 1, "as_of": "2024-06-24"},
+    )
+    assert (target.status_code, actual.status_code) == (201, 201), (target.text, actual.text)
+    assert target.headers["etag"].startswith('"')
+    assert actual.headers["etag"].startswith('"')
+    assert target.headers["etag"] != actual.headers["etag"]

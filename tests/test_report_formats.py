@@ -1,4 +1,4 @@
-"""Report formats (api-contract.md §5, Formats): CSV with a BOM, XLSX with percentages
+"""Report formats (docs/api.md §5, Formats): CSV with a BOM, XLSX with percentages
 formatted as such, and GeoJSON of the occupancy report."""
 
 import csv

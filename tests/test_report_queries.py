@@ -1,4 +1,4 @@
-"""Reports are computed in the database (api-contract.md §5): the number of SQL statements a
+"""Reports are computed in the database (docs/api.md §5): the number of SQL statements a
 report takes does not grow with the number of projects. Also table-driven tests of the date
 arithmetic behind reports: history points and period dates."""
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, event
 
-from app.errors import InvalidValues
+from app.kit.errors import InvalidValues
 from app.reports.params import period_date
 from app.reports.service import history_points
 from tests.factories import create_project, create_zone

@@ -1,4 +1,4 @@
-"""HTTP tests of the reports (api-contract.md §5) as JSON: occupancy, occupancy history,
+"""HTTP tests of the reports (docs/api.md §5) as JSON: occupancy, occupancy history,
 clearance, investment and summary, with every parameter they take.
 
 Each test starts from an empty database (the test transaction is rolled back), so totals are

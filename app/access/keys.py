@@ -6,16 +6,17 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit import service as audit
-from app.db import flush_or_raise, utcnow
-from app.errors import Conflict, DuplicateValue, NotFound
+from app.kit.db import flush_or_raise, utcnow
+from app.kit.errors import Conflict, DuplicateValue
+from app.kit.repo import get_or_404, paginate
 from app.models import ApiKey
+from app.models.enums import Role
 
 KEY_PREFIX = "occ"
-ROLE_RANK = {"viewer": 1, "editor": 2, "admin": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +24,10 @@ class Principal:
     """Who is calling: a key's name and role, or nobody."""
 
     name: str
-    role: str | None
+    role: Role | None
 
-    def has(self, role: str) -> bool:
-        return self.role is not None and ROLE_RANK[self.role] >= ROLE_RANK[role]
+    def has(self, role: Role) -> bool:
+        return self.role is not None and self.role.rank >= role.rank
 
 
 ANONYMOUS = Principal(name="anonymous", role=None)
@@ -36,7 +37,7 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_key(session: Session, *, name: str, role: str) -> tuple[ApiKey, str]:
+def create_key(session: Session, *, name: str, role: Role) -> tuple[ApiKey, str]:
     """A new key; returns the row and the secret, which is never shown again."""
     taken = session.scalar(select(ApiKey.id).where(ApiKey.name == name))
     error = DuplicateValue(f"a key named {name} exists", field="name")
@@ -54,9 +55,7 @@ def create_key(session: Session, *, name: str, role: str) -> tuple[ApiKey, str]:
 
 
 def get_key(session: Session, key_id: int) -> ApiKey:
-    key = session.get(ApiKey, key_id)
-    if key is None:
-        raise NotFound("key", key_id)
+    key = get_or_404(session, ApiKey, key_id, name="key")
     return key
 
 
@@ -72,9 +71,7 @@ def revoke_key(session: Session, key_id: int) -> ApiKey:
 
 
 def list_keys(session: Session, *, limit: int, offset: int) -> tuple[list[ApiKey], int]:
-    total = session.scalar(select(func.count()).select_from(ApiKey)) or 0
-    keys = session.scalars(select(ApiKey).order_by(ApiKey.id).limit(limit).offset(offset))
-    return list(keys), total
+    return paginate(session, select(ApiKey), order_by=(ApiKey.id,), limit=limit, offset=offset)
 
 
 def key_authenticator(factory: sessionmaker[Session]) -> Callable[[str], Principal | None]:
@@ -97,4 +94,4 @@ def authenticate(session: Session, presented: str) -> Principal | None:
         return None
     if not hmac.compare_digest(key.secret_hash, _hash(presented)):
         return None
-    return Principal(name=key.name, role=key.role)
+    return Principal(name=key.name, role=Role(key.role))

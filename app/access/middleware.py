@@ -13,7 +13,8 @@ from anyio import to_thread
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.access.keys import ANONYMOUS, Principal
-from app.errors import Forbidden, Unauthorized, problem
+from app.kit.errors import Forbidden, Unauthorized, problem
+from app.models.enums import Role
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ADMIN_PATHS = ("/api/v1/keys", "/api/v1/audit")
@@ -22,15 +23,15 @@ ADMIN_PATHS = ("/api/v1/keys", "/api/v1/audit")
 Authenticator = Callable[[str], Principal | None]
 
 
-def required_role(method: str, path: str, public_read: bool) -> str | None:
+def required_role(method: str, path: str, public_read: bool) -> Role | None:
     """The least role a request needs; None when anyone may make it."""
     if not path.startswith("/api/"):
         return None
     if any(path == p or path.startswith(p + "/") for p in ADMIN_PATHS):
-        return "admin"
+        return Role.ADMIN
     if method in READ_METHODS:
-        return None if public_read else "viewer"
-    return "editor"
+        return None if public_read else Role.VIEWER
+    return Role.EDITOR
 
 
 class AccessControl:

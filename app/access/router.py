@@ -1,9 +1,11 @@
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
 from app.access import keys
 from app.access.schemas import KeyCreate, KeyCreated, KeyRead
-from app.deps import IdPath, SessionDep, commit_post
-from app.pagination import Page, PageDep
+from app.kit.deps import IdPath, SessionDep
+from app.kit.etags import tag
+from app.kit.pagination import Page, PageDep
+from app.kit.uow import WorkDep
 
 router = APIRouter(prefix="/api/v1/keys", tags=["access"])
 
@@ -17,31 +19,30 @@ def list_keys(session: SessionDep, page: PageDep) -> Page[KeyRead]:
 
 
 @router.get("/{key_id}", response_model=KeyRead)
-def get_key(key_id: IdPath, session: SessionDep) -> KeyRead:
+def get_key(key_id: IdPath, session: SessionDep, response: Response) -> KeyRead:
     """One API key, without its secret."""
-    return KeyRead.model_validate(keys.get_key(session, key_id))
+    key = keys.get_key(session, key_id)
+    tag(response, key)
+    return KeyRead.model_validate(key)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=KeyCreated)
-def create_key(
-    body: KeyCreate, session: SessionDep, request: Request, response: Response
-) -> KeyCreated:
+def create_key(body: KeyCreate, work: WorkDep) -> KeyCreated:
     """Create a key; the response is the only place its secret is ever shown (a replay of
     this request under its Idempotency-Key returns the key without the secret)."""
-    key, secret = keys.create_key(session, name=body.name, role=body.role)
+    key, secret = keys.create_key(work.session, name=body.name, role=body.role)
     listed = KeyRead.model_validate(key)
-    response.headers["Location"] = f"/api/v1/keys/{key.id}"
-    # The idempotency record keeps what may be replayed: never the secret.
-    commit_post(session, request, response, KeyCreated(**listed.model_dump(), key=None), 201)
-    return KeyCreated(**listed.model_dump(), key=secret)
+    return work.created(
+        KeyCreated(**listed.model_dump(), key=secret),
+        entity=key,
+        location=f"/api/v1/keys/{key.id}",
+        # The idempotency record keeps what may be replayed: never the secret.
+        replay=KeyCreated(**listed.model_dump(), key=None),
+    )
 
 
 @router.post("/{key_id}/revoke", response_model=KeyRead)
-def revoke_key(
-    key_id: IdPath, session: SessionDep, request: Request, response: Response
-) -> KeyRead:
+def revoke_key(key_id: IdPath, work: WorkDep) -> KeyRead:
     """Revoke a key; it stops working at once."""
-    key = keys.revoke_key(session, key_id)
-    read = KeyRead.model_validate(key)
-    commit_post(session, request, response, read, 200)
-    return read
+    key = keys.revoke_key(work.session, key_id)
+    return work.changed(KeyRead.model_validate(key), entity=key)

@@ -1,15 +1,14 @@
 from datetime import datetime
-from typing import Literal
+from typing import Annotated
 
 from pydantic import Field
 
-from app.schema_types import InputModel, OutputModel, Text
-
-Role = Literal["viewer", "editor", "admin"]
+from app.kit.schema_types import InputModel, OutputModel, Text
+from app.models.enums import Role
 
 
 class KeyCreate(InputModel):
-    name: Text(100)  # type: ignore[valid-type]
+    name: Annotated[str, Text(100)]
     role: Role
 
 

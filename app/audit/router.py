@@ -6,9 +6,9 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BeforeValidator
 
 from app.audit import service
-from app.deps import SessionDep
-from app.pagination import Page, PageDep
-from app.schema_types import MAX_ID, OutputModel, QueryText
+from app.kit.deps import SessionDep
+from app.kit.pagination import Page, PageDep
+from app.kit.schema_types import MAX_ID, OutputModel, QueryText
 
 ISO_DATETIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
@@ -40,9 +40,9 @@ class AuditEventRead(OutputModel):
 def list_audit_events(
     session: SessionDep,
     page: PageDep,
-    entity: Annotated[QueryText(30) | None, Query()] = None,  # type: ignore[valid-type]
+    entity: Annotated[Annotated[str, QueryText(30)] | None, Query()] = None,
     entity_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    actor: Annotated[QueryText(100) | None, Query()] = None,  # type: ignore[valid-type]
+    actor: Annotated[Annotated[str, QueryText(100)] | None, Query()] = None,
     since: Annotated[
         AwareDatetime | None,
         BeforeValidator(_iso_datetime_only),

@@ -9,10 +9,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
+from app.kit.db import utcnow
+from app.kit.repo import paginate
 from app.models import AuditEvent
 
 ACTOR, REQUEST_ID = "actor", "request_id"
@@ -77,9 +78,7 @@ def list_events(
         query = query.where(AuditEvent.actor == actor)
     if since is not None:
         query = query.where(AuditEvent.occurred_at >= since)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    events = session.scalars(query.order_by(AuditEvent.id).limit(limit).offset(offset))
-    return list(events), total
+    return paginate(session, query, order_by=(AuditEvent.id,), limit=limit, offset=offset)
 
 
 def _json_value(value: Any) -> Any:

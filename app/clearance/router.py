@@ -1,9 +1,11 @@
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
 from app.clearance import service
 from app.clearance.schemas import ClearanceCreate, ClearanceRead
-from app.deps import IdPath, SessionDep, commit_post, tag
-from app.pagination import Page, PageDep
+from app.kit.deps import IdPath, SessionDep
+from app.kit.etags import tag
+from app.kit.pagination import Page, PageDep
+from app.kit.uow import WorkDep
 
 router = APIRouter(prefix="/api/v1/zones/{zone_id}/clearance", tags=["clearance"])
 
@@ -12,17 +14,13 @@ router = APIRouter(prefix="/api/v1/zones/{zone_id}/clearance", tags=["clearance"
 def add_clearance_record(
     zone_id: IdPath,
     body: ClearanceCreate,
-    session: SessionDep,
-    request: Request,
-    response: Response,
+    work: WorkDep,
 ) -> ClearanceRead:
     """Record cumulative land-clearance figures of a zone as of a date."""
-    record = service.add_record(session, zone_id, body)
+    record = service.add_record(work.session, zone_id, body)
     read = ClearanceRead.model_validate(record)
-    response.headers["Location"] = f"/api/v1/zones/{zone_id}/clearance/{record.id}"
-    tag(response, record)
-    commit_post(session, request, response, read, status.HTTP_201_CREATED)
-    return read
+    location = f"/api/v1/zones/{zone_id}/clearance/{record.id}"
+    return work.created(read, entity=record, location=location)
 
 
 @router.get("", response_model=Page[ClearanceRead])

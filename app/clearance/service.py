@@ -1,16 +1,16 @@
 """Land-clearance records: cumulative figures per zone and date that never go down."""
 
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.clearance.schemas import CUMULATIVE_FIELDS, ClearanceCreate
-from app.db import flush_or_raise, utcnow
-from app.errors import DuplicateValue, InvalidValues, NotFound
-from app.leases import lock_zone
+from app.kit.db import flush_or_raise, utcnow
+from app.kit.errors import DuplicateValue, InvalidValues, NotFound
+from app.kit.repo import get_or_404, paginate
+from app.land.queries import lock_zone
 from app.models import ClearanceRecord, Zone
 
 
@@ -43,21 +43,10 @@ def get_record(session: Session, zone_id: int, record_id: int) -> ClearanceRecor
 def list_records(
     session: Session, zone_id: int, *, limit: int, offset: int
 ) -> tuple[list[ClearanceRecord], int]:
-    if session.get(Zone, zone_id) is None:
-        raise NotFound("zone", zone_id)
+    get_or_404(session, Zone, zone_id, name="zone")
     query = select(ClearanceRecord).where(ClearanceRecord.zone_id == zone_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    records = session.scalars(
-        query.order_by(ClearanceRecord.recorded_on).limit(limit).offset(offset)
-    )
-    return list(records), total
-
-
-def most_cleared_ha(session: Session, zone_id: int) -> Decimal | None:
-    """The largest cleared area any record of the zone states (None without records)."""
-    return session.scalar(
-        select(func.max(ClearanceRecord.cleared_ha)).where(ClearanceRecord.zone_id == zone_id)
-    )
+    order = (ClearanceRecord.recorded_on,)
+    return paginate(session, query, order_by=order, limit=limit, offset=offset)
 
 
 def _ensure_date_free(session: Session, zone_id: int, day: date) -> None:

@@ -1,18 +1,17 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Integer, String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, UTCDateTime
-
-ROLES = ("viewer", "editor", "admin")
+from app.kit.db import Base, UTCDateTime, check_one_of
+from app.models.enums import Role
 
 
 class ApiKey(Base):
     """An API key: its secret is shown once and stored only as a SHA-256 hash."""
 
     __tablename__ = "api_keys"
-    __table_args__ = (CheckConstraint("role IN ('viewer', 'editor', 'admin')", name="role"),)
+    __table_args__ = (check_one_of("role", Role),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)

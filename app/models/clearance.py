@@ -12,7 +12,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, Hectares, UTCDateTime
+from app.kit.db import Base, Hectares, UTCDateTime
 
 
 class ClearanceRecord(Base):

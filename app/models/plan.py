@@ -11,7 +11,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, FixedPoint, UTCDateTime
+from app.kit.db import Base, FixedPoint, UTCDateTime
 
 
 class Indicator(FixedPoint):

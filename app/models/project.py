@@ -4,12 +4,8 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, Hectares, Money, UTCDateTime
-from app.models.zone import _one_of
-
-LAND_USES = ("industrial", "service")
-PROJECT_STATUSES = ("registered", "under_construction", "operating", "suspended")
-CURRENCIES = ("VND", "USD")
+from app.kit.db import Base, Hectares, Money, UTCDateTime, check_one_of
+from app.models.enums import Currency, LandUse, ProjectStatus
 
 
 class Project(Base):
@@ -17,9 +13,9 @@ class Project(Base):
 
     __tablename__ = "projects"
     __table_args__ = (
-        CheckConstraint(_one_of("land_use", LAND_USES), name="land_use"),
-        CheckConstraint(_one_of("status", PROJECT_STATUSES), name="status"),
-        CheckConstraint(_one_of("capital_currency", CURRENCIES), name="capital_currency"),
+        check_one_of("land_use", LandUse),
+        check_one_of("status", ProjectStatus),
+        check_one_of("capital_currency", Currency),
         CheckConstraint("leased_ha > 0", name="leased_positive"),
         CheckConstraint(
             "lease_end IS NULL OR lease_end > lease_start", name="lease_end_after_start"

@@ -4,16 +4,8 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, Hectares, UTCDateTime
-
-ZONE_KINDS = ("park", "cluster")
-ZONE_STATUSES = ("planned", "under_construction", "operating", "suspended", "closed")
-# Statuses that count as "established" in official figures.
-ESTABLISHED_STATUSES = ("under_construction", "operating", "suspended")
-
-
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+from app.kit.db import Base, Hectares, UTCDateTime, check_one_of
+from app.models.enums import ZoneKind, ZoneStatus
 
 
 class Zone(Base):
@@ -21,8 +13,8 @@ class Zone(Base):
 
     __tablename__ = "zones"
     __table_args__ = (
-        CheckConstraint(_one_of("kind", ZONE_KINDS), name="kind"),
-        CheckConstraint(_one_of("status", ZONE_STATUSES), name="status"),
+        check_one_of("kind", ZoneKind),
+        check_one_of("status", ZoneStatus),
         CheckConstraint("total_area_ha > 0", name="total_area_positive"),
         CheckConstraint("industrial_land_ha >= 0", name="industrial_land_not_negative"),
         CheckConstraint("service_land_ha >= 0", name="service_land_not_negative"),

@@ -1,13 +1,15 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 
-from app.deps import IdPath, IfMatch, SessionDep, SettingsDep, commit_post, tag
-from app.errors import STALE_RESPONSES
-from app.indicators import CATALOGUE
+from app.kit.deps import IdPath, IfMatch, SessionDep, SettingsDep
+from app.kit.errors import STALE_RESPONSES
+from app.kit.etags import tag
+from app.kit.pagination import Page, PageDep
+from app.kit.uow import WorkDep
 from app.models import Plan, PlanTarget
-from app.pagination import Page, PageDep
 from app.plans import service
+from app.plans.indicators import CATALOGUE
 from app.plans.schemas import (
     ActualCreate,
     ActualRead,
@@ -54,16 +56,10 @@ def list_plans(session: SessionDep, page: PageDep) -> Page[PlanRead]:
 
 
 @router.post("/plans", status_code=status.HTTP_201_CREATED, response_model=PlanRead)
-def create_plan(
-    body: PlanCreate, session: SessionDep, request: Request, response: Response
-) -> PlanRead:
+def create_plan(body: PlanCreate, work: WorkDep) -> PlanRead:
     """Register a plan (đề án)."""
-    plan = service.create_plan(session, body)
-    read = plan_read(plan, [])
-    response.headers["Location"] = f"/api/v1/plans/{plan.id}"
-    tag(response, plan)
-    commit_post(session, request, response, read, status.HTTP_201_CREATED)
-    return read
+    plan = service.create_plan(work.session, body)
+    return work.created(plan_read(plan, []), entity=plan, location=f"/api/v1/plans/{plan.id}")
 
 
 @router.get("/plans/{plan_id}", response_model=PlanRead)
@@ -78,17 +74,13 @@ def get_plan(plan_id: IdPath, session: SessionDep, response: Response) -> PlanRe
 def update_plan(
     plan_id: IdPath,
     body: PlanUpdate,
-    session: SessionDep,
-    response: Response,
+    work: WorkDep,
     if_match: IfMatch = None,
 ) -> PlanRead:
     """Change a plan's code, title or dates."""
     changes = body.model_dump(exclude_unset=True)
-    plan = service.update_plan(session, plan_id, changes, if_match=if_match)
-    read = _read_one(session, plan)
-    session.commit()
-    tag(response, plan)
-    return read
+    plan = service.update_plan(work.session, plan_id, changes, if_match=if_match)
+    return work.changed(_read_one(work.session, plan), entity=plan)
 
 
 @router.delete(
@@ -97,25 +89,20 @@ def update_plan(
     response_class=Response,
     responses=STALE_RESPONSES,
 )
-def delete_plan(plan_id: IdPath, session: SessionDep, if_match: IfMatch = None) -> Response:
+def delete_plan(plan_id: IdPath, work: WorkDep, if_match: IfMatch = None) -> Response:
     """Delete a plan with its targets and reported values."""
-    service.delete_plan(session, plan_id, if_match=if_match)
-    session.commit()
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    service.delete_plan(work.session, plan_id, if_match=if_match)
+    return work.deleted()
 
 
 @router.post(
     "/plans/{plan_id}/targets", status_code=status.HTTP_201_CREATED, response_model=TargetRead
 )
-def add_target(
-    plan_id: IdPath, body: TargetCreate, session: SessionDep, request: Request, response: Response
-) -> TargetRead:
+def add_target(plan_id: IdPath, body: TargetCreate, work: WorkDep) -> TargetRead:
     """Set the plan's target for one indicator (one target per indicator)."""
-    target = service.add_target(session, plan_id, body)
+    target = service.add_target(work.session, plan_id, body)
     read = TargetRead.model_validate(target)
-    response.headers["Location"] = f"/api/v1/plans/{plan_id}"
-    commit_post(session, request, response, read, status.HTTP_201_CREATED)
-    return read
+    return work.created(read, entity=target, location=f"/api/v1/plans/{plan_id}")
 
 
 @router.delete(
@@ -123,25 +110,21 @@ def add_target(
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
 )
-def delete_target(plan_id: IdPath, target_id: IdPath, session: SessionDep) -> Response:
+def delete_target(plan_id: IdPath, target_id: IdPath, work: WorkDep) -> Response:
     """Remove one target from a plan."""
-    service.delete_target(session, plan_id, target_id)
-    session.commit()
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    service.delete_target(work.session, plan_id, target_id)
+    return work.deleted()
 
 
 @router.post(
     "/plans/{plan_id}/actuals", status_code=status.HTTP_201_CREATED, response_model=ActualRead
 )
-def add_actual(
-    plan_id: IdPath, body: ActualCreate, session: SessionDep, request: Request, response: Response
-) -> ActualRead:
+def add_actual(plan_id: IdPath, body: ActualCreate, work: WorkDep) -> ActualRead:
     """Enter a reported value of an indicator the service does not compute."""
-    actual = service.add_actual(session, plan_id, body)
+    actual = service.add_actual(work.session, plan_id, body)
     read = ActualRead.model_validate(actual)
-    response.headers["Location"] = f"/api/v1/plans/{plan_id}/actuals?indicator={actual.indicator}"
-    commit_post(session, request, response, read, status.HTTP_201_CREATED)
-    return read
+    location = f"/api/v1/plans/{plan_id}/actuals?indicator={actual.indicator}"
+    return work.created(read, entity=actual, location=location)
 
 
 @router.get("/plans/{plan_id}/actuals", response_model=Page[ActualRead])

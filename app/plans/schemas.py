@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
-from app.schema_types import (
+from app.kit.schema_types import (
     DateIn,
     InputModel,
     NumberOut,
@@ -15,6 +15,7 @@ from app.schema_types import (
     not_nullable,
     number_only,
 )
+from app.models.enums import IndicatorSource
 
 INDICATOR_KEY = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 MAX_VALUE = Decimal(10) ** 12
@@ -39,8 +40,8 @@ ValueOut = Annotated[Decimal | None, NumberOut]
 
 
 class PlanCreate(InputModel):
-    code: Text(50)  # type: ignore[valid-type]
-    title: Text(300)  # type: ignore[valid-type]
+    code: Annotated[str, Text(50)]
+    title: Annotated[str, Text(300)]
     starts_on: DateIn
     ends_on: DateIn
 
@@ -50,8 +51,8 @@ class PlanUpdate(InputModel):
         json_schema_extra=not_nullable("code", "title", "starts_on", "ends_on")
     )
 
-    code: Text(50) | None = None  # type: ignore[valid-type]
-    title: Text(300) | None = None  # type: ignore[valid-type]
+    code: Annotated[str, Text(50)] | None = None
+    title: Annotated[str, Text(300)] | None = None
     starts_on: DateIn | None = None
     ends_on: DateIn | None = None
 
@@ -59,14 +60,14 @@ class PlanUpdate(InputModel):
 class TargetCreate(InputModel):
     indicator: IndicatorKey
     target: ValueIn
-    label: Text(300) | None = None  # type: ignore[valid-type]
+    label: Annotated[str, Text(300)] | None = None
 
 
 class ActualCreate(InputModel):
     indicator: IndicatorKey
     value: ValueIn
     as_of: DateIn
-    source: Text(300) | None = None  # type: ignore[valid-type]
+    source: Annotated[str, Text(300)] | None = None
 
 
 class TargetRead(OutputModel):
@@ -110,7 +111,7 @@ class PlanReportRow(OutputModel):
     target: ValueOut
     actual: ValueOut
     achievement: ValueOut = Field(description="actual / target, rounded half-up to 4 places.")
-    source: Literal["computed", "reported"]
+    source: IndicatorSource
     as_of_value: date | None = Field(description="The date the actual value is for.")
 
 

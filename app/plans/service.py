@@ -8,12 +8,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.db import flush_or_raise, utcnow
-from app.errors import DuplicateValue, InvalidValues, NotFound
-from app.etags import ensure_match
-from app.indicators import COMPUTED, computed_values
+from app.kit.db import flush_or_raise, utcnow
+from app.kit.errors import DuplicateValue, InvalidValues, NotFound
+from app.kit.etags import ensure_match
+from app.kit.repo import ensure_unique, get_or_404, paginate
+from app.land.rates import achievement
 from app.models import Plan, PlanActual, PlanTarget
-from app.occupancy import achievement
+from app.models.enums import IndicatorSource
+from app.plans.indicators import COMPUTED, computed_values
 from app.plans.schemas import (
     ActualCreate,
     PlanCreate,
@@ -25,10 +27,7 @@ from app.plans.schemas import (
 
 
 def get_plan(session: Session, plan_id: int) -> Plan:
-    plan = session.get(Plan, plan_id)
-    if plan is None:
-        raise NotFound("plan", plan_id)
-    return plan
+    return get_or_404(session, Plan, plan_id, name="plan")
 
 
 def targets_of(session: Session, plan_ids: list[int]) -> dict[int, list[PlanTarget]]:
@@ -41,11 +40,9 @@ def targets_of(session: Session, plan_ids: list[int]) -> dict[int, list[PlanTarg
 
 
 def list_plans(session: Session, *, limit: int, offset: int) -> tuple[list[Plan], int]:
-    total = session.scalar(select(func.count()).select_from(Plan)) or 0
-    plans = session.scalars(
-        select(Plan).order_by(Plan.starts_on, Plan.id).limit(limit).offset(offset)
+    return paginate(
+        session, select(Plan), order_by=(Plan.starts_on, Plan.id), limit=limit, offset=offset
     )
-    return list(plans), total
 
 
 def create_plan(session: Session, data: PlanCreate) -> Plan:
@@ -163,11 +160,8 @@ def list_actuals(
     query = select(PlanActual).where(PlanActual.plan_id == plan_id)
     if indicator:
         query = query.where(PlanActual.indicator == indicator)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(PlanActual.indicator, PlanActual.as_of).limit(limit).offset(offset)
-    )
-    return list(rows), total
+    order = (PlanActual.indicator, PlanActual.as_of)
+    return paginate(session, query, order_by=order, limit=limit, offset=offset)
 
 
 def plan_report(session: Session, plan_id: int, day: date, stall_days: int) -> PlanReport:
@@ -181,13 +175,18 @@ def plan_report(session: Session, plan_id: int, day: date, stall_days: int) -> P
     latest = _latest_actuals(session, plan_id, day)
     rows = []
     for target in targets:
+        as_of_value: date | None
+        label: str | None
         if target.indicator in COMPUTED:
-            actual, as_of_value, source = computed[target.indicator], day, "computed"
-            label = target.label or COMPUTED[target.indicator].label
+            actual, as_of_value = computed[target.indicator], day
+            source, label = (
+                IndicatorSource.COMPUTED,
+                target.label or COMPUTED[target.indicator].label,
+            )
         else:
             value = latest.get(target.indicator)
             actual, as_of_value = (value.value, value.as_of) if value else (None, None)
-            source, label = "reported", target.label
+            source, label = IndicatorSource.REPORTED, target.label
         rows.append(
             PlanReportRow(
                 indicator=target.indicator,
@@ -244,9 +243,14 @@ def _check_dates(starts_on: date, ends_on: date) -> None:
 
 
 def _ensure_code_free(session: Session, code: str, own_id: int | None) -> None:
-    holder = session.scalar(select(Plan.id).where(Plan.code == code))
-    if holder is not None and holder != own_id:
-        raise _code_taken(code)
+    ensure_unique(
+        session,
+        Plan.code,
+        code,
+        own_id=own_id,
+        id_column=Plan.id,
+        error=lambda _: _code_taken(code),
+    )
 
 
 def _code_taken(code: str) -> DuplicateValue:

@@ -1,22 +1,24 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 
-from app.countries import DOMESTIC
-from app.deps import IdPath, IfMatch, SessionDep, commit_post, tag
-from app.errors import STALE_RESPONSES
+from app.kit.countries import DOMESTIC
+from app.kit.deps import IdPath, IfMatch, SessionDep
+from app.kit.errors import STALE_RESPONSES
+from app.kit.etags import tag
+from app.kit.pagination import Page, PageDep
+from app.kit.schema_types import MAX_ID, QueryText
+from app.kit.uow import WorkDep
 from app.models import Project
-from app.pagination import Page, PageDep
+from app.models.enums import ProjectState
 from app.projects import service
 from app.projects.schemas import (
     ProjectCreate,
     ProjectRead,
-    ProjectStatusRead,
     ProjectTerminate,
     ProjectUpdate,
 )
 from app.projects.service import ProjectFilters
-from app.schema_types import MAX_ID, QueryText
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects"])
 
@@ -44,11 +46,11 @@ def list_projects(
     session: SessionDep,
     page: PageDep,
     zone_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    status: ProjectStatusRead | None = None,
+    status: ProjectState | None = None,
     investor_country: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
     fdi: bool | None = None,
     q: Annotated[
-        QueryText(200) | None,  # type: ignore[valid-type]
+        Annotated[str, QueryText(200)] | None,
         Query(description="Substring of name or investor, any case, accents as written."),
     ] = None,
 ) -> Page[ProjectRead]:
@@ -65,16 +67,11 @@ def list_projects(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ProjectRead)
-def create_project(
-    body: ProjectCreate, session: SessionDep, request: Request, response: Response
-) -> ProjectRead:
+def create_project(body: ProjectCreate, work: WorkDep) -> ProjectRead:
     """Register an investor project and its lease; refused when the zone lacks the land."""
-    project = service.create_project(session, body)
-    read = _read_one(session, project)
-    response.headers["Location"] = f"/api/v1/projects/{project.id}"
-    tag(response, project)
-    commit_post(session, request, response, read, status.HTTP_201_CREATED)
-    return read
+    project = service.create_project(work.session, body)
+    read = _read_one(work.session, project)
+    return work.created(read, entity=project, location=f"/api/v1/projects/{project.id}")
 
 
 @router.get("/{project_id}", response_model=ProjectRead)
@@ -89,17 +86,13 @@ def get_project(project_id: IdPath, session: SessionDep, response: Response) -> 
 def update_project(
     project_id: IdPath,
     body: ProjectUpdate,
-    session: SessionDep,
-    response: Response,
+    work: WorkDep,
     if_match: IfMatch = None,
 ) -> ProjectRead:
     """Change some fields of a project; a changed lease must still fit the zone."""
     changes = body.model_dump(exclude_unset=True)
-    project = service.update_project(session, project_id, changes, if_match=if_match)
-    read = _read_one(session, project)
-    session.commit()
-    tag(response, project)
-    return read
+    project = service.update_project(work.session, project_id, changes, if_match=if_match)
+    return work.changed(_read_one(work.session, project), entity=project)
 
 
 @router.delete(
@@ -108,24 +101,18 @@ def update_project(
     response_class=Response,
     responses=STALE_RESPONSES,
 )
-def delete_project(project_id: IdPath, session: SessionDep, if_match: IfMatch = None) -> Response:
+def delete_project(project_id: IdPath, work: WorkDep, if_match: IfMatch = None) -> Response:
     """Delete a project entered by mistake (real leases are terminated instead)."""
-    service.delete_project(session, project_id, if_match=if_match)
-    session.commit()
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    service.delete_project(work.session, project_id, if_match=if_match)
+    return work.deleted()
 
 
 @router.post("/{project_id}/terminate", response_model=ProjectRead)
 def terminate_project(
     project_id: IdPath,
     body: ProjectTerminate,
-    session: SessionDep,
-    request: Request,
-    response: Response,
+    work: WorkDep,
 ) -> ProjectRead:
     """End a lease early; its land is free from terminated_on on."""
-    project = service.terminate_project(session, project_id, body)
-    read = _read_one(session, project)
-    tag(response, project)
-    commit_post(session, request, response, read, status.HTTP_200_OK)
-    return read
+    project = service.terminate_project(work.session, project_id, body)
+    return work.changed(_read_one(work.session, project), entity=project)

@@ -1,12 +1,12 @@
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
-from app.countries import ISO_3166_ALPHA2
-from app.schema_types import (
+from app.kit.countries import ISO_3166_ALPHA2
+from app.kit.schema_types import (
     MAX_ID,
     AreaOut,
     DateIn,
@@ -21,13 +21,7 @@ from app.schema_types import (
     number_only,
     trim,
 )
-
-LandUse = Literal["industrial", "service"]
-ProjectStatus = Literal["registered", "under_construction", "operating", "suspended"]
-ProjectStatusRead = Literal[
-    "registered", "under_construction", "operating", "suspended", "terminated"
-]
-Currency = Literal["VND", "USD"]
+from app.models.enums import Currency, LandUse, ProjectState, ProjectStatus
 
 SECTOR_PATTERN = re.compile(r"^[0-9]{1,5}$")
 # VND has no minor unit in use (ISO 4217: 0 decimals), USD has cents; both bounds keep every
@@ -81,18 +75,18 @@ NULLABLE_FIELDS = {
 
 class ProjectCreate(InputModel):
     zone_id: ZoneId
-    name: Text(200)  # type: ignore[valid-type]
-    investor: Text(200)  # type: ignore[valid-type]
+    name: Annotated[str, Text(200)]
+    investor: Annotated[str, Text(200)]
     investor_country: CountryCode
-    project_code: Text(50) | None = None  # type: ignore[valid-type]
+    project_code: Annotated[str, Text(50)] | None = None
     sector: SectorCode | None = None
     registered_capital: Capital | None = None
     capital_currency: Currency | None = None
-    land_use: LandUse = "industrial"
+    land_use: LandUse = LandUse.INDUSTRIAL
     leased_ha: PositiveAreaIn
     lease_start: DateIn
     lease_end: DateIn | None = None
-    status: ProjectStatus = "registered"
+    status: ProjectStatus = ProjectStatus.REGISTERED
     employees: Employees | None = None
 
 
@@ -105,10 +99,10 @@ class ProjectUpdate(InputModel):
         )
     )
 
-    name: Text(200) | None = None  # type: ignore[valid-type]
-    investor: Text(200) | None = None  # type: ignore[valid-type]
+    name: Annotated[str, Text(200)] | None = None
+    investor: Annotated[str, Text(200)] | None = None
     investor_country: CountryCode | None = None
-    project_code: Text(50) | None = None  # type: ignore[valid-type]
+    project_code: Annotated[str, Text(50)] | None = None
     sector: SectorCode | None = None
     registered_capital: Capital | None = None
     capital_currency: Currency | None = None
@@ -122,7 +116,7 @@ class ProjectUpdate(InputModel):
 
 class ProjectTerminate(InputModel):
     terminated_on: DateIn
-    reason: Note(1000)  # type: ignore[valid-type]
+    reason: Annotated[str, Note(1000)]
 
 
 class ProjectRead(OutputModel):
@@ -141,7 +135,7 @@ class ProjectRead(OutputModel):
     leased_ha: AreaOut
     lease_start: date
     lease_end: date | None
-    status: ProjectStatusRead
+    status: ProjectState
     employees: int | None
     terminated_on: date | None
     termination_reason: str | None

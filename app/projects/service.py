@@ -6,27 +6,27 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.capacity import lease_end, peak_held
-from app.countries import DOMESTIC
-from app.db import flush_or_raise, utcnow
-from app.errors import (
+from app.kit.countries import DOMESTIC
+from app.kit.db import flush_or_raise, utcnow
+from app.kit.errors import (
     CapacityExceeded,
     Conflict,
     DuplicateValue,
     InvalidValues,
     NotFound,
 )
-from app.etags import ensure_match
-from app.leases import lock_zone, zone_leases
+from app.kit.etags import ensure_match
+from app.kit.repo import ensure_unique, get_or_404, paginate
+from app.kit.text import like_pattern, search_key
+from app.land.capacity import lease_end, peak_held
+from app.land.queries import lock_zone, zone_leases
 from app.models import Project, Zone
+from app.models.enums import ProjectState
 from app.projects.schemas import NULLABLE_FIELDS, ProjectCreate, ProjectTerminate
-from app.text import like_pattern, search_key
-
-TERMINATED = "terminated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +39,7 @@ class ProjectFilters:
 
 
 def get_project(session: Session, project_id: int) -> Project:
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFound("project", project_id)
-    return project
+    return get_or_404(session, Project, project_id, name="project")
 
 
 def zone_codes(session: Session, projects: list[Project]) -> dict[int, str]:
@@ -59,7 +56,7 @@ def list_projects(
     query = select(Project)
     if filters.zone_id is not None:
         query = query.where(Project.zone_id == filters.zone_id)
-    if filters.status == TERMINATED:
+    if filters.status == ProjectState.TERMINATED:
         query = query.where(Project.terminated_on.is_not(None))
     elif filters.status:
         query = query.where(Project.status == filters.status, Project.terminated_on.is_(None))
@@ -73,9 +70,7 @@ def list_projects(
         )
     if filters.q:
         query = query.where(Project.search_text.like(like_pattern(filters.q), escape="\\"))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    projects = list(session.scalars(query.order_by(Project.id).limit(limit).offset(offset)))
-    return projects, total
+    return paginate(session, query, order_by=(Project.id,), limit=limit, offset=offset)
 
 
 def create_project(session: Session, data: ProjectCreate) -> Project:
@@ -173,8 +168,10 @@ def delete_project(session: Session, project_id: int, *, if_match: str | None = 
     session.flush()
 
 
-def read_status(project: Project) -> str:
-    return TERMINATED if project.terminated_on is not None else project.status
+def read_status(project: Project) -> ProjectState:
+    if project.terminated_on is not None:
+        return ProjectState.TERMINATED
+    return ProjectState(project.status)
 
 
 _WRITABLE = tuple(name for name in ProjectCreate.model_fields if name != "zone_id")
@@ -228,11 +225,15 @@ def _ensure_capacity(
 def _ensure_project_code_free(session: Session, code: str | None, own_id: int | None) -> None:
     if code is None:
         return
-    holder = session.scalar(select(Project.id).where(Project.project_code == code))
-    if holder is not None and holder != own_id:
-        raise DuplicateValue(
+
+    def taken(holder: int) -> DuplicateValue:
+        return DuplicateValue(
             f"project code {code} is taken by project {holder}", field="project_code"
         )
+
+    ensure_unique(
+        session, Project.project_code, code, own_id=own_id, id_column=Project.id, error=taken
+    )
 
 
 def _code_taken(code: str | None) -> DuplicateValue:

@@ -67,7 +67,8 @@ def to_csv(table: Table) -> bytes:
 
 def to_xlsx(tables: Iterable[Table]) -> bytes:
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    if workbook.active is not None:  # a new workbook has one empty sheet; tables bring theirs
+        workbook.remove(workbook.active)
     for table in tables:
         sheet = workbook.create_sheet(title=table.name[:31])
         header = table.header

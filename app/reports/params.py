@@ -8,13 +8,12 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query
 from pydantic import AfterValidator, Field
 
-from app.deps import TodayDep
-from app.errors import InvalidValues
-from app.models.zone import ESTABLISHED_STATUSES
-from app.schema_types import DateIn, QueryText
+from app.kit.deps import TodayDep
+from app.kit.errors import InvalidValues
+from app.kit.schema_types import DateIn, QueryText
+from app.models.enums import ESTABLISHED_STATUSES, ZoneKind, ZoneStatus
 
 Scope = Literal["established", "operating", "all"]
-ZoneKindFilter = Literal["park", "cluster"]
 Format = Literal["json", "csv", "xlsx"]
 
 PERIOD = re.compile(r"([0-9]{4})(-H1)?")
@@ -22,8 +21,8 @@ PERIOD = re.compile(r"([0-9]{4})(-H1)?")
 # Statuses each scope counts; `all` is every zone that is not closed.
 SCOPE_STATUSES: dict[str, tuple[str, ...]] = {
     "established": ESTABLISHED_STATUSES,
-    "operating": ("operating",),
-    "all": ("planned", *ESTABLISHED_STATUSES),
+    "operating": (ZoneStatus.OPERATING,),
+    "all": (ZoneStatus.PLANNED, *ESTABLISHED_STATUSES),
 }
 
 
@@ -87,8 +86,8 @@ def zone_selection(
     scope: Annotated[
         Scope, Query(description="established (default), operating or all (not closed).")
     ] = "established",
-    kind: ZoneKindFilter | None = None,
-    province: Annotated[QueryText(100) | None, Query()] = None,  # type: ignore[valid-type]
+    kind: ZoneKind | None = None,
+    province: Annotated[Annotated[str, QueryText(100)] | None, Query()] = None,
 ) -> ZoneSelection:
     return ZoneSelection(scope=scope, kind=kind, province=province)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import Response
 
+from app.kit.schema_types import OutputModel
 from app.reports.formats import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -14,7 +15,6 @@ from app.reports.formats import (
     to_csv,
     to_xlsx,
 )
-from app.schema_types import OutputModel
 
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {

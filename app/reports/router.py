@@ -3,7 +3,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from app.deps import SessionDep, SettingsDep, TodayDep
+from app.kit.deps import SessionDep, SettingsDep, TodayDep
+from app.kit.schema_types import DateIn, OutputModel
 from app.reports import service
 from app.reports.formats import GEOJSON_MEDIA_TYPE, Table, feature_collection, flatten
 from app.reports.params import FormatParam, ReportDate, Selection
@@ -15,7 +16,6 @@ from app.reports.schemas import (
     OccupancyReport,
     SummaryReport,
 )
-from app.schema_types import DateIn, OutputModel
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
@@ -47,13 +47,11 @@ def occupancy_report(
 ) -> Any:
     """Occupancy of every zone in scope on a date, with totals per kind (area-weighted and
     plain mean, on both legal bases)."""
-    report = service.occupancy_report(session, selection, day)
     if format == "geojson":
-        coordinates = service.zone_coordinates(session, [row.id for row in report.zones])
-        features = [
-            (*coordinates[row.id], json_data(row)) for row in report.zones if row.id in coordinates
-        ]
+        report, places = service.occupancy_map(session, selection, day)
+        features = [(*places[row.id], json_data(row)) for row in report.zones if row.id in places]
         return JSONResponse(feature_collection(features), media_type=GEOJSON_MEDIA_TYPE)
+    report = service.occupancy_report(session, selection, day)
     return render(
         report,
         format,

@@ -3,9 +3,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.clearance.schemas import ClearanceStatus
-from app.schema_types import AreaOut, MoneyOut, OutputModel, RateOut
-from app.zones.schemas import OccupancyBlock, ZoneKind, ZoneStatus
+from app.kit.schema_types import AreaOut, MoneyOut, OutputModel, RateOut
+from app.land.blocks import OccupancyBlock
+from app.models.enums import ClearanceStatus, ZoneKind, ZoneStatus
 
 
 class OccupancyRow(OccupancyBlock):

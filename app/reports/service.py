@@ -1,5 +1,5 @@
-"""Reports: the aggregates of app.reports.queries and app.aggregates, combined by the pure
-arithmetic of app.occupancy into the contract's shapes. No FastAPI here."""
+"""Reports: the aggregates of app.reports.queries and app.land.queries, combined by the pure
+arithmetic of app.land.rates into the contract's shapes. No FastAPI here."""
 
 import calendar
 from collections.abc import Iterable, Sequence
@@ -9,22 +9,23 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from app.aggregates import ZoneFigures, figures_by_zone
-from app.clearance.schemas import clearance_fields
-from app.errors import InvalidValues
-from app.models import Zone
-from app.models.project import PROJECT_STATUSES
-from app.models.zone import ZONE_KINDS, ZONE_STATUSES
-from app.occupancy import (
-    COMPLETED,
-    IN_PROGRESS,
-    NOT_STARTED,
+from app.kit.errors import InvalidValues
+from app.land.blocks import clearance_fields, occupancy_fields
+from app.land.queries import (
+    ZoneClearance,
+    clearance_of_zones,
+    leased_at_points,
+    occupancy_by_zone,
+)
+from app.land.rates import (
     ZERO,
     Occupancy,
     mean_rate,
     rate,
     total,
 )
+from app.models import Zone
+from app.models.enums import ClearanceStatus, ProjectStatus, ZoneKind, ZoneStatus
 from app.reports import queries
 from app.reports.params import ZoneSelection
 from app.reports.schemas import (
@@ -47,7 +48,6 @@ from app.reports.schemas import (
     TotalsByKind,
     ZoneCounts,
 )
-from app.zones.schemas import occupancy_fields
 
 MAX_POINTS = 400
 
@@ -76,31 +76,50 @@ def _totals(items: Sequence[ZoneOnDate], day: date) -> OccupancyTotals:
 
 def _totals_by_kind(items: Sequence[ZoneOnDate], day: date) -> TotalsByKind:
     return TotalsByKind(
-        park=_totals([i for i in items if i.zone.kind == "park"], day),
-        cluster=_totals([i for i in items if i.zone.kind == "cluster"], day),
+        park=_totals([i for i in items if i.zone.kind == ZoneKind.PARK], day),
+        cluster=_totals([i for i in items if i.zone.kind == ZoneKind.CLUSTER], day),
         all=_totals(items, day),
     )
 
 
-def _zones_on(
-    session: Session, selection: ZoneSelection, day: date
-) -> tuple[list[ZoneOnDate], dict[int, ZoneFigures]]:
+def _zones_on(session: Session, selection: ZoneSelection, day: date) -> list[ZoneOnDate]:
+    """The zones in the report on `day`, with what their leases hold then."""
     zones = queries.selected_zones(session, selection, day)
-    figures = figures_by_zone(session, zones, day, selected=queries.zone_ids(selection, day))
-    items = [
-        ZoneOnDate(zone, figures[zone.id].occupancy, figures[zone.id].active_projects)
-        for zone in zones
-    ]
-    return items, figures
+    held = occupancy_by_zone(session, zones, day, selected=queries.zone_ids(selection, day))
+    return [ZoneOnDate(z, held[z.id].occupancy, held[z.id].active_projects) for z in zones]
+
+
+def _clearance_on(
+    session: Session, selection: ZoneSelection, items: Sequence[ZoneOnDate], day: date
+) -> dict[int, ZoneClearance]:
+    zones = [item.zone for item in items]
+    return clearance_of_zones(session, zones, day, selected=queries.zone_ids(selection, day))
 
 
 def occupancy_totals(session: Session, selection: ZoneSelection, day: date) -> TotalsByKind:
-    items, _ = _zones_on(session, selection, day)
-    return _totals_by_kind(items, day)
+    return _totals_by_kind(_zones_on(session, selection, day), day)
 
 
 def occupancy_report(session: Session, selection: ZoneSelection, day: date) -> OccupancyReport:
-    items, _ = _zones_on(session, selection, day)
+    return _occupancy_report(selection, day, _zones_on(session, selection, day))
+
+
+def occupancy_map(
+    session: Session, selection: ZoneSelection, day: date
+) -> tuple[OccupancyReport, dict[int, tuple[float, float]]]:
+    """The occupancy report, and (longitude, latitude) of each of its zones that has them."""
+    items = _zones_on(session, selection, day)
+    places = {
+        item.zone.id: (item.zone.longitude, item.zone.latitude)
+        for item in items
+        if item.zone.longitude is not None and item.zone.latitude is not None
+    }
+    return _occupancy_report(selection, day, items), places
+
+
+def _occupancy_report(
+    selection: ZoneSelection, day: date, items: Sequence[ZoneOnDate]
+) -> OccupancyReport:
     rows = [
         OccupancyRow(
             as_of=day,
@@ -160,8 +179,8 @@ def history_report(
     zones = queries.selected_zones(session, selection, end)
     leased: dict[tuple[date, int], tuple[Decimal, Decimal, int]] = {
         (as_of, zone_id): (industrial, service, active)
-        for as_of, zone_id, industrial, service, active in queries.leased_at_points(
-            session, selection, points
+        for as_of, zone_id, industrial, service, active in leased_at_points(
+            session, queries.zone_ids(selection, max(points)), points
         )
     }
     result: list[HistoryPoint] = []
@@ -188,7 +207,7 @@ def history_report(
             previous[kind] = held
         result.append(HistoryPoint(as_of=point, **entries))
     return HistoryReport(
-        interval=interval,  # type: ignore[arg-type]
+        interval=interval,
         from_=start,
         to=end,
         scope=selection.scope,
@@ -209,9 +228,9 @@ def _clearance_totals(rows: Iterable[ClearanceRow]) -> ClearanceTotals:
         required_ha=required,
         cleared_ha=cleared,
         clearance_rate=rate(cleared, required),
-        not_started=sum(r.status == NOT_STARTED for r in rows),
-        in_progress=sum(r.status == IN_PROGRESS for r in rows),
-        completed=sum(r.status == COMPLETED for r in rows),
+        not_started=sum(r.status == ClearanceStatus.NOT_STARTED for r in rows),
+        in_progress=sum(r.status == ClearanceStatus.IN_PROGRESS for r in rows),
+        completed=sum(r.status == ClearanceStatus.COMPLETED for r in rows),
         stalled=sum(r.stalled for r in rows),
         households_total=sum(r.households_total or 0 for r in rows),
         households_relocated=sum(r.households_relocated or 0 for r in rows),
@@ -228,8 +247,8 @@ def clearance_totals(
 def clearance_report(
     session: Session, selection: ZoneSelection, day: date, stall_days: int
 ) -> ClearanceReport:
-    items, figures = _zones_on(session, selection, day)
-    rows = _clearance_rows(items, figures, day, stall_days)
+    items = _zones_on(session, selection, day)
+    rows = _clearance_rows(items, _clearance_on(session, selection, items, day), day, stall_days)
     return ClearanceReport(
         as_of=day,
         scope=selection.scope,
@@ -242,11 +261,11 @@ def clearance_report(
 
 
 def _clearance_rows(
-    items: Sequence[ZoneOnDate], figures: dict[int, ZoneFigures], day: date, stall_days: int
+    items: Sequence[ZoneOnDate], cleared: dict[int, ZoneClearance], day: date, stall_days: int
 ) -> list[ClearanceRow]:
     rows = []
     for item in items:
-        zone, f = item.zone, figures[item.zone.id]
+        zone, f = item.zone, cleared[item.zone.id]
         rows.append(
             ClearanceRow(
                 id=zone.id,
@@ -266,7 +285,7 @@ def _clearance_rows(
 
 
 def investment_totals(session: Session, selection: ZoneSelection, day: date) -> InvestmentTotals:
-    by_status = dict.fromkeys(PROJECT_STATUSES, 0)
+    by_status = dict.fromkeys(ProjectStatus, 0)
     counts = {True: 0, False: 0}
     capital = {(True, "USD"): ZERO, (True, "VND"): ZERO, (False, "USD"): ZERO, (False, "VND"): ZERO}
     employees = 0
@@ -274,7 +293,7 @@ def investment_totals(session: Session, selection: ZoneSelection, day: date) -> 
         session, selection, day
     ):
         fdi = bool(fdi)
-        by_status[status] = by_status.get(status, 0) + projects
+        by_status[ProjectStatus(status)] += projects
         counts[fdi] += projects
         employees += int(staff)
         capital[(fdi, "USD")] += usd or ZERO
@@ -323,19 +342,20 @@ def investment_report(session: Session, selection: ZoneSelection, day: date) -> 
 def summary_report(
     session: Session, selection: ZoneSelection, day: date, stall_days: int
 ) -> SummaryReport:
-    by_kind_and_status = {kind: dict.fromkeys(ZONE_STATUSES, 0) for kind in ZONE_KINDS}
+    by_kind_and_status = {kind: dict.fromkeys(ZoneStatus, 0) for kind in ZoneKind}
     for kind, status, count in queries.zone_counts(session, selection):
-        by_kind_and_status[kind][status] = count
+        by_kind_and_status[ZoneKind(kind)][ZoneStatus(status)] = count
     zones = ZoneCounts(
         total=sum(sum(s.values()) for s in by_kind_and_status.values()),
         by_kind={kind: sum(s.values()) for kind, s in by_kind_and_status.items()},
         by_status={
-            status: sum(s[status] for s in by_kind_and_status.values()) for status in ZONE_STATUSES
+            status: sum(s[status] for s in by_kind_and_status.values()) for status in ZoneStatus
         },
         by_kind_and_status=by_kind_and_status,
     )
     # One pass over the zones serves both the occupancy and the clearance totals.
-    items, figures = _zones_on(session, selection, day)
+    items = _zones_on(session, selection, day)
+    cleared = _clearance_on(session, selection, items, day)
     return SummaryReport(
         as_of=day,
         scope=selection.scope,
@@ -343,11 +363,6 @@ def summary_report(
         province=selection.province,
         zones=zones,
         occupancy=_totals_by_kind(items, day),
-        clearance=_clearance_totals(_clearance_rows(items, figures, day, stall_days)),
+        clearance=_clearance_totals(_clearance_rows(items, cleared, day, stall_days)),
         investment=investment_totals(session, selection, day),
     )
-
-
-def zone_coordinates(session: Session, zone_ids: Sequence[int]) -> dict[int, tuple[float, float]]:
-    """(longitude, latitude) of the zones that have coordinates."""
-    return queries.coordinates(session, zone_ids)

@@ -1,33 +1,26 @@
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 
-from app.aggregates import ZoneFigures
-from app.clearance.schemas import ClearanceBlock, clearance_fields
-from app.deps import (
+from app.kit.deps import (
     IdPath,
     IfMatch,
     SessionDep,
     SettingsDep,
     TodayDep,
-    commit_post,
-    tag,
 )
-from app.errors import STALE_RESPONSES
+from app.kit.errors import STALE_RESPONSES
+from app.kit.etags import tag
+from app.kit.pagination import Page, PageDep
+from app.kit.schema_types import DateIn, QueryText
+from app.kit.uow import WorkDep
+from app.land.blocks import ClearanceBlock, OccupancyBlock, clearance_fields, occupancy_fields
+from app.land.queries import ZoneFigures
 from app.models import Zone
-from app.pagination import Page, PageDep
-from app.schema_types import DateIn, QueryText
+from app.models.enums import ZoneKind, ZoneStatus
 from app.zones import service
-from app.zones.schemas import (
-    OccupancyBlock,
-    ZoneCreate,
-    ZoneKind,
-    ZoneRead,
-    ZoneStatus,
-    ZoneUpdate,
-    occupancy_fields,
-)
+from app.zones.schemas import ZoneCreate, ZoneRead, ZoneUpdate
 from app.zones.service import ZoneFilters
 
 ZONE_COLUMNS = [name for name in ZoneRead.model_fields if name in Zone.__table__.columns]
@@ -58,10 +51,10 @@ def list_zones(
     settings: SettingsDep,
     kind: ZoneKind | None = None,
     status: ZoneStatus | None = None,
-    province: Annotated[QueryText(100) | None, Query()] = None,  # type: ignore[valid-type]
-    code: Annotated[QueryText(40) | None, Query()] = None,  # type: ignore[valid-type]
+    province: Annotated[Annotated[str, QueryText(100)] | None, Query()] = None,
+    code: Annotated[Annotated[str, QueryText(40)] | None, Query()] = None,
     q: Annotated[
-        QueryText(200) | None,  # type: ignore[valid-type]
+        Annotated[str, QueryText(200)] | None,
         Query(description="Substring of name or code, any case, accents as written."),
     ] = None,
     sort: ZoneSort = "code",
@@ -77,21 +70,11 @@ def list_zones(
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ZoneRead)
-def create_zone(
-    body: ZoneCreate,
-    session: SessionDep,
-    day: TodayDep,
-    settings: SettingsDep,
-    request: Request,
-    response: Response,
-) -> ZoneRead:
+def create_zone(body: ZoneCreate, work: WorkDep, day: TodayDep, settings: SettingsDep) -> ZoneRead:
     """Register a zone."""
-    zone = service.create_zone(session, body)
-    read = _read_one(session, zone, day, settings.stall_days)
-    response.headers["Location"] = f"/api/v1/zones/{zone.id}"
-    tag(response, zone)
-    commit_post(session, request, response, read, status.HTTP_201_CREATED)
-    return read
+    zone = service.create_zone(work.session, body)
+    read = _read_one(work.session, zone, day, settings.stall_days)
+    return work.created(read, entity=zone, location=f"/api/v1/zones/{zone.id}")
 
 
 @router.get("/{zone_id}", response_model=ZoneRead)
@@ -108,19 +91,16 @@ def get_zone(
 def update_zone(
     zone_id: IdPath,
     body: ZoneUpdate,
-    session: SessionDep,
+    work: WorkDep,
     day: TodayDep,
     settings: SettingsDep,
-    response: Response,
     if_match: IfMatch = None,
 ) -> ZoneRead:
     """Change some fields of a zone; its land may not drop below what leases hold."""
     changes = body.model_dump(exclude_unset=True)
-    zone = service.update_zone(session, zone_id, changes, if_match=if_match)
-    read = _read_one(session, zone, day, settings.stall_days)
-    session.commit()
-    tag(response, zone)
-    return read
+    zone = service.update_zone(work.session, zone_id, changes, if_match=if_match)
+    read = _read_one(work.session, zone, day, settings.stall_days)
+    return work.changed(read, entity=zone)
 
 
 @router.delete(
@@ -129,11 +109,10 @@ def update_zone(
     response_class=Response,
     responses=STALE_RESPONSES,
 )
-def delete_zone(zone_id: IdPath, session: SessionDep, if_match: IfMatch = None) -> Response:
+def delete_zone(zone_id: IdPath, work: WorkDep, if_match: IfMatch = None) -> Response:
     """Delete a zone entered by mistake; refused while it has projects."""
-    service.delete_zone(session, zone_id, if_match=if_match)
-    session.commit()
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    service.delete_zone(work.session, zone_id, if_match=if_match)
+    return work.deleted()
 
 
 @router.get("/{zone_id}/occupancy", response_model=OccupancyBlock)
@@ -146,5 +125,5 @@ def zone_occupancy(
     """Occupancy of one zone on a date."""
     when: date = as_of or day
     zone = service.get_zone(session, zone_id)
-    occupancy = service.with_figures(session, [zone], when)[0][1].occupancy
+    occupancy = service.occupancy_on(session, zone, when)
     return OccupancyBlock(as_of=when, **occupancy_fields(occupancy))

@@ -1,13 +1,11 @@
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
-from app.clearance.schemas import ClearanceBlock
-from app.occupancy import Occupancy
-from app.schema_types import (
+from app.kit.schema_types import (
     AreaIn,
     AreaOut,
     DateIn,
@@ -19,9 +17,8 @@ from app.schema_types import (
     not_nullable,
     number_only,
 )
-
-ZoneKind = Literal["park", "cluster"]
-ZoneStatus = Literal["planned", "under_construction", "operating", "suspended", "closed"]
+from app.land.blocks import ClearanceBlock
+from app.models.enums import ZoneKind, ZoneStatus
 
 CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9-]{1,39}$")
 
@@ -58,14 +55,14 @@ NULLABLE_FIELDS = {
 
 class ZoneCreate(InputModel):
     code: ZoneCode
-    name: Text(200)  # type: ignore[valid-type]
+    name: Annotated[str, Text(200)]
     kind: ZoneKind
-    province: Text(100)  # type: ignore[valid-type]
-    locality: Text(100) | None = None  # type: ignore[valid-type]
-    status: ZoneStatus = "planned"
+    province: Annotated[str, Text(100)]
+    locality: Annotated[str, Text(100)] | None = None
+    status: ZoneStatus = ZoneStatus.PLANNED
     established_on: DateIn | None = None
-    decision_no: Text(100) | None = None  # type: ignore[valid-type]
-    developer: Text(200) | None = None  # type: ignore[valid-type]
+    decision_no: Annotated[str, Text(100)] | None = None
+    developer: Annotated[str, Text(200)] | None = None
     total_area_ha: PositiveAreaIn
     industrial_land_ha: AreaIn
     service_land_ha: AreaIn = Decimal(0)
@@ -94,48 +91,20 @@ class ZoneUpdate(InputModel):
     )
 
     code: ZoneCode | None = None
-    name: Text(200) | None = None  # type: ignore[valid-type]
+    name: Annotated[str, Text(200)] | None = None
     kind: ZoneKind | None = None
-    province: Text(100) | None = None  # type: ignore[valid-type]
-    locality: Text(100) | None = None  # type: ignore[valid-type]
+    province: Annotated[str, Text(100)] | None = None
+    locality: Annotated[str, Text(100)] | None = None
     status: ZoneStatus | None = None
     established_on: DateIn | None = None
-    decision_no: Text(100) | None = None  # type: ignore[valid-type]
-    developer: Text(200) | None = None  # type: ignore[valid-type]
+    decision_no: Annotated[str, Text(100)] | None = None
+    developer: Annotated[str, Text(200)] | None = None
     total_area_ha: PositiveAreaIn | None = None
     industrial_land_ha: AreaIn | None = None
     service_land_ha: AreaIn | None = None
     clearance_required_ha: AreaIn | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
-
-
-class OccupancyBlock(OutputModel):
-    """The occupancy block: land and leased land on a date, with both rates."""
-
-    as_of: date
-    industrial_land_ha: AreaOut
-    leased_industrial_ha: AreaOut
-    service_land_ha: AreaOut
-    leased_service_ha: AreaOut
-    available_ha: AreaOut
-    occupancy_rate: RateOut = Field(description="Leased industrial / industrial land.")
-    occupancy_rate_incl_service: RateOut = Field(
-        description="(Leased industrial + service) / (industrial + service land), Decree 35/2022."
-    )
-
-
-def occupancy_fields(occupancy: Occupancy) -> dict[str, Any]:
-    """The occupancy block's fields (all but as_of) from the figures of app.occupancy."""
-    return {
-        "industrial_land_ha": occupancy.industrial_land_ha,
-        "leased_industrial_ha": occupancy.leased_industrial_ha,
-        "service_land_ha": occupancy.service_land_ha,
-        "leased_service_ha": occupancy.leased_service_ha,
-        "available_ha": occupancy.available_ha,
-        "occupancy_rate": occupancy.occupancy_rate,
-        "occupancy_rate_incl_service": occupancy.occupancy_rate_incl_service,
-    }
 
 
 class ZoneRead(OutputModel):

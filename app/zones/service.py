@@ -9,16 +9,24 @@ from typing import Any
 from sqlalchemy import Float, cast, func, select
 from sqlalchemy.orm import Session
 
-from app.aggregates import ZoneFigures, figures_by_zone
 from app.audit import service as audit
-from app.capacity import peak_held_ever
-from app.clearance.service import most_cleared_ha
-from app.db import flush_or_raise, utcnow
-from app.errors import Conflict, DuplicateValue, InvalidValues, LandInUse, NotFound
-from app.etags import ensure_match
-from app.leases import in_effect_on, lock_zone, zone_leases
+from app.kit.db import flush_or_raise, utcnow
+from app.kit.errors import Conflict, DuplicateValue, InvalidValues, LandInUse, NotFound
+from app.kit.etags import ensure_match
+from app.kit.repo import ensure_unique, get_or_404, paginate
+from app.kit.text import like_pattern, search_key
+from app.land.capacity import peak_held_ever
+from app.land.queries import (
+    ZoneFigures,
+    figures_by_zone,
+    leased_industrial_of_zone,
+    lock_zone,
+    most_cleared_ha,
+    occupancy_by_zone,
+    zone_leases,
+)
+from app.land.rates import Occupancy
 from app.models import ClearanceRecord, Project, Zone
-from app.text import like_pattern, search_key
 from app.zones.schemas import NULLABLE_FIELDS, ZoneCreate
 
 ZONE_SORTS = ("code", "name", "occupancy_rate", "-occupancy_rate")
@@ -35,10 +43,11 @@ class ZoneFilters:
 
 
 def get_zone(session: Session, zone_id: int) -> Zone:
-    zone = session.get(Zone, zone_id)
-    if zone is None:
-        raise NotFound("zone", zone_id)
-    return zone
+    return get_or_404(session, Zone, zone_id, name="zone")
+
+
+def occupancy_on(session: Session, zone: Zone, day: date) -> Occupancy:
+    return occupancy_by_zone(session, [zone], day)[zone.id].occupancy
 
 
 def with_figures(
@@ -62,29 +71,17 @@ def list_zones(
         query = query.where(Zone.code == filters.code.strip().upper())
     if filters.q:
         query = query.where(Zone.search_text.like(like_pattern(filters.q), escape="\\"))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-
     if filters.sort in ("occupancy_rate", "-occupancy_rate"):
-        leased = (
-            select(func.sum(Project.leased_ha))
-            .where(
-                Project.zone_id == Zone.id,
-                Project.land_use == "industrial",
-                in_effect_on(day),
-            )
-            .correlate(Zone)
-            .scalar_subquery()
-        )
-        # Ordering only: the rate itself is computed exactly in app.occupancy.
+        leased = leased_industrial_of_zone(day)
+        # Ordering only: the rate itself is computed exactly in app.land.rates.
         ratio = cast(func.coalesce(leased, 0), Float) / func.nullif(
             cast(Zone.industrial_land_ha, Float), 0
         )
         order = ratio.desc() if filters.sort.startswith("-") else ratio.asc()
-        query = query.order_by(ratio.is_(None), order, Zone.code)
+        ordering: tuple[Any, ...] = (ratio.is_(None), order, Zone.code)
     else:
-        query = query.order_by(getattr(Zone, filters.sort), Zone.id)
-    zones = list(session.scalars(query.limit(limit).offset(offset)))
-    return zones, total
+        ordering = (getattr(Zone, filters.sort), Zone.id)
+    return paginate(session, query, order_by=ordering, limit=limit, offset=offset)
 
 
 def create_zone(session: Session, data: ZoneCreate) -> Zone:
@@ -181,6 +178,7 @@ def _check_zone_rules(values: Mapping[str, Any]) -> None:
 
 
 def _ensure_code_free(session: Session, code: str, own_id: int | None) -> None:
-    holder = session.scalar(select(Zone.id).where(Zone.code == code))
-    if holder is not None and holder != own_id:
-        raise DuplicateValue(f"zone code {code} is taken by zone {holder}", field="code")
+    def taken(holder: int) -> DuplicateValue:
+        return DuplicateValue(f"zone code {code} is taken by zone {holder}", field="code")
+
+    ensure_unique(session, Zone.code, code, own_id=own_id, id_column=Zone.id, error=taken)

@@ -13,6 +13,9 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from app.kit.db import one_of
+from app.models.enums import Currency, LandUse, ProjectStatus, ZoneKind, ZoneStatus
+
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -41,11 +44,8 @@ def upgrade() -> None:
         sa.Column("search_text", sa.String(length=250), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("kind IN ('park', 'cluster')", name=op.f("ck_zones_kind")),
-        sa.CheckConstraint(
-            "status IN ('planned', 'under_construction', 'operating', 'suspended', 'closed')",
-            name=op.f("ck_zones_status"),
-        ),
+        sa.CheckConstraint(one_of("kind", ZoneKind), name=op.f("ck_zones_kind")),
+        sa.CheckConstraint(one_of("status", ZoneStatus), name=op.f("ck_zones_status")),
         sa.CheckConstraint(
             "(latitude IS NULL) = (longitude IS NULL)",
             name=op.f("ck_zones_coordinates_both_or_neither"),
@@ -94,15 +94,10 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "capital_currency IN ('VND', 'USD')", name=op.f("ck_projects_capital_currency")
+            one_of("capital_currency", Currency), name=op.f("ck_projects_capital_currency")
         ),
-        sa.CheckConstraint(
-            "land_use IN ('industrial', 'service')", name=op.f("ck_projects_land_use")
-        ),
-        sa.CheckConstraint(
-            "status IN ('registered', 'under_construction', 'operating', 'suspended')",
-            name=op.f("ck_projects_status"),
-        ),
+        sa.CheckConstraint(one_of("land_use", LandUse), name=op.f("ck_projects_land_use")),
+        sa.CheckConstraint(one_of("status", ProjectStatus), name=op.f("ck_projects_status")),
         sa.CheckConstraint(
             "employees IS NULL OR (employees >= 0 AND employees <= 1000000)",
             name=op.f("ck_projects_employees_range"),

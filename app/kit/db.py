@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import StrEnum
 from functools import partial
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Engine, MetaData, create_engine, event
-from sqlalchemy.engine import Dialect
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.engine import CursorResult, Dialect, Result
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -34,6 +35,16 @@ WRITE_TRANSACTION = "occupancy_write_transaction"
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def one_of(column: str, values: type[StrEnum]) -> str:
+    """The SQL condition `column IN (...)` over an enum's values."""
+    return f"{column} IN ({', '.join(repr(member.value) for member in values)})"
+
+
+def check_one_of(column: str, values: type[StrEnum]) -> CheckConstraint:
+    """The CHECK constraint named after `column` that keeps it within an enum's values."""
+    return CheckConstraint(one_of(column, values), name=column)
 
 
 class FixedPoint(TypeDecorator[Decimal]):
@@ -99,6 +110,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE touched."""
+    if not isinstance(result, CursorResult):
+        raise TypeError("rows_changed needs the result of an UPDATE or DELETE")
+    return result.rowcount
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -129,13 +147,36 @@ def _make_sqlite_behave(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# session.info keys: the session commits only through a unit of work (app.kit.uow), and
+# its unit of work is committing now.
+GUARDED, COMMITTING = "occupancy_guarded", "occupancy_committing"
+
+
+class CommitOutsideUnitOfWork(RuntimeError):
+    pass
+
+
+def _refuse_stray_commit(session: Session) -> None:
+    # Releasing a savepoint (flush_or_raise) is no commit of the request's work.
+    if session.in_nested_transaction():
+        return
+    if session.info.get(GUARDED) and not session.info.get(COMMITTING):
+        raise CommitOutsideUnitOfWork("a request's session commits only through its unit of work")
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+    factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+    event.listen(factory, "before_commit", _refuse_stray_commit)
+    return factory
 
 
-def open_session(factory: sessionmaker[Session], *, write: bool) -> Iterator[Session]:
-    """A session for one unit of work; write units take the writer lock at BEGIN on SQLite."""
+def open_session(
+    factory: sessionmaker[Session], *, write: bool, guarded: bool = False
+) -> Iterator[Session]:
+    """A session for one unit of work; write units take the writer lock at BEGIN on SQLite.
+    A guarded session (a request's) commits only through app.kit.uow.UnitOfWork."""
     with factory() as session:
+        session.info[GUARDED] = guarded
         if write:
             session.connection(execution_options={WRITE_TRANSACTION: True})
         yield session

@@ -8,9 +8,10 @@ the service has locked the row, so two writers holding the same ETag cannot both
 
 import hashlib
 
+from fastapi import Response
 from sqlalchemy import inspect
 
-from app.errors import DomainError
+from app.kit.errors import DomainError
 
 
 class PreconditionFailed(DomainError):
@@ -19,7 +20,9 @@ class PreconditionFailed(DomainError):
 
 def etag_of(entity: object) -> str:
     table = inspect(entity).mapper.local_table.name
-    changed = getattr(entity, "updated_at", None) or getattr(entity, "created_at", None)
+    # The row's latest change: an update, a revocation (API keys) or its creation.
+    stamps = [getattr(entity, name, None) for name in ("updated_at", "revoked_at", "created_at")]
+    changed = max((stamp for stamp in stamps if stamp is not None), default=None)
     version = f"{table}:{getattr(entity, 'id', '')}:{changed.isoformat() if changed else ''}"
     return '"' + hashlib.sha256(version.encode()).hexdigest()[:20] + '"'
 
@@ -36,3 +39,8 @@ def ensure_match(entity: object, if_match: str | None) -> None:
         "read the resource again and retry",
         current_etag=etag_of(entity),
     )
+
+
+def tag(response: Response, entity: object) -> None:
+    """Send the stored row's version as the response's ETag."""
+    response.headers["ETag"] = etag_of(entity)

@@ -1,4 +1,4 @@
-"""Pure arithmetic of occupancy: exact decimals in, rounded rates out. No I/O here.
+"""Pure arithmetic of occupancy and achievement: exact decimals in, rounded rates out. No I/O.
 
 Every rate the service returns is computed by `rate`, so the rounding rule (half-up to four
 decimal places, None when the denominator is zero) lives in one place.
@@ -6,7 +6,6 @@ decimal places, None when the denominator is zero) lives in one place.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 RATE_PLACES = Decimal("0.0001")
@@ -88,37 +87,3 @@ def achievement(actual: Decimal | None, target: Decimal | None) -> Decimal | Non
     if actual is None or target is None:
         return None
     return rate(actual, target)
-
-
-# Land clearance -------------------------------------------------------------------------
-
-NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
-
-
-@dataclass(frozen=True, slots=True)
-class Clearance:
-    """A zone's clearance on one date: the latest cumulative record on or before it."""
-
-    required_ha: Decimal
-    cleared_ha: Decimal
-    last_recorded_on: date | None
-    last_progress_on: date | None
-
-    @property
-    def clearance_rate(self) -> Decimal | None:
-        return rate(self.cleared_ha, self.required_ha)
-
-    @property
-    def status(self) -> str:
-        # A zone that needs no clearing has nothing left to do.
-        if self.cleared_ha >= self.required_ha:
-            return COMPLETED
-        if self.cleared_ha == 0:
-            return NOT_STARTED
-        return IN_PROGRESS
-
-    def stalled(self, day: date, stall_days: int) -> bool:
-        """In progress, and no record has raised the cleared area for more than stall_days."""
-        if self.status != IN_PROGRESS or self.last_progress_on is None:
-            return False
-        return (day - self.last_progress_on).days > stall_days

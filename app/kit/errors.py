@@ -1,6 +1,5 @@
 """Domain errors, and the one place that turns every error into RFC 9457 problem+json."""
 
-import logging
 from decimal import Decimal
 from typing import Any
 
@@ -12,8 +11,6 @@ from starlette.routing import compile_path
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "/problems/"
-
-log = logging.getLogger("app.errors")
 
 
 class DomainError(Exception):
@@ -199,8 +196,3 @@ def install_error_handlers(app: FastAPI) -> None:
         if status == 405:
             response.headers["Allow"] = ", ".join(_allowed_methods(_request))
         return response
-
-    @app.exception_handler(Exception)
-    def on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", exc_info=exc)
-        return problem(500, "Internal server error", "the server failed to handle the request")

@@ -4,15 +4,12 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Request, Response
-from pydantic import BaseModel
+from fastapi import Depends, Header, Path, Request
 from sqlalchemy.orm import Session
 
-from app.db import open_session
-from app.etags import etag_of
-from app.idempotency.middleware import complete_write
-from app.schema_types import MAX_ID
-from app.settings import Settings
+from app.kit.db import open_session
+from app.kit.schema_types import MAX_ID
+from app.kit.settings import Settings
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -20,11 +17,11 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request; write requests take the writer lock at BEGIN on SQLite.
 
-    Handlers commit once, at the end of a successful write; anything else is rolled back
-    when the session closes.
+    It commits only through the request's unit of work (app.kit.uow); anything else is
+    rolled back when the session closes.
     """
     yield from open_session(
-        request.app.state.sessionmaker, write=request.method not in READ_METHODS
+        request.app.state.sessionmaker, write=request.method not in READ_METHODS, guarded=True
     )
 
 
@@ -47,21 +44,6 @@ IfMatch = Annotated[
         description="An ETag from an earlier read; 412 when the resource has changed since.",
     ),
 ]
-
-
-def commit_post(
-    session: Session, request: Request, response: Response, result: BaseModel, status: int
-) -> None:
-    """Commit a POST's write together with its Idempotency-Key record (when it has one), so
-    that a retry after any failure either replays this response or runs the write anew."""
-    body = result.model_dump_json(by_alias=True)
-    complete_write(session, request, response, status, body)
-    session.commit()
-
-
-def tag(response: Response, entity: object) -> None:
-    """Send the stored row's version as the response's ETag."""
-    response.headers["ETag"] = etag_of(entity)
 
 
 def today(settings: SettingsDep) -> date:

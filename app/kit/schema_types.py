@@ -6,10 +6,12 @@ numbers, not strings. Output decimals are written as JSON numbers.
 """
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
+from annotated_types import GroupedMetadata
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -86,37 +88,46 @@ def number_only(value: Any) -> Any:
     return value
 
 
-def Text(max_length: int, min_length: int = 1) -> Any:  # noqa: N802 - reads like a type
-    """A trimmed single-line string of bounded length."""
-    return Annotated[
-        str,
-        BeforeValidator(trim),
-        Field(
-            min_length=min_length,
-            max_length=max_length,
+class Text(GroupedMetadata):
+    """A trimmed single-line string of bounded length: `Annotated[str, Text(200)]`."""
+
+    def __init__(self, max_length: int, min_length: int = 1) -> None:
+        self.max_length, self.min_length = max_length, min_length
+
+    def __iter__(self) -> Iterator[object]:
+        yield BeforeValidator(trim)
+        yield Field(
+            min_length=self.min_length,
+            max_length=self.max_length,
             json_schema_extra={"pattern": TEXT_PATTERN},
-        ),
-        AfterValidator(_no_control_chars),
-    ]
+        )
+        yield AfterValidator(_no_control_chars)
 
 
-def QueryText(max_length: int) -> Any:  # noqa: N802
-    """A free-text query parameter: bounded, no control characters."""
-    return Annotated[
-        str,
-        Field(max_length=max_length, json_schema_extra={"pattern": QUERY_TEXT_PATTERN}),
-        AfterValidator(_no_control_chars),
-    ]
+class QueryText(GroupedMetadata):
+    """A free-text query parameter, bounded, no control characters:
+    `Annotated[str, QueryText(100)]`."""
+
+    def __init__(self, max_length: int) -> None:
+        self.max_length = max_length
+
+    def __iter__(self) -> Iterator[object]:
+        yield Field(max_length=self.max_length, json_schema_extra={"pattern": QUERY_TEXT_PATTERN})
+        yield AfterValidator(_no_control_chars)
 
 
-def Note(max_length: int) -> Any:  # noqa: N802
-    """A trimmed multi-line string (newline and tab allowed)."""
-    return Annotated[
-        str,
-        BeforeValidator(trim),
-        Field(min_length=1, max_length=max_length, json_schema_extra={"pattern": NOTE_PATTERN}),
-        AfterValidator(_no_control_chars_in_note),
-    ]
+class Note(GroupedMetadata):
+    """A trimmed multi-line string (newline and tab allowed): `Annotated[str, Note(2000)]`."""
+
+    def __init__(self, max_length: int) -> None:
+        self.max_length = max_length
+
+    def __iter__(self) -> Iterator[object]:
+        yield BeforeValidator(trim)
+        yield Field(
+            min_length=1, max_length=self.max_length, json_schema_extra={"pattern": NOTE_PATTERN}
+        )
+        yield AfterValidator(_no_control_chars_in_note)
 
 
 def json_number(value: Decimal | None) -> int | float | None:

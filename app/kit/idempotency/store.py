@@ -1,6 +1,6 @@
 """Idempotency records in the database: claim a key, complete it, replay it.
 
-The semantics (api-contract §7): a retry with the same key and body replays the first
+The semantics (docs/api.md §7): a retry with the same key and body replays the first
 response, with Idempotent-Replayed: true; the same key with another body is refused (422);
 a retry while the first request still runs is refused (409). Keys belong to the caller (the
 API key's name) and are kept for 24 hours.
@@ -16,14 +16,14 @@ from sqlalchemy import ColumnElement, and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
+from app.kit.db import rows_changed, utcnow
 from app.models import IdempotencyRecord
+from app.models.enums import IdempotencyState
 
 KEEP_FOR = timedelta(hours=24)
 # An in-progress claim older than this belongs to a request that died (a finished write
 # would have marked it done in its own transaction); a retry may take it over.
 ABANDONED_AFTER = timedelta(seconds=60)
-IN_PROGRESS, DONE = "in_progress", "done"
 RUNNING = "a request with this Idempotency-Key is still being processed"
 # Response headers worth replaying.
 REPLAYED_HEADERS = ("location", "etag", "content-type")
@@ -74,7 +74,7 @@ def claim(
             caller=caller,
             key=key,
             request_hash=fingerprint,
-            state=IN_PROGRESS,
+            state=IdempotencyState.IN_PROGRESS,
             claimed_at=now,
             expires_at=now + KEEP_FOR,
         )
@@ -88,7 +88,7 @@ def claim(
     if record.request_hash != fingerprint:
         session.commit()
         return Refused(422, "this Idempotency-Key was used with another request body or path")
-    if record.state == DONE:
+    if record.state == IdempotencyState.DONE:
         replay = Replay(
             status=record.response_status or 200,
             headers=dict(record.response_headers or {}),
@@ -107,7 +107,7 @@ def claim(
         .values(claimed_at=now)
     )
     session.commit()
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
+    if rows_changed(taken) != 1:
         return Refused(409, RUNNING, retry_after=1)
     return Claimed(record.id, now)
 
@@ -116,7 +116,7 @@ def _held(claim: Claimed) -> ColumnElement[bool]:
     """The record is still in progress under this very claim (not taken over since)."""
     return and_(
         IdempotencyRecord.id == claim.record_id,
-        IdempotencyRecord.state == IN_PROGRESS,
+        IdempotencyRecord.state == IdempotencyState.IN_PROGRESS,
         IdempotencyRecord.claimed_at == claim.token,
     )
 
@@ -133,13 +133,13 @@ def complete(
         update(IdempotencyRecord)
         .where(_held(claim))
         .values(
-            state=DONE,
+            state=IdempotencyState.DONE,
             response_status=status,
             response_headers=_replayed(headers),
             response_body=body,
         )
     )
-    return done.rowcount == 1  # type: ignore[attr-defined]
+    return rows_changed(done) == 1
 
 
 def _replayed(headers: Mapping[str, str]) -> dict[str, str]:

@@ -1,0 +1,146 @@
+"""The ASGI layers every request passes through before routing, outermost first:
+
+RequestId (every response carries X-Request-ID) → CatchAll (an unexpected failure becomes a
+logged 500 problem, still inside RequestId) → access control (app.access) → BodyLimit (the body
+is read once, at most max_bytes of it) → Idempotency (app.kit.idempotency) → the routes.
+"""
+
+import logging
+import re
+import uuid
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.kit.errors import problem
+
+log = logging.getLogger("app.errors")
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# Where BodyLimit leaves the request body for the layers inside it (scope["state"]).
+BODY = "body"
+
+
+def state(scope: Scope) -> dict[str, object]:
+    """The request's state (what `request.state` shows), made on first use."""
+    held: dict[str, object] = scope.setdefault("state", {})
+    return held
+
+
+class RequestId:
+    """Give every request an id (the caller's X-Request-ID when well-formed), echo it in the
+    response and keep it in the request state for logs and the audit trail."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        state(scope)["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+class CatchAll:
+    """Turn an exception no handler took into a 500 problem without internals, logged with
+    the request's id. It sits inside RequestId, so the 500 carries X-Request-ID too."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception:
+            request_id = state(scope).get("request_id")
+            log.exception(
+                "unhandled error in %s %s (request %s)",
+                scope["method"],
+                scope["path"],
+                request_id,
+                extra={"request_id": request_id},
+            )
+            if started:  # too late for a problem document: the status line is out
+                raise
+            response = problem(
+                500, "Internal server error", "the server failed to handle the request"
+            )
+            await response(scope, receive, send)
+
+
+class BodyLimit:
+    """Refuse request bodies over `max_bytes` with a 413 problem, before the app parses them.
+
+    The body is read here, once (at most max_bytes of it), kept in the request state for the
+    layers inside (`buffered_body`) and replayed to the application, so the limit holds
+    whether or not the client sent Content-Length.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        state(scope)[BODY] = body
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem(
+            413, "Request body too large", f"request bodies are limited to {self.max_bytes} bytes"
+        )
+        await response(scope, receive, send)
+
+
+def buffered_body(scope: Scope) -> bytes:
+    """The request body BodyLimit read (empty when it has not run)."""
+    body = state(scope).get(BODY, b"")
+    return body if isinstance(body, bytes) else b""

@@ -1,0 +1,61 @@
+"""What FastAPI cannot infer for the OpenAPI document: reads open to anonymous callers, the
+Idempotency-Key header on POST, and the headers success responses carry."""
+
+from typing import Any
+
+from fastapi import FastAPI
+
+IDEMPOTENCY_KEY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Retries with the same key and body replay the first response (24 hours).",
+    "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,200}$"},
+}
+RESPONSE_HEADERS = {
+    "X-Request-ID": {"description": "The request's id, as recorded in the audit trail."},
+    "ETag": {"description": "Version of the stored resource, for If-Match."},
+    "Location": {"description": "Where the created resource is read."},
+    "Idempotent-Replayed": {"description": "true when this is a replay under Idempotency-Key."},
+}
+
+
+def complete_openapi(app: FastAPI, *, public_read: bool) -> None:
+    """What FastAPI cannot infer: reads open to anonymous callers (security "a key, or
+    nothing"), the Idempotency-Key header on POST, and the headers success responses carry."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for path, operations in schema["paths"].items():
+                admin_only = path.startswith(("/api/v1/keys", "/api/v1/audit"))
+                for method, operation in operations.items():
+                    if (
+                        public_read
+                        and method == "get"
+                        and not admin_only
+                        and operation.get("security")
+                    ):
+                        operation["security"] = [*operation["security"], {}]
+                    if method == "post" and path.startswith("/api/"):
+                        operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
+                    for status, response in operation.get("responses", {}).items():
+                        if status.startswith("2"):
+                            response["headers"] = _headers_for(path, method, status)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI documents overriding it
+
+
+def _headers_for(path: str, method: str, status: str) -> dict[str, Any]:
+    names = ["X-Request-ID"]
+    single = path.endswith("}") or method in ("post", "patch")
+    if single and status != "204" and path.startswith("/api/"):
+        names.append("ETag")
+    if status == "201":
+        names.append("Location")
+    if method == "post":
+        names.append("Idempotent-Replayed")
+    return {name: RESPONSE_HEADERS[name] | {"schema": {"type": "string"}} for name in names}

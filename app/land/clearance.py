@@ -1,0 +1,37 @@
+"""Pure arithmetic of land clearance: progress, status and stalling on a date. No I/O."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from app.land.rates import rate
+from app.models.enums import ClearanceStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Clearance:
+    """A zone's clearance on one date: the latest cumulative record on or before it."""
+
+    required_ha: Decimal
+    cleared_ha: Decimal
+    last_recorded_on: date | None
+    last_progress_on: date | None
+
+    @property
+    def clearance_rate(self) -> Decimal | None:
+        return rate(self.cleared_ha, self.required_ha)
+
+    @property
+    def status(self) -> ClearanceStatus:
+        # A zone that needs no clearing has nothing left to do.
+        if self.cleared_ha >= self.required_ha:
+            return ClearanceStatus.COMPLETED
+        if self.cleared_ha == 0:
+            return ClearanceStatus.NOT_STARTED
+        return ClearanceStatus.IN_PROGRESS
+
+    def stalled(self, day: date, stall_days: int) -> bool:
+        """In progress, and no record has raised the cleared area for more than stall_days."""
+        if self.status != ClearanceStatus.IN_PROGRESS or self.last_progress_on is None:
+            return False
+        return (day - self.last_progress_on).days > stall_days

@@ -1,0 +1,302 @@
+"""The one module that writes SQL over leases and clearance records.
+
+A project's lease is in effect on D when lease_start <= D < end, end being the earlier of
+terminated_on and lease_end (open when both are null). `in_effect_on` is the one SQL form of
+that rule; app.land.capacity.Lease is its pure twin.
+
+Every aggregate here is one query whatever the number of projects or records: the database
+sums, Python receives a few rows per zone. Zones, reports and plans all read land through
+these functions, and every write that moves land takes `lock_zone` first.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Row,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from app.land.capacity import Lease, lease_end
+from app.land.clearance import Clearance
+from app.land.rates import ZERO, Occupancy
+from app.models import ClearanceRecord, Project, Zone
+from app.models.enums import LandUse
+
+
+def in_effect_on(day: date | ColumnElement[date]) -> ColumnElement[bool]:
+    """Leases in effect on `day`, a date or a date column (e.g. report points)."""
+    return and_(
+        Project.lease_start <= day,
+        or_(Project.lease_end.is_(None), Project.lease_end > day),
+        or_(Project.terminated_on.is_(None), Project.terminated_on > day),
+    )
+
+
+def lock_zone(session: Session, zone_id: int) -> Zone | None:
+    """Load a zone and hold its row lock until the transaction ends.
+
+    On PostgreSQL this is SELECT ... FOR UPDATE, so writers that change the same zone's
+    leases queue behind each other and each sees the others' committed leases. SQLite ignores
+    FOR UPDATE; there every write transaction starts with BEGIN IMMEDIATE (see app.kit.db), which
+    already admits one writer at a time.
+    """
+    return session.scalars(
+        select(Zone)
+        .where(Zone.id == zone_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+
+
+def zone_leases(
+    session: Session, zone_id: int, land_use: str, *, exclude_project_id: int | None = None
+) -> list[Lease]:
+    """Every lease of one land use in one zone, past and future, as pure values."""
+    query = select(
+        Project.lease_start, Project.lease_end, Project.terminated_on, Project.leased_ha
+    ).where(Project.zone_id == zone_id, Project.land_use == land_use)
+    if exclude_project_id is not None:
+        query = query.where(Project.id != exclude_project_id)
+    return [
+        Lease(start=start, end=lease_end(end, terminated), area_ha=area)
+        for start, end, terminated, area in session.execute(query)
+    ]
+
+
+ZoneIds = Iterable[int] | Select[int]
+
+
+def _ids(zone_ids: ZoneIds) -> list[int] | Select[int]:
+    return zone_ids if isinstance(zone_ids, Select) else list(zone_ids)
+
+
+def leased_by_zone(
+    session: Session, zone_ids: ZoneIds, day: date
+) -> dict[int, tuple[Decimal, Decimal, int]]:
+    """(leased industrial, leased service, leases in effect) on `day`, per zone with leases."""
+    ids = _ids(zone_ids)
+    if isinstance(ids, list) and not ids:
+        return {}
+    rows = session.execute(
+        select(
+            Project.zone_id,
+            _sum_leased(LandUse.INDUSTRIAL),
+            _sum_leased(LandUse.SERVICE),
+            func.count(),
+        )
+        .where(Project.zone_id.in_(ids), in_effect_on(day))
+        .group_by(Project.zone_id)
+    )
+    return {zone_id: (industrial, service, count) for zone_id, industrial, service, count in rows}
+
+
+def _sum_leased(land_use: LandUse) -> ColumnElement[Decimal]:
+    # The CASE takes the area column's type from its first branch, so sums come back in ha.
+    return func.sum(case((Project.land_use == land_use, Project.leased_ha), else_=0))
+
+
+def leased_at_points(
+    session: Session, zone_ids: Select[int], points: Sequence[date]
+) -> list[Row[date, int, Decimal, Decimal, int]]:
+    """Leased industrial and service land, and leases in effect, per zone on each of the
+    dates: one query that joins the leases to the list of dates; rows only for zones
+    holding land then."""
+    dates = union_all(*(select(literal(point, Date).label("as_of")) for point in points)).subquery(
+        "points"
+    )
+    query = (
+        select(
+            dates.c.as_of,
+            Project.zone_id,
+            _sum_leased(LandUse.INDUSTRIAL),
+            _sum_leased(LandUse.SERVICE),
+            func.count(),
+        )
+        .join(Project, in_effect_on(dates.c.as_of))
+        .where(Project.zone_id.in_(zone_ids))
+        .group_by(dates.c.as_of, Project.zone_id)
+    )
+    return list(session.execute(query))
+
+
+def leased_industrial_of_zone(day: date) -> ColumnElement[Decimal]:
+    """A scalar subquery, correlated to Zone: the industrial land its leases hold on `day`
+    (for ordering zones by occupancy in SQL)."""
+    return (
+        select(func.sum(Project.leased_ha))
+        .where(
+            Project.zone_id == Zone.id,
+            Project.land_use == LandUse.INDUSTRIAL,
+            in_effect_on(day),
+        )
+        .correlate(Zone)
+        .scalar_subquery()
+    )
+
+
+def most_cleared_ha(session: Session, zone_id: int) -> Decimal | None:
+    """The largest cleared area any record of the zone states (None without records)."""
+    return session.scalar(
+        select(func.max(ClearanceRecord.cleared_ha)).where(ClearanceRecord.zone_id == zone_id)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LatestClearance:
+    recorded_on: date
+    cleared_ha: Decimal
+    last_progress_on: date | None
+    households_total: int | None
+    households_relocated: int | None
+    compensation_paid_vnd: int | None
+
+
+def clearance_by_zone(session: Session, zone_ids: ZoneIds, day: date) -> dict[int, LatestClearance]:
+    """The latest clearance record on or before `day`, and the date of the latest record
+    that raised the cleared area, per zone that has records."""
+    ids = _ids(zone_ids)
+    if isinstance(ids, list) and not ids:
+        return {}
+    record = ClearanceRecord
+    # Three levels of one window pass each (windows cannot nest): the previous record's
+    # cleared area; then the latest date that raised it; then the latest record per zone.
+    ordered = (
+        select(
+            record.zone_id,
+            record.recorded_on,
+            record.cleared_ha,
+            record.households_total,
+            record.households_relocated,
+            record.compensation_paid_vnd,
+            func.lag(record.cleared_ha)
+            .over(partition_by=record.zone_id, order_by=record.recorded_on)
+            .label("previous_ha"),
+            func.row_number()
+            .over(partition_by=record.zone_id, order_by=record.recorded_on.desc())
+            .label("recency"),
+        )
+        .where(record.zone_id.in_(ids), record.recorded_on <= day)
+        .subquery("ordered")
+    )
+    raised = ordered.c.cleared_ha > func.coalesce(ordered.c.previous_ha, 0)
+    with_progress = select(
+        ordered,
+        func.max(case((raised, ordered.c.recorded_on)))
+        .over(partition_by=ordered.c.zone_id)
+        .label("last_progress_on"),
+    ).subquery("with_progress")
+    rows = session.execute(select(with_progress).where(with_progress.c.recency == 1))
+    return {
+        row.zone_id: LatestClearance(
+            recorded_on=row.recorded_on,
+            cleared_ha=row.cleared_ha,
+            last_progress_on=row.last_progress_on,
+            households_total=row.households_total,
+            households_relocated=row.households_relocated,
+            compensation_paid_vnd=row.compensation_paid_vnd,
+        )
+        for row in rows
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneOccupancy:
+    """What a zone's leases hold on a date."""
+
+    occupancy: Occupancy
+    active_projects: int
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneClearance:
+    """Where a zone's land clearance stands on a date, with its latest record's counts."""
+
+    clearance: Clearance
+    households_total: int | None = None
+    households_relocated: int | None = None
+    compensation_paid_vnd: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneFigures:
+    """What a zone read shows: occupancy, leases in effect and clearance on a date."""
+
+    occupancy: Occupancy
+    active_projects: int
+    clearance: Clearance
+
+
+def occupancy_by_zone(
+    session: Session, zones: Iterable[Zone], day: date, *, selected: ZoneIds | None = None
+) -> dict[int, ZoneOccupancy]:
+    """The occupancy of each zone on `day`: one query for any number of zones.
+
+    `selected`, a query of the zones' ids, lets the database select them itself instead of
+    receiving a long list of ids (reports over thousands of zones).
+    """
+    by_id = {zone.id: zone for zone in zones}
+    leased = leased_by_zone(session, by_id if selected is None else selected, day)
+    held = {}
+    for zone_id, zone in by_id.items():
+        industrial, service, active = leased.get(zone_id, (ZERO, ZERO, 0))
+        occupancy = Occupancy(
+            industrial_land_ha=zone.industrial_land_ha,
+            leased_industrial_ha=industrial,
+            service_land_ha=zone.service_land_ha,
+            leased_service_ha=service,
+        )
+        held[zone_id] = ZoneOccupancy(occupancy, active)
+    return held
+
+
+def clearance_of_zones(
+    session: Session, zones: Iterable[Zone], day: date, *, selected: ZoneIds | None = None
+) -> dict[int, ZoneClearance]:
+    """The clearance of each zone on `day`: one query for any number of zones."""
+    by_id = {zone.id: zone for zone in zones}
+    cleared = clearance_by_zone(session, by_id if selected is None else selected, day)
+    result = {}
+    for zone_id, zone in by_id.items():
+        latest = cleared.get(zone_id)
+        clearance = Clearance(
+            required_ha=zone.clearance_required_ha,
+            cleared_ha=latest.cleared_ha if latest else ZERO,
+            last_recorded_on=latest.recorded_on if latest else None,
+            last_progress_on=latest.last_progress_on if latest else None,
+        )
+        if latest is None:
+            result[zone_id] = ZoneClearance(clearance)
+        else:
+            result[zone_id] = ZoneClearance(
+                clearance,
+                latest.households_total,
+                latest.households_relocated,
+                latest.compensation_paid_vnd,
+            )
+    return result
+
+
+def figures_by_zone(session: Session, zones: Iterable[Zone], day: date) -> dict[int, ZoneFigures]:
+    """Occupancy and clearance of each zone on `day`: two queries for any number of zones."""
+    zones = list(zones)
+    held = occupancy_by_zone(session, zones, day)
+    cleared = clearance_of_zones(session, zones, day)
+    return {
+        zone.id: ZoneFigures(
+            held[zone.id].occupancy, held[zone.id].active_projects, cleared[zone.id].clearance
+        )
+        for zone in zones
+    }

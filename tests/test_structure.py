@@ -1,0 +1,167 @@
+"""The shape of the code, checked: who may import whom, who may commit, what stays pure.
+
+These read the source (no database, no app): they fail the moment a change breaks one of the
+rules docs/architecture.md states.
+"""
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from app.access.keys import create_key
+from app.kit.deps import SessionDep
+from app.kit.settings import Settings
+from app.kit.uow import WorkDep
+from app.main import create_app
+from app.models import ApiKey
+from app.models.enums import Role
+
+APP = Path(__file__).resolve().parents[1] / "app"
+
+# What each package may import from app (besides itself). The domains talk through land;
+# plans is built on reports (a plan's computed indicators are report figures).
+ALLOWED: dict[str, set[str]] = {
+    "kit": {"models"},
+    "models": {"kit"},
+    "land": {"kit", "models"},
+    "audit": {"kit", "models"},
+    "access": {"kit", "models", "audit"},
+    "zones": {"kit", "models", "land", "audit"},
+    "projects": {"kit", "models", "land", "audit"},
+    "clearance": {"kit", "models", "land", "audit"},
+    "reports": {"kit", "models", "land"},
+    "plans": {"kit", "models", "land", "audit", "reports"},
+}
+# Pure arithmetic: no I/O, no framework; every rate and rounding rule is tested without a
+# database.
+PURE = ("land/rates.py", "land/capacity.py", "land/clearance.py", "models/enums.py")
+# The only places that commit: the request's unit of work, the idempotency store (claims
+# commit on their own short session before the request's opens), and the command line.
+COMMITTERS = {"kit/uow.py", "kit/idempotency/store.py", "cli.py"}
+
+
+def modules() -> Iterator[tuple[str, ast.Module]]:
+    for path in sorted(APP.rglob("*.py")):
+        yield path.relative_to(APP).as_posix(), ast.parse(path.read_text(), str(path))
+
+
+def imported(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_packages_import_only_the_layers_below_them():
+    wrong = []
+    for name, tree in modules():
+        package = name.split("/")[0]
+        if package not in ALLOWED:
+            continue
+        for module in imported(tree):
+            parts = module.split(".")
+            if parts[0] != "app" or len(parts) < 2 or parts[1] in (package, "__init__"):
+                continue
+            if parts[1] not in ALLOWED[package]:
+                wrong.append(f"app/{name} imports {module}")
+    assert wrong == []
+
+
+def test_every_package_is_placed_in_a_layer():
+    packages = {p.name for p in APP.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert packages - set(ALLOWED) <= {"demo"}, "a new package needs its place in ALLOWED"
+
+
+@pytest.mark.parametrize("name", PURE)
+def test_pure_modules_import_no_framework_and_no_io(name):
+    tree = ast.parse((APP / name).read_text())
+    outside = {m for m in imported(tree) if m.split(".")[0] not in ("app", "__future__")}
+    assert outside <= {"collections.abc", "dataclasses", "datetime", "decimal", "enum"}
+    inside = {m for m in imported(tree) if m.startswith("app.")}
+    assert inside <= {"app." + p.removesuffix(".py").replace("/", ".") for p in PURE}
+
+
+def test_only_the_unit_of_work_commits():
+    commits = []
+    for name, tree in modules():
+        for node in ast.walk(tree):
+            call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            if call and node.func.attr == "commit" and name not in COMMITTERS:
+                commits.append(f"app/{name}:{node.lineno}")
+    assert commits == []
+
+
+def test_services_never_import_fastapi():
+    leaks = [
+        name
+        for name, tree in modules()
+        if name.endswith("service.py") and any(m.startswith("fastapi") for m in imported(tree))
+    ]
+    assert leaks == []
+
+
+# ----------------------------------------------------------------- the guard, at run time
+
+
+class Made(BaseModel):
+    name: str
+
+
+@pytest.fixture
+def real_app(database_url: str, engine: Engine) -> Iterator[FastAPI]:
+    """The application with its own sessions (no test transaction), plus two routes that
+    create an API key: one through the unit of work, one committing by itself."""
+    application = create_app(Settings(database_url=database_url), engine)
+
+    @application.post("/api/v1/probe/through-work", status_code=201)
+    def through_work(work: WorkDep) -> Made:
+        key, _ = create_key(work.session, name="probe-through-work", role=Role.VIEWER)
+        return work.created(Made(name=key.name), location=f"/api/v1/keys/{key.id}")
+
+    @application.post("/api/v1/probe/stray-commit", status_code=201)
+    def stray_commit(session: SessionDep) -> Made:
+        key, _ = create_key(session, name="probe-stray-commit", role=Role.VIEWER)
+        session.commit()
+        return Made(name=key.name)
+
+    with Session(engine) as session:
+        _, secret = create_key(session, name="probe-editor", role=Role.EDITOR)
+        session.commit()
+    application.state.probe_headers = {"Authorization": f"Bearer {secret}"}
+    yield application
+    with Session(engine) as session:
+        session.execute(delete(ApiKey).where(ApiKey.name.like("probe-%")))
+        session.commit()
+
+
+def _key_stored(engine: Engine, name: str) -> bool:
+    with Session(engine) as session:
+        return session.scalar(select(ApiKey.id).where(ApiKey.name == name)) is not None
+
+
+def test_a_route_that_commits_by_itself_fails_and_keeps_nothing(real_app, engine):
+    headers = real_app.state.probe_headers
+    with TestClient(real_app, raise_server_exceptions=False, headers=headers) as client:
+        response = client.post("/api/v1/probe/stray-commit")
+    assert response.status_code == 500, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert not _key_stored(engine, "probe-stray-commit")
+
+
+def test_the_unit_of_work_commits_its_write(real_app, engine):
+    headers = real_app.state.probe_headers
+    with TestClient(real_app, raise_server_exceptions=False, headers=headers) as client:
+        response = client.post("/api/v1/probe/through-work")
+    assert response.status_code == 201, response.text
+    assert response.headers["location"].startswith("/api/v1/keys/")
+    assert _key_stored(engine, "probe-through-work")
