@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run check test test-sqlite test-postgres bench lock clean
+.PHONY: install run check test test-sqlite test-postgres bench bench-load lock clean
 
 install: $(STAMP)
 
@@ -50,6 +50,10 @@ test-postgres: install
 
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Write bursts (1/2/4 workers), keep-alive latency, the cost of SQLite's synchronous=FULL.
+bench-load: install
+	$(BIN)/python -m bench.load $(BENCH_ARGS)
 
 # Re-pin dependencies after changing pyproject.toml.
 lock:

@@ -20,16 +20,9 @@ def _migrate(_args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from app.kit.serve import serve
 
-    uvicorn.run(
-        "app.asgi:app",
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=get_settings().log_level,
-        proxy_headers=False,
-    )
+    serve(host=args.host, port=args.port, workers=args.workers, log_level=get_settings().log_level)
     return 0
 
 
@@ -45,7 +38,9 @@ def _write_session(actor: str) -> Iterator[Session]:
 
     settings = get_settings()
     engine = make_engine(
-        settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
+        settings.database_url,
+        sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        sqlite_synchronous=settings.sqlite_synchronous,
     )
     try:
         with write_session(make_sessionmaker(engine)) as session:

@@ -14,10 +14,11 @@ from app.access.router import router as keys_router
 from app.audit.router import router as audit_router
 from app.clearance.router import router as clearance_router
 from app.kit import migrate
+from app.kit.admission import Admission
 from app.kit.db import make_engine, make_sessionmaker, write_session
 from app.kit.errors import install_error_handlers, problem, problem_response
 from app.kit.idempotency.middleware import Idempotency
-from app.kit.middleware import BodyLimit, CatchAll, RequestId
+from app.kit.middleware import BodyLimit, CatchAll, HeadAsGet, RequestId
 from app.kit.openapi import complete_openapi
 from app.kit.settings import Settings, get_settings
 from app.plans.router import router as plans_router
@@ -40,7 +41,10 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = engine or make_engine(
-        settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
+        settings.database_url,
+        sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        sqlite_synchronous=settings.sqlite_synchronous,
+        pool_size=settings.db_slots,
     )
     app = FastAPI(
         title="Industrial-zone occupancy service",
@@ -58,6 +62,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(Idempotency)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AccessControl, public_read=settings.public_read)
+    app.add_middleware(
+        Admission,
+        slots=settings.db_slots,
+        write_slots=settings.write_slots
+        or (1 if engine.dialect.name == "sqlite" else settings.db_slots),
+        queue_timeout=settings.queue_timeout_s,
+        max_queue=settings.max_queue,
+    )
+    app.add_middleware(HeadAsGet)
     app.add_middleware(CatchAll)
     app.add_middleware(RequestId)
     install_error_handlers(app)

@@ -14,30 +14,23 @@ Figures only: nothing here passes or fails.
 """
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from app.kit import migrate
 from app.kit.db import make_engine, make_sessionmaker
-from app.land.queries import figures_by_zone
+from app.land.queries import clearance_of_zones, leased_at_points, occupancy_by_zone
 from app.reports import queries
 from app.reports.params import ZoneSelection
 from app.reports.service import history_points
 from bench.generate import generate
+from bench.servers import fresh_database, server
 
 AS_OF = date(2024, 6, 24)
 SELECTION = ZoneSelection()
@@ -55,12 +48,22 @@ def raw_queries(session) -> dict[str, Callable[[], object]]:  # type: ignore[no-
 
     def occupancy() -> object:
         zones = queries.selected_zones(session, SELECTION, AS_OF)
-        return figures_by_zone(session, zones, AS_OF, selected=queries.zone_ids(SELECTION, AS_OF))
+        ids = queries.zone_ids(SELECTION, AS_OF)
+        return occupancy_by_zone(session, zones, AS_OF, selected=ids)
+
+    def clearance() -> object:
+        zones = queries.selected_zones(session, SELECTION, AS_OF)
+        ids = queries.zone_ids(SELECTION, AS_OF)
+        return (
+            occupancy_by_zone(session, zones, AS_OF, selected=ids),
+            clearance_of_zones(session, zones, AS_OF, selected=ids),
+        )
 
     def history() -> object:
         points = history_points(date(2023, 7, 1), date(2024, 6, 30), "month")
-        return queries.selected_zones(session, SELECTION, points[-1]), queries.leased_at_points(
-            session, SELECTION, points
+        ids = queries.zone_ids(SELECTION, points[-1])
+        return queries.selected_zones(session, SELECTION, points[-1]), leased_at_points(
+            session, ids, points
         )
 
     def investment() -> object:
@@ -73,9 +76,9 @@ def raw_queries(session) -> dict[str, Callable[[], object]]:  # type: ignore[no-
     return {
         "occupancy": occupancy,
         "occupancy/history": history,
-        "clearance": occupancy,  # the clearance report runs the same two aggregates
+        "clearance": clearance,
         "investment": investment,
-        "summary": lambda: (occupancy(), investment(), queries.zone_counts(session, SELECTION)),
+        "summary": lambda: (clearance(), investment(), queries.zone_counts(session, SELECTION)),
     }
 
 
@@ -92,61 +95,6 @@ def timed(call: Callable[[], object], repeat: int) -> list[float]:
 def p95(samples: list[float]) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-@contextmanager
-def fresh_database(postgres: str | None, workdir: Path) -> Iterator[str]:
-    if postgres is None:
-        yield f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:6]}.db'}"
-        return
-    name = f"occupancy_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def server(url: str, workers: int, log: Path) -> Iterator[str]:
-    port = free_port()
-    env = os.environ | {"OCCUPANCY_DATABASE_URL": url, "OCCUPANCY_LOG_LEVEL": "warning"}
-    command = [
-        str(Path(sys.executable).parent / "occupancy"),
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-    ]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited: {log.read_text()}")
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError(log.read_text())
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path) -> None:

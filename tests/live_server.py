@@ -37,9 +37,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str, *, workers: int, log_path: Path) -> Iterator[str]:
+def running_server(
+    database_url: str, *, workers: int, log_path: Path, env: dict[str, str] | None = None
+) -> Iterator[str]:
     """A ready server for the duration of the block; yields its base URL."""
-    server = start_server(database_url, workers=workers, log_path=log_path)
+    server = start_server(database_url, workers=workers, log_path=log_path, env=env)
     try:
         yield server.base
     finally:
@@ -99,11 +101,17 @@ class ServerProcess:
             self.kill_group()
 
 
-def start_server(database_url: str, *, workers: int, log_path: Path) -> ServerProcess:
+def start_server(
+    database_url: str, *, workers: int, log_path: Path, env: dict[str, str] | None = None
+) -> ServerProcess:
     """Like `running_server`, but in a new session and handed back to the caller, who must
     `stop()` (or `kill_group()`) it."""
     port = _free_port()
-    env = os.environ | {"OCCUPANCY_DATABASE_URL": database_url, "OCCUPANCY_LOG_LEVEL": "warning"}
+    env = (
+        os.environ
+        | {"OCCUPANCY_DATABASE_URL": database_url, "OCCUPANCY_LOG_LEVEL": "warning"}
+        | (env or {})
+    )
     command = [
         str(VENV_BIN / "occupancy"),
         "serve",

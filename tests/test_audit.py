@@ -747,12 +747,14 @@ def test_the_api_cannot_change_or_delete_events(clients, session, method, suffix
     path = AUDIT + suffix.format(first=first)
     before = fingerprint(session)
     listed = all_events(clients["admin"])
+    # Access control answers first (no key: 401, not an admin: 403); an admin meets the
+    # routes: the log's own path offers GET only (405), there is nothing below it (404).
+    expected = {"anonymous": 401, "editor": 403, "admin": 405 if suffix == "" else 404}
     for role in ("admin", "editor", "anonymous"):
         response = clients[role].request(
             method, path, json={"actor": "someone-else", "before": None, "after": None}
         )
-        assert response.status_code in (401, 403, 404, 405), (role, response.status_code)
-        assert_problem(response, response.status_code)
+        assert_problem(response, expected[role])
     assert fingerprint(session) == before
     assert all_events(clients["admin"]) == listed
 

@@ -193,6 +193,10 @@ def test_cli_admin_key_can_manage_keys_over_http(cli_database, capsys):
             assert [k["name"] for k in listed.json()["items"]] == ["bootstrap"]
             assert secret not in listed.text
             key_id = listed.json()["items"][0]["id"]
+            # The only admin key cannot be revoked; with a second one, it can.
+            assert_problem(admin.post(f"/api/v1/keys/{key_id}/revoke"), 409)
+            second = admin.post("/api/v1/keys", json={"name": "second", "role": "admin"})
+            assert second.status_code == 201, second.text
             assert admin.post(f"/api/v1/keys/{key_id}/revoke").status_code == 200
             assert_problem(admin.get("/api/v1/keys"), 401)
         with Session(engine) as session:

@@ -16,7 +16,7 @@ def test_sqlite_connection_pragmas(engine: Engine):
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
 
 
 def test_foreign_keys_are_enforced(session: Session):
@@ -61,18 +61,29 @@ def test_sqlite_reads_see_one_snapshot(database_url: str):
 @sqlite_only
 def test_sqlite_write_transactions_take_the_writer_lock_at_begin(database_url: str):
     engine = make_engine(database_url, sqlite_busy_timeout_ms=0)
+    marker = "SELECT count(*) FROM plans WHERE code = 'WRITER-LOCK-TEST'"
     try:
+        with engine.begin() as connection:  # committed before the lock: a reader must see it
+            connection.execute(
+                text(
+                    "INSERT INTO plans (code, title, starts_on, ends_on, created_at, updated_at) "
+                    "VALUES ('WRITER-LOCK-TEST', 't', '2020-01-01', '2021-01-01', "
+                    "'2024-01-01T00:00:00+00:00', '2024-01-01T00:00:00+00:00')"
+                )
+            )
         factory = make_sessionmaker(engine)
         opened = open_session(factory, write=True)  # keep the generator: it owns the session
         first = next(opened)
         # A second writer cannot even begin while the first holds the lock...
         with pytest.raises(OperationalError, match="locked"):
             next(open_session(factory, write=True))
-        # ...while a reader can.
+        # ...while a reader can, and reads the committed data.
         reading = open_session(factory, write=False)
-        assert next(reading).execute(text("SELECT count(*) FROM zones")).scalar() >= 0
+        assert next(reading).execute(text(marker)).scalar() == 1
         reading.close()
         first.rollback()
         opened.close()
     finally:
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM plans WHERE code = 'WRITER-LOCK-TEST'"))
         engine.dispose()

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from app.kit.deps import get_session
-from tests.factories import assert_problem, create_zone, zone_body
+from tests.factories import assert_invalid, assert_problem, create_zone, zone_body
 
 ZONES = "/api/v1/zones"
 PROJECTS = "/api/v1/projects"
@@ -33,8 +33,7 @@ def assert_no_internals(response) -> None:
     "path", ["/", "/api/v1/nothing", "/api/v2/zones", "/api/v1/zones/1/nothing", "/zones"]
 )
 def test_unknown_path_is_404_problem(client, path):
-    body = assert_problem(client.get(path), 404)
-    assert body["type"]
+    assert_problem(client.get(path), 404)
 
 
 def test_unknown_path_with_a_body_is_404_problem(client):
@@ -55,9 +54,9 @@ def test_unknown_path_with_a_body_is_404_problem(client):
 )
 def test_wrong_method_is_405_problem(client, method, path, allowed):
     response = client.request(method, path)
-    body = assert_problem(response, 405)
-    assert body["status"] == 405
-    assert "allow" in {k.lower() for k in response.headers}
+    assert_problem(response, 405)
+    listed = {m.strip() for m in response.headers.get("allow", "").split(",") if m.strip()}
+    assert allowed <= listed, response.headers.get("allow")
 
 
 @pytest.mark.parametrize(
@@ -116,15 +115,13 @@ def test_deeply_nested_json_is_refused_without_a_500(client):
     content = b'{"name": ' + b"[" * depth + b"]" * depth + b"}"
     before = zone_count(client)
     response = client.post(ZONES, content=content, headers=JSON_HEADERS)
-    assert response.status_code in (400, 413, 422), response.text
-    assert_problem(response, response.status_code)
+    assert_problem(response, 400)  # the JSON parser's recursion limit: unparseable, like bad JSON
     assert zone_count(client) == before
 
 
 def test_empty_body_is_a_problem(client):
     response = client.post(ZONES, content=b"", headers=JSON_HEADERS)
-    assert response.status_code in (400, 422), response.text
-    assert_problem(response, response.status_code)
+    assert_invalid(response, "body")  # no body at all: the required body is missing
 
 
 # ---------------------------------------------------------------------------- 413
@@ -191,8 +188,7 @@ def test_unexpected_failure_is_500_problem_without_internals(client, monkeypatch
 
     monkeypatch.setattr(service, "list_zones", explode)
     response = client.get(ZONES)
-    body = assert_problem(response, 500)
-    assert body["status"] == 500
+    assert_problem(response, 500)
     assert_no_internals(response)
 
 

@@ -75,7 +75,13 @@ def test_retried_registrations_with_idempotency_keys_lease_exactly_the_capacity(
 ):
     migrate.upgrade(scratch_url)
     auth = {"Authorization": f"Bearer {make_key(scratch_url, 'editor', KEY_NAME)}"}
-    with running_server(scratch_url, workers=3, log_path=tmp_path / "server.log") as base:
+    # Several writers at once in each worker: copies of one request must be able to race
+    # each other (on SQLite a worker lets one writer at a time through by default, which
+    # makes the race this test is about rare).
+    concurrent = {"OCCUPANCY_WRITE_SLOTS": "8"}
+    with running_server(
+        scratch_url, workers=3, log_path=tmp_path / "server.log", env=concurrent
+    ) as base:
         zone = _zone(base, auth, total_area_ha=20, industrial_land_ha=10, service_land_ha=0)
         registrations = {
             f"retry-{i}-{uuid.uuid4().hex}": project_body(

@@ -391,8 +391,7 @@ def test_create_refuses_duplicate_project_code(client, zone, code):
 def test_create_refuses_unpaired_surrogate_in_text(client, zone):
     before = state(client, zone["id"])
     response = send_json(client, "POST", PROJECTS, project_body(zone["id"], investor="A\udc00B"))
-    assert response.status_code in (400, 422), response.text
-    assert_problem(response, response.status_code)
+    assert_invalid(response, "investor")
     assert state(client, zone["id"]) == before
 
 
@@ -599,10 +598,10 @@ def test_get_non_numeric_id_is_422(client, bad_id):
 
 
 @pytest.mark.parametrize("bad_id", ["99999999999", "0", "-5"])
-def test_get_out_of_range_id_is_404_or_422(client, bad_id):
-    response = client.get(project_url(bad_id))
-    assert response.status_code in (404, 422), response.text
-    assert_problem(response, response.status_code)
+def test_get_out_of_range_id_is_422(client, bad_id):
+    """Ids are positive 32-bit integers in the path's schema: anything else never reaches the
+    database, on either backend."""
+    assert_invalid_param(client.get(project_url(bad_id)), "project_id")
 
 
 # ---------------------------------------------------------------------------- patch
@@ -1090,11 +1089,7 @@ def test_list_filter_q_on_name_or_investor(client, portfolio):
 
 def test_list_q_with_nul_character_never_fails(client, portfolio):
     response = client.get(PROJECTS, params={"q": "Samsung\u0000"})
-    assert response.status_code in (200, 422), response.text
-    if response.status_code == 200:
-        assert response.json()["items"] == []
-    else:
-        assert_invalid_param(response, "q")
+    assert_invalid_param(response, "q")  # refused as a control character, on either backend
 
 
 def test_list_pagination(client, zone):

@@ -436,8 +436,7 @@ def test_create_refuses_non_finite_numbers(client, literal):
     body = json.dumps(zone_body()).encode()
     body = body.replace(b'"total_area_ha": 100', b'"total_area_ha": ' + literal)
     response = client.post(ZONES, content=body, headers={"content-type": "application/json"})
-    assert response.status_code in (400, 422), response.text
-    assert_problem(response, response.status_code)
+    assert_invalid(response, "total_area_ha")
     assert all_zones(client) == before
 
 
@@ -445,8 +444,7 @@ def test_create_refuses_unpaired_surrogate_in_text(client):
     """Not valid Unicode, so it cannot be stored as UTF-8: refused, never a 500."""
     before = all_zones(client)
     response = post_json(client, ZONES, zone_body(name="Khu \ud800 A"))
-    assert response.status_code in (400, 422), response.text
-    assert_problem(response, response.status_code)
+    assert_invalid(response, "name")
     assert all_zones(client) == before
 
 
@@ -462,8 +460,7 @@ def test_create_refuses_huge_area_without_failing(client):
 def test_create_refuses_body_that_is_not_an_object(client, body):
     before = all_zones(client)
     response = post_json(client, ZONES, body)
-    assert response.status_code in (400, 422), response.text
-    assert_problem(response, response.status_code)
+    assert_invalid(response, "body")
     assert all_zones(client) == before
 
 
@@ -502,10 +499,10 @@ def test_get_non_numeric_id_is_422(client, bad_id):
 
 
 @pytest.mark.parametrize("bad_id", ["99999999999", "9" * 40, "0", "-1"])
-def test_get_out_of_range_id_is_404_or_422(client, bad_id):
-    response = client.get(zone_url(bad_id))
-    assert response.status_code in (404, 422), response.text
-    assert_problem(response, response.status_code)
+def test_get_out_of_range_id_is_422(client, bad_id):
+    """Ids are positive 32-bit integers in the path's schema: anything else never reaches the
+    database, on either backend."""
+    assert_invalid_param(client.get(zone_url(bad_id)), "zone_id")
 
 
 def test_get_computes_occupancy_as_of_today(client):
@@ -684,11 +681,7 @@ def test_list_q_treats_wildcards_literally(client, q):
 def test_list_filter_with_nul_character_never_fails(client, name):
     create_zone(client, code="KCN-NUL", province="Tỉnh NUL")
     response = client.get(ZONES, params={name: "KCN\u0000NUL"})
-    assert response.status_code in (200, 422), response.text
-    if response.status_code == 200:
-        assert response.json()["items"] == []
-    else:
-        assert_invalid_param(response, name)
+    assert_invalid_param(response, name)  # refused as a control character, on either backend
 
 
 def test_list_sort_by_code_is_default(client):

@@ -55,14 +55,28 @@ def create_key(session: Session, *, name: str, role: Role) -> tuple[ApiKey, str]
 
 
 def get_key(session: Session, key_id: int) -> ApiKey:
-    key = get_or_404(session, ApiKey, key_id, name="key")
-    return key
+    return get_or_404(session, ApiKey, key_id, name="key")
 
 
 def revoke_key(session: Session, key_id: int) -> ApiKey:
+    """Revoke a key; never the last admin key that works, or nobody could manage keys again."""
+    # Lock every working admin key (PostgreSQL; SQLite's write transaction is already the
+    # only writer), so two admins revoking each other's keys cannot both succeed.
+    admins = session.scalars(
+        select(ApiKey)
+        .where(ApiKey.role == Role.ADMIN, ApiKey.revoked_at.is_(None))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
     key = get_key(session, key_id)
     if key.revoked_at is not None:
         raise Conflict(f"key {key_id} was revoked at {key.revoked_at.isoformat()}")
+    if key.role == Role.ADMIN and [admin.id for admin in admins] == [key.id]:
+        raise Conflict(
+            f"key {key_id} is the last admin key that works; create another admin key before "
+            "revoking this one",
+            key_id=key_id,
+        )
     before = audit.snapshot(key)
     key.revoked_at = utcnow()
     session.flush()

@@ -4,10 +4,11 @@ from app.access import keys
 from app.access.schemas import KeyCreate, KeyCreated, KeyRead
 from app.kit.deps import IdPath, SessionDep
 from app.kit.etags import tag
+from app.kit.json_body import ExactJsonRoute
 from app.kit.pagination import Page, PageDep
 from app.kit.uow import WorkDep
 
-router = APIRouter(prefix="/api/v1/keys", tags=["access"])
+router = APIRouter(prefix="/api/v1/keys", tags=["access"], route_class=ExactJsonRoute)
 
 
 @router.get("", response_model=Page[KeyRead])

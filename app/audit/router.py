@@ -7,6 +7,7 @@ from pydantic import AwareDatetime, BeforeValidator
 
 from app.audit import service
 from app.kit.deps import SessionDep
+from app.kit.json_body import ExactJsonRoute
 from app.kit.pagination import Page, PageDep
 from app.kit.schema_types import MAX_ID, OutputModel, QueryText
 
@@ -21,7 +22,7 @@ def _iso_datetime_only(value: Any) -> Any:
     return value
 
 
-router = APIRouter(prefix="/api/v1/audit", tags=["access"])
+router = APIRouter(prefix="/api/v1/audit", tags=["access"], route_class=ExactJsonRoute)
 
 
 class AuditEventRead(OutputModel):

@@ -4,10 +4,13 @@ from app.clearance import service
 from app.clearance.schemas import ClearanceCreate, ClearanceRead
 from app.kit.deps import IdPath, SessionDep
 from app.kit.etags import tag
+from app.kit.json_body import ExactJsonRoute
 from app.kit.pagination import Page, PageDep
 from app.kit.uow import WorkDep
 
-router = APIRouter(prefix="/api/v1/zones/{zone_id}/clearance", tags=["clearance"])
+router = APIRouter(
+    prefix="/api/v1/zones/{zone_id}/clearance", tags=["clearance"], route_class=ExactJsonRoute
+)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ClearanceRead)

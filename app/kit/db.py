@@ -121,15 +121,43 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000) -> Engine:
+# How long a PostgreSQL transaction waits for a row lock (a zone held by another writer)
+# before it gives up and the request is answered 503 with Retry-After.
+PG_LOCK_TIMEOUT_MS = 10_000
+# How long a request waits for a pooled connection before the same 503. Admission
+# (app.kit.admission) keeps admitted requests within the pool, so this is a last resort.
+POOL_TIMEOUT_S = 5
+
+
+def make_engine(
+    url: str,
+    *,
+    sqlite_busy_timeout_ms: int = 10_000,
+    sqlite_synchronous: str = "FULL",
+    pool_size: int = 8,
+) -> Engine:
+    """An engine whose pool holds `pool_size` connections, and as many again for work outside
+    requests (the command line, readiness checks)."""
+    pool = {"pool_size": pool_size, "max_overflow": pool_size, "pool_timeout": POOL_TIMEOUT_S}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
-        _make_sqlite_behave(engine, sqlite_busy_timeout_ms)
+        if ":memory:" in url or url.rstrip("/") == "sqlite:":
+            engine = create_engine(url, connect_args={"check_same_thread": False})
+        else:
+            engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
+        _make_sqlite_behave(engine, sqlite_busy_timeout_ms, sqlite_synchronous)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={"options": f"-c lock_timeout={PG_LOCK_TIMEOUT_MS}"},
+        **pool,
+    )
 
 
-def _make_sqlite_behave(engine: Engine, busy_timeout_ms: int) -> None:
+def _make_sqlite_behave(engine: Engine, busy_timeout_ms: int, synchronous: str) -> None:
+    if synchronous not in ("FULL", "NORMAL"):
+        raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin.
@@ -138,7 +166,9 @@ def _make_sqlite_behave(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        # FULL (the default): a commit is on disk before it is acknowledged, power loss
+        # included; NORMAL in WAL mode may lose the last commits.
+        cursor.execute(f"PRAGMA synchronous = {synchronous}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

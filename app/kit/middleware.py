@@ -9,11 +9,17 @@ import logging
 import re
 import uuid
 
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.kit.errors import problem
 
 log = logging.getLogger("app.errors")
+
+# Failures that mean "not now" rather than "wrong": no pooled connection in time, a lock
+# (SQLite's writer lock, a PostgreSQL row lock) not granted in time, the database away.
+DB_BUSY = (PoolTimeout, OperationalError)
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # Where BodyLimit leaves the request body for the layers inside it (scope["state"]).
@@ -51,7 +57,8 @@ class RequestId:
 
 class CatchAll:
     """Turn an exception no handler took into a 500 problem without internals, logged with
-    the request's id. It sits inside RequestId, so the 500 carries X-Request-ID too."""
+    the request's id, or a 503 with Retry-After when the database was busy or away. It sits
+    inside RequestId, so these answers carry X-Request-ID too."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -69,6 +76,26 @@ class CatchAll:
 
         try:
             await self.app(scope, receive, watch)
+        except DB_BUSY as busy:
+            # The pool or a lock did not free up in time: a deliberate, retryable answer.
+            log.warning(
+                "database busy in %s %s (request %s): %s",
+                scope["method"],
+                scope["path"],
+                state(scope).get("request_id"),
+                busy.__class__.__name__,
+                extra={"request_id": state(scope).get("request_id")},
+            )
+            if started:
+                raise
+            response = problem(
+                503,
+                "Service busy",
+                "the database is busy; retry after the time in Retry-After",
+                "busy",
+            )
+            response.headers["Retry-After"] = "1"
+            await response(scope, receive, send)
         except Exception:
             request_id = state(scope).get("request_id")
             log.exception(
@@ -144,3 +171,23 @@ def buffered_body(scope: Scope) -> bytes:
     """The request body BodyLimit read (empty when it has not run)."""
     body = state(scope).get(BODY, b"")
     return body if isinstance(body, bytes) else b""
+
+
+class HeadAsGet:
+    """HEAD answers like GET without a body (RFC 9110 §9.3.2): same status and headers,
+    Content-Length included, so monitoring probes and caches can use it on every GET path."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Query, Response, status
 from app.kit.deps import IdPath, IfMatch, SessionDep, SettingsDep
 from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import tag
+from app.kit.json_body import ExactJsonRoute
 from app.kit.pagination import Page, PageDep
 from app.kit.uow import WorkDep
 from app.models import Plan, PlanTarget
@@ -26,7 +27,7 @@ from app.reports.formats import Table
 from app.reports.params import FormatParam, ReportDate
 from app.reports.rendering import FILE_RESPONSES, render
 
-router = APIRouter(prefix="/api/v1", tags=["plans"])
+router = APIRouter(prefix="/api/v1", tags=["plans"], route_class=ExactJsonRoute)
 
 
 def plan_read(plan: Plan, targets: list[PlanTarget]) -> PlanRead:

@@ -6,6 +6,7 @@ from app.kit.countries import DOMESTIC
 from app.kit.deps import IdPath, IfMatch, SessionDep
 from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import tag
+from app.kit.json_body import ExactJsonRoute
 from app.kit.pagination import Page, PageDep
 from app.kit.schema_types import MAX_ID, QueryText
 from app.kit.uow import WorkDep
@@ -20,7 +21,7 @@ from app.projects.schemas import (
 )
 from app.projects.service import ProjectFilters
 
-router = APIRouter(prefix="/api/v1/projects", tags=["projects"])
+router = APIRouter(prefix="/api/v1/projects", tags=["projects"], route_class=ExactJsonRoute)
 
 PROJECT_COLUMNS = [name for name in ProjectRead.model_fields if name in Project.__table__.columns]
 

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from app.kit.deps import SessionDep, SettingsDep, TodayDep
+from app.kit.json_body import ExactJsonRoute
 from app.kit.schema_types import DateIn, OutputModel
 from app.reports import service
 from app.reports.formats import GEOJSON_MEDIA_TYPE, Table, feature_collection, flatten
@@ -17,7 +18,7 @@ from app.reports.schemas import (
     SummaryReport,
 )
 
-router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+router = APIRouter(prefix="/api/v1/reports", tags=["reports"], route_class=ExactJsonRoute)
 
 
 def _totals_table(totals: OutputModel) -> Table:

@@ -12,6 +12,7 @@ from app.kit.deps import (
 )
 from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import tag
+from app.kit.json_body import ExactJsonRoute
 from app.kit.pagination import Page, PageDep
 from app.kit.schema_types import DateIn, QueryText
 from app.kit.uow import WorkDep
@@ -25,7 +26,7 @@ from app.zones.service import ZoneFilters
 
 ZONE_COLUMNS = [name for name in ZoneRead.model_fields if name in Zone.__table__.columns]
 
-router = APIRouter(prefix="/api/v1/zones", tags=["zones"])
+router = APIRouter(prefix="/api/v1/zones", tags=["zones"], route_class=ExactJsonRoute)
 
 ZoneSort = Literal["code", "name", "occupancy_rate", "-occupancy_rate"]
 

@@ -9,12 +9,17 @@ from app.kit.errors import Conflict
 from app.kit.idempotency import store
 from app.kit.middleware import state
 
-CLAIM = "idempotency_claim"
+CLAIM, COMPLETED = "idempotency_claim", "idempotency_completed"
 
 
 def hold(scope: Scope, claim: store.Claimed) -> None:
     """Let the request's unit of work find the claim its middleware took."""
     state(scope)[CLAIM] = claim
+
+
+def completed(scope: Scope) -> bool:
+    """Whether the request's write completed its claim (then there is nothing to settle)."""
+    return bool(state(scope).get(COMPLETED))
 
 
 def complete_write(
@@ -25,7 +30,9 @@ def complete_write(
     claim = getattr(request.state, CLAIM, None)
     if claim is None:
         return
-    if not store.complete(session, claim, status=status, headers=dict(response.headers), body=body):
+    if store.complete(session, claim, status=status, headers=dict(response.headers), body=body):
+        request.state.idempotency_completed = True
+    else:
         raise Conflict(
             "this request ran so long that a retry with the same Idempotency-Key took over; "
             "its write was not kept (the retry's was)",

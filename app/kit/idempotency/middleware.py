@@ -8,6 +8,7 @@ either replays the committed write's response or, the write having been lost, ru
 Refusals (4xx) are kept for replay too; a server error releases the claim.
 """
 
+import logging
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -19,8 +20,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.kit.errors import problem
 from app.kit.idempotency import store
-from app.kit.idempotency.claims import hold
+from app.kit.idempotency.claims import completed, hold
 from app.kit.middleware import buffered_body
+
+log = logging.getLogger("app.idempotency")
 
 HEADER = b"idempotency-key"
 # Visible ASCII, as most clients generate (UUIDs, ULIDs, random tokens).
@@ -100,7 +103,15 @@ class Idempotency:
             status = 500
             raise
         finally:
-            await to_thread.run_sync(_settle, sessions, outcome, status, headers, b"".join(chunks))
+            if not completed(scope):  # a write that completed its claim left nothing to do
+                try:
+                    await to_thread.run_sync(
+                        _settle, sessions, outcome, status, headers, b"".join(chunks)
+                    )
+                except Exception:
+                    # The answer is already on its way; the claim stays in progress until a
+                    # retry takes it over (store.ABANDONED_AFTER).
+                    log.exception("could not settle an Idempotency-Key claim")
 
 
 def _settle(
