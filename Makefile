@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run check test test-sqlite test-postgres bench bench-load lock clean
+.PHONY: install run check test test-sqlite test-postgres bench bench-load bench-throughput lock clean
 
 install: $(STAMP)
 
@@ -50,6 +50,16 @@ test-postgres: install
 
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Requests per second with wrk: the service beside a bare ASGI app and Datasette (same data).
+DATASETTE := .venv-datasette/bin/datasette
+$(DATASETTE):
+	$(PYTHON) -m venv .venv-datasette
+	.venv-datasette/bin/python -m pip install --quiet --disable-pip-version-check datasette==0.65.5
+
+bench-throughput: install $(DATASETTE)
+	@command -v wrk >/dev/null || { echo "installing wrk (Debian package)"; apt-get install -y -qq wrk; }
+	$(BIN)/python -m bench.throughput --datasette $(DATASETTE) $(BENCH_ARGS)
 
 # Write bursts (1/2/4 workers), keep-alive latency, the cost of SQLite's synchronous=FULL.
 bench-load: install

@@ -52,6 +52,7 @@ def _write_session(actor: str) -> Iterator[Session]:
 
 def _demo(args: argparse.Namespace) -> int:
     from app.demo import DemoRefused, database_is_empty, load_demo
+    from app.kit.db import bump_data_version
 
     try:
         with _write_session("cli:demo") as session:
@@ -59,6 +60,7 @@ def _demo(args: argparse.Namespace) -> int:
                 print("database already holds data; demo not loaded")
                 return 0
             summary = load_demo(session)
+            bump_data_version(session)
             session.commit()
     except DemoRefused as exc:
         print(f"demo not loaded: {exc}", file=sys.stderr)
@@ -72,6 +74,7 @@ def _keys_create(args: argparse.Namespace) -> int:
 
     from app.access.keys import create_key
     from app.access.schemas import KeyCreate
+    from app.kit.db import bump_data_version
     from app.kit.errors import DomainError
 
     try:  # the same rules as POST /api/v1/keys
@@ -83,6 +86,7 @@ def _keys_create(args: argparse.Namespace) -> int:
     try:
         with _write_session("cli") as session:
             key, secret = create_key(session, name=request.name, role=request.role)
+            bump_data_version(session)
             session.commit()
     except DomainError as exc:
         print(f"key not created: {exc.detail}", file=sys.stderr)

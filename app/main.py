@@ -17,12 +17,14 @@ from app.kit import migrate
 from app.kit.admission import Admission
 from app.kit.db import make_engine, make_sessionmaker, write_session
 from app.kit.errors import install_error_handlers, problem, problem_response
+from app.kit.etags import NotModified, not_modified
 from app.kit.idempotency.middleware import Idempotency
 from app.kit.middleware import BodyLimit, CatchAll, HeadAsGet, RequestId
 from app.kit.openapi import complete_openapi
 from app.kit.settings import Settings, get_settings
 from app.plans.router import router as plans_router
 from app.projects.router import router as projects_router
+from app.reports.router import plan_router as plan_reports_router
 from app.reports.router import router as reports_router
 from app.zones.router import router as zones_router
 
@@ -44,6 +46,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         settings.database_url,
         sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
         sqlite_synchronous=settings.sqlite_synchronous,
+        pg_lock_timeout_ms=settings.pg_lock_timeout_ms,
         pool_size=settings.db_slots,
     )
     app = FastAPI(
@@ -74,9 +77,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(CatchAll)
     app.add_middleware(RequestId)
     install_error_handlers(app)
+    app.add_exception_handler(NotModified, not_modified)
     app.state.authenticate = key_authenticator(app.state.sessionmaker)
     app.state.idempotency_sessions = partial(write_session, app.state.sessionmaker)
-    routers = (zones_router, projects_router, clearance_router, reports_router, plans_router)
+    routers = (
+        zones_router,
+        projects_router,
+        clearance_router,
+        reports_router,
+        plans_router,
+        plan_reports_router,
+    )
     for router in (*routers, keys_router, audit_router):
         app.include_router(router, dependencies=[Acting])
 

@@ -1,11 +1,12 @@
-"""Benchmark: report latency through HTTP against the same aggregate queries run directly.
+"""Benchmark: report latency through HTTP against the floor, the best SQL written by hand.
 
 For each database (SQLite, and PostgreSQL when --postgres is given) and each scale (1 =
 national: 2,000 zones, 40,000 projects, 10,000 clearance records; 10 = ten times that), it
 makes a fresh database, fills it with bench.generate, starts `occupancy serve`, and prints
 median and p95 latency of every report requested repeatedly over HTTP, beside the median of
-the report's own SQL aggregates run in-process (so the ratio shows what HTTP, validation and
-JSON cost on top), and the latency of a single-zone read.
+the same figures' hand-written SQL (bench/best_sql.py) run through the bare driver
+connection, and their ratio; then the 12-month history against one report, a single-zone
+read, a 304 answer, and the worker's peak memory.
 
     make bench                                  # SQLite, scales 1 and 10
     make bench BENCH_ARGS="--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -24,16 +25,13 @@ from pathlib import Path
 import httpx
 
 from app.kit import migrate
-from app.kit.db import make_engine, make_sessionmaker
-from app.land.queries import clearance_of_zones, leased_at_points, occupancy_by_zone
-from app.reports import queries
-from app.reports.params import ZoneSelection
+from app.kit.db import make_engine
 from app.reports.service import history_points
+from bench.best_sql import floors
 from bench.generate import generate
-from bench.servers import fresh_database, server
+from bench.servers import fresh_database, peak_memory_mb, server
 
 AS_OF = date(2024, 6, 24)
-SELECTION = ZoneSelection()
 REPORTS: dict[str, str] = {
     "occupancy": f"/api/v1/reports/occupancy?as_of={AS_OF}",
     "occupancy/history": "/api/v1/reports/occupancy/history?from=2023-07-01&to=2024-06-30&interval=month",
@@ -41,45 +39,6 @@ REPORTS: dict[str, str] = {
     "investment": f"/api/v1/reports/investment?as_of={AS_OF}",
     "summary": f"/api/v1/reports/summary?as_of={AS_OF}",
 }
-
-
-def raw_queries(session) -> dict[str, Callable[[], object]]:  # type: ignore[no-untyped-def]
-    """The SQL each report runs, without HTTP, validation, arithmetic or JSON."""
-
-    def occupancy() -> object:
-        zones = queries.selected_zones(session, SELECTION, AS_OF)
-        ids = queries.zone_ids(SELECTION, AS_OF)
-        return occupancy_by_zone(session, zones, AS_OF, selected=ids)
-
-    def clearance() -> object:
-        zones = queries.selected_zones(session, SELECTION, AS_OF)
-        ids = queries.zone_ids(SELECTION, AS_OF)
-        return (
-            occupancy_by_zone(session, zones, AS_OF, selected=ids),
-            clearance_of_zones(session, zones, AS_OF, selected=ids),
-        )
-
-    def history() -> object:
-        points = history_points(date(2023, 7, 1), date(2024, 6, 30), "month")
-        ids = queries.zone_ids(SELECTION, points[-1])
-        return queries.selected_zones(session, SELECTION, points[-1]), leased_at_points(
-            session, ids, points
-        )
-
-    def investment() -> object:
-        return (
-            queries.investment_by_status(session, SELECTION, AS_OF),
-            queries.investment_by(session, SELECTION, AS_OF, "investor_country"),
-            queries.investment_by(session, SELECTION, AS_OF, "sector"),
-        )
-
-    return {
-        "occupancy": occupancy,
-        "occupancy/history": history,
-        "clearance": clearance,
-        "investment": investment,
-        "summary": lambda: (clearance(), investment(), queries.zone_counts(session, SELECTION)),
-    }
 
 
 def timed(call: Callable[[], object], repeat: int) -> list[float]:
@@ -105,11 +64,12 @@ def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path) ->
     print(
         f"\n## {backend}, scale {scale}: {counts} (generated in {time.perf_counter() - started:.1f} s)"
     )
-    print(f"{'request':<22}{'http median':>12}{'http p95':>10}{'raw median':>12}{'ratio':>8}")
-    with make_sessionmaker(engine)() as session:
-        raw = {
+    print(f"{'request':<22}{'best SQL':>10}{'http median':>13}{'http p95':>10}{'ratio':>8}")
+    points = history_points(date(2023, 7, 1), date(2024, 6, 30), "month")
+    with engine.connect() as connection:
+        floor = {
             name: statistics.median(timed(call, repeat))
-            for name, call in raw_queries(session).items()
+            for name, call in floors(connection, AS_OF, points).items()
         }
     with server(url, 1, workdir / f"server-{backend}-{scale}.log") as base:
         with httpx.Client(base_url=base, timeout=300) as http:
@@ -117,16 +77,31 @@ def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path) ->
                 samples = timed(lambda p=path: http.get(p).raise_for_status(), repeat)
                 median = statistics.median(samples)
                 print(
-                    f"{name:<22}{median:>10.1f}ms{p95(samples):>8.1f}ms"
-                    f"{raw[name]:>10.1f}ms{median / raw[name]:>8.2f}"
+                    f"{name:<22}{floor[name]:>8.1f}ms{median:>11.1f}ms{p95(samples):>8.1f}ms"
+                    f"{median / floor[name]:>8.2f}"
                 )
+            history = statistics.median(
+                timed(lambda: http.get(REPORTS["occupancy/history"]).raise_for_status(), repeat)
+            )
+            one = statistics.median(
+                timed(lambda: http.get(REPORTS["occupancy"]).raise_for_status(), repeat)
+            )
+            print(f"{'history / one report':<22}{history / one:>31.2f}")
             zone_id = counts["zones"] // 2
             samples = timed(
                 lambda: http.get(f"/api/v1/zones/{zone_id}").raise_for_status(), repeat * 5
             )
             print(
-                f"{'single zone read':<22}{statistics.median(samples):>10.2f}ms{p95(samples):>8.2f}ms"
+                f"{'single zone read':<22}{'':>10}{statistics.median(samples):>11.2f}ms"
+                f"{p95(samples):>8.2f}ms"
             )
+            etag = http.get(REPORTS["occupancy"]).headers["etag"]
+            samples = timed(
+                lambda: http.get(REPORTS["occupancy"], headers={"If-None-Match": etag}),
+                repeat * 5,
+            )
+            print(f"{'occupancy, 304':<22}{'':>10}{statistics.median(samples):>11.2f}ms")
+            print(f"{'peak worker memory':<22}{'':>10}{peak_memory_mb(base):>11.0f}MB")
     engine.dispose()
 
 

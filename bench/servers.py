@@ -37,6 +37,19 @@ def fresh_database(postgres: str | None, workdir: Path) -> Iterator[str]:
 OCCUPANCY = str(Path(sys.executable).parent / "occupancy")
 
 
+# The process behind each running server's base URL (with one worker, the worker itself).
+PIDS: dict[str, int] = {}
+
+
+def peak_memory_mb(base: str) -> float:
+    """The most resident memory the server process has used so far (VmHWM), in MB."""
+    status = Path(f"/proc/{PIDS[base]}/status").read_text()
+    kilobytes = next(
+        int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")
+    )
+    return kilobytes / 1024
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -71,7 +84,9 @@ def server(url: str, workers: int, log: Path, env: dict[str, str] | None = None)
                 time.sleep(0.1)
         else:
             raise RuntimeError(log.read_text())
+        PIDS[base] = process.pid
         yield base
     finally:
+        PIDS.pop(base, None)
         process.terminate()
         process.wait(timeout=30)

@@ -434,10 +434,14 @@ def test_a_retry_after_60_s_of_a_still_running_first_attempt_does_not_write_twic
     scratch_url: str, tmp_path: Path
 ):
     """The first attempt waits more than 60 s for the zone's row lock (held here by another
-    transaction, as a long writer would); its client gives up and retries with the same key."""
+    transaction, as a long writer would); its client gives up and retries with the same key.
+
+    By default a writer gives up on a row lock after 10 s (503); the server here waits longer,
+    so that the first attempt is still running when its claim may be taken over (60 s)."""
     migrate.upgrade(scratch_url)
     auth = {"Authorization": f"Bearer {make_key(scratch_url, 'editor', KEY_NAME)}"}
-    server = start_server(scratch_url, workers=2, log_path=tmp_path / "server.log")
+    patient = {"OCCUPANCY_PG_LOCK_TIMEOUT_MS": "150000", "OCCUPANCY_QUEUE_TIMEOUT_S": "120"}
+    server = start_server(scratch_url, workers=2, log_path=tmp_path / "server.log", env=patient)
     engine = create_engine(scratch_url)
     try:
         zone = _zone(server.base, auth, total_area_ha=20, industrial_land_ha=10, service_land_ha=0)

@@ -1,10 +1,27 @@
 """The arithmetic module, without a database: rounding, rates, sums."""
 
+from datetime import date
+from decimal import Decimal
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from app.land.rates import EMPTY, Occupancy, mean_rate, rate, round_rate, total
+from app.land.clearance import last_progress
+from app.land.rates import (
+    EMPTY,
+    M2_PER_HA,
+    RATE_UNITS,
+    Occupancy,
+    mean_rate,
+    mean_units,
+    rate,
+    rate_units,
+    round_rate,
+    scaled_number,
+    total,
+)
 
 
 @pytest.mark.parametrize(
@@ -83,3 +100,54 @@ def test_total_of_nothing_is_empty():
 )
 def test_mean_rate(rates, expected):
     assert mean_rate(rates) == expected
+
+
+# Whole square metres and rate units: the integer form reports use must agree with the
+# decimal form everywhere.
+
+
+AREAS_M2 = st.integers(min_value=0, max_value=10**10)
+
+
+def _as_rate(units: int | None) -> Decimal | None:
+    return None if units is None else Decimal(units).scaleb(-4)
+
+
+@given(AREAS_M2, AREAS_M2)
+def test_rate_units_agree_with_the_decimal_rate(numerator, denominator):
+    as_ha = rate(Decimal(numerator).scaleb(-4), Decimal(denominator).scaleb(-4))
+    assert _as_rate(rate_units(numerator, denominator)) == as_ha
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(min_value=0, max_value=3 * RATE_UNITS))))
+def test_mean_units_agree_with_the_decimal_mean(units):
+    assert _as_rate(mean_units(units)) == mean_rate(_as_rate(u) for u in units)
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "units"),
+    [(1, 3, 3333), (5, 100_000, 1), (15, 100_000, 2), (25, 100_000, 3), (0, 7, 0), (1, 0, None)],
+)
+def test_rate_units_round_half_up(numerator, denominator, units):
+    assert rate_units(numerator, denominator) == units
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12))
+def test_scaled_numbers_read_back_as_the_same_decimal(value):
+    number = scaled_number(value, M2_PER_HA)
+    assert Decimal(str(number)) == Decimal(value).scaleb(-4)
+    assert isinstance(number, int) == (value % M2_PER_HA == 0)
+
+
+@pytest.mark.parametrize(
+    ("history", "expected"),
+    [
+        ([], None),
+        ([(date(2024, 1, 1), Decimal(0))], None),
+        ([(date(2024, 1, 1), Decimal(2))], date(2024, 1, 1)),
+        ([(date(2024, 1, 1), Decimal(2)), (date(2024, 3, 1), Decimal(2))], date(2024, 1, 1)),
+        ([(date(2024, 1, 1), Decimal(2)), (date(2024, 3, 1), Decimal("2.0001"))], date(2024, 3, 1)),
+    ],
+)
+def test_last_progress_is_the_latest_record_that_raised_the_cleared_area(history, expected):
+    assert last_progress(history) == expected

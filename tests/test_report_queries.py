@@ -356,3 +356,16 @@ def test_period_date_refuses_other_forms(period):
     with pytest.raises(ValueError):
         result = period_date(period)
         pytest.fail(f"{period!r} gave {result}")
+
+
+def test_a_304_is_answered_from_the_data_version_alone(client, connection):
+    zones = make_zones(client)
+    add_projects(client, zones, 20)
+    etag = client.get("/api/v1/reports/occupancy").headers["etag"]
+    with counting(connection) as statements:
+        response = client.get("/api/v1/reports/occupancy", headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    # Besides the caller's key check, only the data version is read: nothing is computed.
+    report_statements = [s for s in statements if "api_keys" not in s]
+    assert len(report_statements) == 1, statements
+    assert "data_version" in report_statements[0]

@@ -20,6 +20,7 @@ from tests.factories import (
 
 REPORTS = "/api/v1/reports"
 OCCUPANCY = f"{REPORTS}/occupancy"
+PROJECTS = "/api/v1/projects"
 HISTORY = f"{REPORTS}/occupancy/history"
 CLEARANCE = f"{REPORTS}/clearance"
 INVESTMENT = f"{REPORTS}/investment"
@@ -1173,3 +1174,151 @@ def test_summary_on_a_period(client, boundary_leases):
     assert summary["as_of"] == "2024-06-14"
     assert summary["occupancy"]["all"]["leased_industrial_ha"] == 41
     assert summary["investment"]["projects"]["total"] == 3
+
+
+def test_the_occupancy_document_is_exactly_what_its_schema_describes(client):
+    """The report is written straight from whole square metres; read back through the
+    OccupancyReport schema it must come out the same, key for key and number for number."""
+    from app.reports.schemas import OccupancyReport
+
+    park = create_zone(
+        client, total_area_ha=100.0001, industrial_land_ha=70.3333, service_land_ha=3
+    )
+    cluster = create_zone(client, kind="cluster", industrial_land_ha=0, service_land_ha=0)
+    create_project(client, park["id"], leased_ha=23.4567, lease_start="2020-01-01")
+    create_project(client, park["id"], leased_ha=1.5, land_use="service", lease_start="2020-01-01")
+    for params in ({"as_of": "2024-06-24"}, {"as_of": "2019-01-01"}, {"kind": "cluster"}):
+        body = client.get(OCCUPANCY, params=params).json()
+        assert OccupancyReport.model_validate(body).model_dump(mode="json") == body
+        assert [zone["id"] for zone in body["zones"]] == [
+            z["id"] for z in (park, cluster) if params.get("kind", z["kind"]) == z["kind"]
+        ]
+    totals = client.get(OCCUPANCY, params={"as_of": "2024-06-24"}).json()["totals"]["park"]
+    assert totals["leased_industrial_ha"] == 23.4567
+    assert totals["occupancy_rate"] == 0.3335  # 23.4567 / 70.3333 = 0.333508…
+    assert totals["occupancy_rate_incl_service"] == 0.3403  # 24.9567 / 73.3333 = 0.340318…
+    assert client.get(OCCUPANCY).json()["totals"]["cluster"]["occupancy_rate"] is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        OCCUPANCY,
+        f"{OCCUPANCY}?format=csv",
+        f"{OCCUPANCY}?format=geojson",
+        f"{REPORTS}/clearance",
+        f"{REPORTS}/investment",
+        f"{REPORTS}/summary",
+        f"{REPORTS}/occupancy/history?from=2024-01-01&to=2024-06-30",
+    ],
+)
+def test_an_unchanged_report_is_304_until_a_write(client, path):
+    zone = create_zone(client)
+    first = client.get(path)
+    assert first.status_code == 200
+    etag = first.headers["etag"]
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == etag
+    assert client.get(path, headers={"If-None-Match": '"something-else"'}).status_code == 200
+    create_project(client, zone["id"], leased_ha=1)
+    changed = client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["etag"] != etag
+
+
+def test_each_question_has_its_own_etag(client):
+    create_zone(client)
+    tags = {
+        client.get(OCCUPANCY, params=params).headers["etag"]
+        for params in ({}, {"as_of": "2024-06-24"}, {"kind": "park"}, {"format": "csv"})
+    }
+    assert len(tags) == 4
+
+
+def test_history_agrees_with_the_occupancy_report_at_every_point(client):
+    """The history sweeps over lease events; the occupancy report sums the leases in effect
+    on its date. Built on random leases (ends, terminations, zones established in the
+    middle), the two must give the same totals at every point."""
+    import random
+
+    rng = random.Random(20241)
+    zones = [
+        create_zone(client, kind="park", industrial_land_ha=60, service_land_ha=10),
+        create_zone(client, kind="park", established_on="2022-05-17"),
+        create_zone(client, kind="cluster", industrial_land_ha=40, service_land_ha=0),
+        create_zone(client, kind="cluster", established_on="2023-02-01", service_land_ha=5),
+        create_zone(client, kind="park", industrial_land_ha=0, service_land_ha=0),
+    ]
+    for _ in range(45):
+        zone = rng.choice(zones[:4])
+        start = date(2021, 1, 1) + timedelta(days=rng.randrange(3 * 365))
+        body: dict[str, Any] = {
+            "leased_ha": rng.choice([0.5, 1, 1.2345, 2]),
+            "lease_start": start.isoformat(),
+            "land_use": "service"
+            if zone["service_land_ha"] and rng.random() < 0.3
+            else "industrial",
+        }
+        if rng.random() < 0.3:
+            body["lease_end"] = (start + timedelta(days=rng.randrange(30, 700))).isoformat()
+        project = client.post(
+            PROJECTS,
+            json={
+                "zone_id": zone["id"],
+                "name": "P",
+                "investor": "I",
+                "investor_country": "VN",
+                **body,
+            },
+        )
+        assert project.status_code in (201, 409), project.text
+        if project.status_code == 201 and rng.random() < 0.25:
+            ended = start + timedelta(days=rng.randrange(0, 500))
+            terminated = client.post(
+                f"{PROJECTS}/{project.json()['id']}/terminate",
+                json={"terminated_on": ended.isoformat(), "reason": "test"},
+            )
+            assert terminated.status_code == 200, terminated.text
+    for interval in ("month", "quarter"):
+        history = client.get(
+            f"{OCCUPANCY}/history",
+            params={"from": "2021-01-01", "to": "2024-03-31", "interval": interval},
+        ).json()
+        previous = None
+        for point in history["points"]:
+            totals = client.get(OCCUPANCY, params={"as_of": point["as_of"]}).json()["totals"]
+            for kind in ("park", "cluster", "all"):
+                swept = {k: v for k, v in point[kind].items() if k != "net_absorption_ha"}
+                assert swept == totals[kind], (interval, point["as_of"], kind)
+            held = point["all"]["leased_industrial_ha"] + point["all"]["leased_service_ha"]
+            if previous is not None:
+                assert point["all"]["net_absorption_ha"] == pytest.approx(held - previous)
+            previous = held
+
+
+@pytest.mark.parametrize(
+    ("path", "schema"),
+    [
+        (f"{REPORTS}/clearance?as_of=2024-06-24", "ClearanceReport"),
+        (f"{REPORTS}/summary?as_of=2024-06-24", "SummaryReport"),
+        (f"{REPORTS}/investment?as_of=2024-06-24", "InvestmentReport"),
+        (f"{OCCUPANCY}/history?from=2023-01-01&to=2024-06-30&interval=quarter", "HistoryReport"),
+    ],
+)
+def test_every_report_document_is_exactly_what_its_schema_describes(client, path, schema):
+    from app.reports import schemas
+
+    zone = create_zone(client, clearance_required_ha=50)
+    create_project(client, zone["id"], leased_ha=12.3456, lease_start="2023-05-02")
+    recorded = client.post(
+        f"/api/v1/zones/{zone['id']}/clearance",
+        json={"recorded_on": "2023-03-01", "cleared_ha": 20.5, "households_total": 9},
+    )
+    assert recorded.status_code == 201, recorded.text
+    body = client.get(path).json()
+    model = getattr(schemas, schema)
+    # Validation reads the field `from_` that the JSON names `from`.
+    given = {("from_" if k == "from" else k): v for k, v in body.items()}
+    assert model.model_validate(given).model_dump(mode="json", by_alias=True) == body

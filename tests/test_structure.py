@@ -25,8 +25,7 @@ from app.models.enums import Role
 
 APP = Path(__file__).resolve().parents[1] / "app"
 
-# What each package may import from app (besides itself). The domains talk through land;
-# plans is built on reports (a plan's computed indicators are report figures).
+# What each package may import from app (besides itself). The domains talk through land.
 ALLOWED: dict[str, set[str]] = {
     "kit": {"models"},
     "models": {"kit"},
@@ -37,7 +36,7 @@ ALLOWED: dict[str, set[str]] = {
     "projects": {"kit", "models", "land", "audit"},
     "clearance": {"kit", "models", "land", "audit"},
     "reports": {"kit", "models", "land"},
-    "plans": {"kit", "models", "land", "audit", "reports"},
+    "plans": {"kit", "models", "land", "audit"},
 }
 # Pure arithmetic: no I/O, no framework; every rate and rounding rule is tested without a
 # database.

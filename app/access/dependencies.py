@@ -17,7 +17,7 @@ from app.kit.deps import SessionDep
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer occ_…`")
 
 
-def acting_principal(
+async def acting_principal(
     request: Request, session: SessionDep, _scheme: Annotated[Any, Depends(bearer)]
 ) -> Principal:
     principal: Principal = getattr(request.state, "principal", ANONYMOUS)

@@ -14,8 +14,8 @@ from app.demo.zones import PROVINCE
 from app.kit.settings import Settings
 from app.models import Plan
 from app.models.enums import ZoneKind
-from app.plans.service import plan_report
 from app.reports.params import ZoneSelection
+from app.reports.plan import plan_report
 from app.reports.service import clearance_report, occupancy_totals, summary_report
 
 # The summary's stalled zones use the service's default stall threshold.

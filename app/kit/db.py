@@ -15,7 +15,16 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Engine,
+    MetaData,
+    create_engine,
+    event,
+    text,
+)
 from sqlalchemy.engine import CursorResult, Dialect, Result
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -117,13 +126,26 @@ def rows_changed(result: Result[Any]) -> int:
     return result.rowcount
 
 
+# Every committed write raises this number (see app.models.data_version); reports use it as
+# their version. Raw SQL, so the plumbing needs no model import.
+_BUMP = text("UPDATE data_version SET version = version + 1 WHERE id = 1")
+_READ = text("SELECT version FROM data_version WHERE id = 1")
+
+
+def bump_data_version(session: Session) -> None:
+    """Raise the data version inside the write's transaction, just before it commits (on
+    PostgreSQL the row is then locked only for the moment between this and the commit)."""
+    session.execute(_BUMP)
+
+
+def data_version(session: Session) -> int:
+    return int(session.execute(_READ).scalar_one())
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-# How long a PostgreSQL transaction waits for a row lock (a zone held by another writer)
-# before it gives up and the request is answered 503 with Retry-After.
-PG_LOCK_TIMEOUT_MS = 10_000
 # How long a request waits for a pooled connection before the same 503. Admission
 # (app.kit.admission) keeps admitted requests within the pool, so this is a last resort.
 POOL_TIMEOUT_S = 5
@@ -134,6 +156,7 @@ def make_engine(
     *,
     sqlite_busy_timeout_ms: int = 10_000,
     sqlite_synchronous: str = "FULL",
+    pg_lock_timeout_ms: int = 10_000,
     pool_size: int = 8,
 ) -> Engine:
     """An engine whose pool holds `pool_size` connections, and as many again for work outside
@@ -149,7 +172,9 @@ def make_engine(
     return create_engine(
         url,
         pool_pre_ping=True,
-        connect_args={"options": f"-c lock_timeout={PG_LOCK_TIMEOUT_MS}"},
+        # How long a transaction waits for a row lock (a zone another writer holds) before
+        # it gives up and the request is answered 503 with Retry-After.
+        connect_args={"options": f"-c lock_timeout={int(pg_lock_timeout_ms)}"},
         **pool,
     )
 

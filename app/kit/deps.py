@@ -28,7 +28,11 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def app_settings(request: Request) -> Settings:
+# Dependencies that do no I/O are `async def`: FastAPI then runs them on the event loop
+# instead of sending each to a worker thread and back.
+
+
+async def app_settings(request: Request) -> Settings:
     """The settings the application was created with."""
     settings: Settings = request.app.state.settings
     return settings
@@ -46,7 +50,7 @@ IfMatch = Annotated[
 ]
 
 
-def today(settings: SettingsDep) -> date:
+async def today(settings: SettingsDep) -> date:
     """Today in the province's time zone (Vietnam keeps UTC+7 all year)."""
     offset = timezone(timedelta(hours=settings.utc_offset_hours))
     return datetime.now(UTC).astimezone(offset).date()

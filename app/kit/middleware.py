@@ -1,8 +1,10 @@
 """The ASGI layers every request passes through before routing, outermost first:
 
 RequestId (every response carries X-Request-ID) → CatchAll (an unexpected failure becomes a
-logged 500 problem, still inside RequestId) → access control (app.access) → BodyLimit (the body
-is read once, at most max_bytes of it) → Idempotency (app.kit.idempotency) → the routes.
+logged 500 problem, a busy database a 503, still inside RequestId) → HeadAsGet (HEAD answers
+like GET without a body) → Admission (app.kit.admission: how many requests reach the database
+at once) → access control (app.access) → BodyLimit (the body is read once, at most max_bytes
+of it) → Idempotency (app.kit.idempotency) → the routes.
 """
 
 import logging

@@ -15,7 +15,7 @@ class PageRequest:
     offset: int
 
 
-def page_request(
+async def page_request(
     limit: Annotated[int, Query(ge=1, le=500, description="Items per page (1-500).")] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")] = 0,
 ) -> PageRequest:

@@ -19,9 +19,10 @@ class NoDelayConfig(uvicorn.Config):
         return sock
 
 
-def serve(*, host: str, port: int, workers: int, log_level: str) -> None:
+def serve(*, host: str, port: int, workers: int, log_level: str, app: str = "app.asgi:app") -> None:
+    """Serve `app` (an import string) the way `occupancy serve` does."""
     config = NoDelayConfig(
-        "app.asgi:app",
+        app,
         host=host,
         port=port,
         workers=workers,

@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(default=10_000, ge=0)
     # Requests a worker lets at the database at once (its connection pool holds as many);
     # the rest wait in line, at most queue_timeout_s and at most max_queue of them, then 503.
+    # How long a PostgreSQL writer waits for another's row lock (a zone) before it gives up
+    # and the request is answered 503 with Retry-After (ms).
+    pg_lock_timeout_ms: int = Field(default=10_000, ge=1)
     # FULL: a commit is on disk before it is acknowledged, power loss included. NORMAL is
     # faster and may lose the last commits on power loss (bench/load.py measures both).
     sqlite_synchronous: Literal["FULL", "NORMAL"] = "FULL"

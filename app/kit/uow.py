@@ -17,7 +17,7 @@ from fastapi import Depends, Request, Response, status
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from app.kit.db import COMMITTING
+from app.kit.db import COMMITTING, bump_data_version
 from app.kit.deps import SessionDep
 from app.kit.etags import tag
 from app.kit.idempotency.claims import complete_write
@@ -63,6 +63,7 @@ class UnitOfWork:
     def _commit(self, code: int, result: BaseModel | None) -> None:
         body = "" if result is None else result.model_dump_json(by_alias=True)
         complete_write(self.session, self._request, self._response, code, body)
+        bump_data_version(self.session)
         self.session.info[COMMITTING] = True
         try:
             self.session.commit()

@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import Field
 
-from app.kit.schema_types import AreaOut, OutputModel, RateOut
+from app.kit.schema_types import AreaOut, OutputModel, RateOut, json_number
 from app.land.clearance import Clearance
-from app.land.rates import Occupancy
+from app.land.rates import M2_PER_HA, RATE_UNITS, Occupancy, scaled_number
 from app.models.enums import ClearanceStatus
 
 
@@ -64,3 +64,43 @@ def clearance_fields(clearance: Clearance, day: date, stall_days: int) -> dict[s
         "last_progress_on": clearance.last_progress_on,
         "stalled": clearance.stalled(day, stall_days),
     }
+
+
+def occupancy_json(
+    industrial_m2: int,
+    leased_industrial_m2: int,
+    service_m2: int,
+    leased_service_m2: int,
+    rate: int | None,
+    rate_incl_service: int | None,
+) -> dict[str, Any]:
+    """The occupancy block's fields (all but as_of) as JSON values, from whole square metres
+    and rate units (app.land.rates): the same figures `occupancy_fields` gives as decimals,
+    written without a Decimal per figure, for reports over thousands of zones."""
+    available = industrial_m2 + service_m2 - leased_industrial_m2 - leased_service_m2
+    return {
+        "industrial_land_ha": scaled_number(industrial_m2, M2_PER_HA),
+        "leased_industrial_ha": scaled_number(leased_industrial_m2, M2_PER_HA),
+        "service_land_ha": scaled_number(service_m2, M2_PER_HA),
+        "leased_service_ha": scaled_number(leased_service_m2, M2_PER_HA),
+        "available_ha": scaled_number(available, M2_PER_HA),
+        "occupancy_rate": scaled_number(rate, RATE_UNITS),
+        "occupancy_rate_incl_service": scaled_number(rate_incl_service, RATE_UNITS),
+    }
+
+
+def clearance_json(clearance: Clearance, day: date, stall_days: int) -> dict[str, Any]:
+    """The clearance block's fields as JSON values: `clearance_fields`, written directly."""
+    return {
+        "required_ha": json_number(clearance.required_ha),
+        "cleared_ha": json_number(clearance.cleared_ha),
+        "clearance_rate": json_number(clearance.clearance_rate),
+        "status": str(clearance.status),
+        "last_recorded_on": _iso(clearance.last_recorded_on),
+        "last_progress_on": _iso(clearance.last_progress_on),
+        "stalled": clearance.stalled(day, stall_days),
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()

@@ -1,5 +1,6 @@
 """Pure arithmetic of land clearance: progress, status and stalling on a date. No I/O."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -35,3 +36,15 @@ class Clearance:
         if self.status != ClearanceStatus.IN_PROGRESS or self.last_progress_on is None:
             return False
         return (day - self.last_progress_on).days > stall_days
+
+
+def last_progress(history: Sequence[tuple[date, Decimal]]) -> date | None:
+    """The date of the latest record that raised the cleared area, from a zone's records
+    (date, cleared area) in date order: the pure twin of the window query in
+    app.land.queries.clearance_by_zone."""
+    progressed_on, before = None, Decimal(0)
+    for recorded_on, cleared_ha in history:
+        if cleared_ha > before:
+            progressed_on = recorded_on
+        before = cleared_ha
+    return progressed_on

@@ -13,24 +13,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
-    Date,
     Row,
     Select,
     and_,
     case,
+    cast,
     func,
     literal,
     or_,
     select,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql import Subquery
 
 from app.land.capacity import Lease, lease_end
-from app.land.clearance import Clearance
+from app.land.clearance import Clearance, last_progress
 from app.land.rates import ZERO, Occupancy
 from app.models import ClearanceRecord, Project, Zone
 from app.models.enums import LandUse
@@ -103,33 +106,91 @@ def leased_by_zone(
     return {zone_id: (industrial, service, count) for zone_id, industrial, service, count in rows}
 
 
+def m2(column: ColumnElement[Any] | InstrumentedAttribute[Any]) -> ColumnElement[int]:
+    """An area column (or a sum of one) as whole square metres: a plain integer, with no
+    Decimal made per value (reports over thousands of zones add integers)."""
+    return cast(column, BigInteger)
+
+
+def held_by_zone(day: date) -> Subquery:
+    """Per zone holding land on `day`: leased industrial and service land in whole square
+    metres, and the leases in effect (columns zone_id, leased_industrial_m2,
+    leased_service_m2, active_projects). One aggregate, for joining to the zones."""
+    return (
+        select(
+            Project.zone_id,
+            m2(_sum_leased(LandUse.INDUSTRIAL)).label("leased_industrial_m2"),
+            m2(_sum_leased(LandUse.SERVICE)).label("leased_service_m2"),
+            func.count().label("active_projects"),
+        )
+        .where(in_effect_on(day))
+        .group_by(Project.zone_id)
+        .subquery("held")
+    )
+
+
 def _sum_leased(land_use: LandUse) -> ColumnElement[Decimal]:
     # The CASE takes the area column's type from its first branch, so sums come back in ha.
     return func.sum(case((Project.land_use == land_use, Project.leased_ha), else_=0))
 
 
-def leased_at_points(
+def lease_changes(
     session: Session, zone_ids: Select[int], points: Sequence[date]
-) -> list[Row[date, int, Decimal, Decimal, int]]:
-    """Leased industrial and service land, and leases in effect, per zone on each of the
-    dates: one query that joins the leases to the list of dates; rows only for zones
-    holding land then."""
-    dates = union_all(*(select(literal(point, Date).label("as_of")) for point in points)).subquery(
-        "points"
+) -> list[Row[int, int, int, int, int]]:
+    """How what the zones' leases hold changes between the report points, in one sweep over
+    the lease events: rows (zone, bucket, change of leased industrial m2, of leased service
+    m2, of leases in effect), bucket i holding the changes that first count at points[i].
+
+    A lease counts at point p when start <= p < end: its start adds from the first point on
+    or after it, its end (expiry or termination, whichever comes first) takes away from the
+    first point on or after that. Adding a zone's buckets up to i gives what it holds at
+    points[i]; the rows are one per zone and bucket with a change, never one per lease.
+    """
+
+    def bucket(day: ColumnElement[date] | InstrumentedAttribute[date]) -> ColumnElement[int]:
+        return case(*((day <= point, index) for index, point in enumerate(points)))
+
+    last = points[-1]
+    end = case(
+        (
+            and_(
+                Project.terminated_on.is_not(None),
+                or_(Project.lease_end.is_(None), Project.terminated_on < Project.lease_end),
+            ),
+            Project.terminated_on,
+        ),
+        else_=Project.lease_end,
     )
+    industrial = case((Project.land_use == LandUse.INDUSTRIAL, m2(Project.leased_ha)), else_=0)
+    service = case((Project.land_use == LandUse.SERVICE, m2(Project.leased_ha)), else_=0)
+    mine = Project.zone_id.in_(zone_ids)
+    starts = select(
+        Project.zone_id,
+        bucket(Project.lease_start).label("bucket"),
+        industrial.label("industrial"),
+        service.label("service"),
+        literal(1).label("leases"),
+    ).where(mine, Project.lease_start <= last)
+    ends = select(
+        Project.zone_id,
+        bucket(end).label("bucket"),
+        (-industrial).label("industrial"),
+        (-service).label("service"),
+        literal(-1).label("leases"),
+    ).where(mine, Project.lease_start <= last, end.is_not(None), end <= last)
+    events = union_all(starts, ends).subquery("events")
     query = (
         select(
-            dates.c.as_of,
-            Project.zone_id,
-            _sum_leased(LandUse.INDUSTRIAL),
-            _sum_leased(LandUse.SERVICE),
-            func.count(),
+            events.c.zone_id,
+            events.c.bucket,
+            m2(func.sum(events.c.industrial)),
+            m2(func.sum(events.c.service)),
+            m2(func.sum(events.c.leases)),
         )
-        .join(Project, in_effect_on(dates.c.as_of))
-        .where(Project.zone_id.in_(zone_ids))
-        .group_by(dates.c.as_of, Project.zone_id)
+        .group_by(events.c.zone_id, events.c.bucket)
+        .order_by(events.c.zone_id, events.c.bucket)
     )
-    return list(session.execute(query))
+    return list(session.connection().execute(query).all())
 
 
 def leased_industrial_of_zone(day: date) -> ColumnElement[Decimal]:
@@ -164,23 +225,30 @@ class LatestClearance:
     compensation_paid_vnd: int | None
 
 
+# What a clearance record says, as the reads of the latest record select it.
+_RECORD_COLUMNS = (
+    ClearanceRecord.zone_id,
+    ClearanceRecord.recorded_on,
+    ClearanceRecord.cleared_ha,
+    ClearanceRecord.households_total,
+    ClearanceRecord.households_relocated,
+    ClearanceRecord.compensation_paid_vnd,
+)
+
+
 def clearance_by_zone(session: Session, zone_ids: ZoneIds, day: date) -> dict[int, LatestClearance]:
     """The latest clearance record on or before `day`, and the date of the latest record
     that raised the cleared area, per zone that has records."""
     ids = _ids(zone_ids)
-    if isinstance(ids, list) and not ids:
-        return {}
+    if isinstance(ids, list):
+        return _few_zones_clearance(session, ids, day)
     record = ClearanceRecord
-    # Three levels of one window pass each (windows cannot nest): the previous record's
-    # cleared area; then the latest date that raised it; then the latest record per zone.
+    # For the zones a report selects (a query of their ids), in the database: three levels
+    # of one window pass each (windows cannot nest): the previous record's cleared area;
+    # then the latest date that raised it; then the latest record per zone.
     ordered = (
         select(
-            record.zone_id,
-            record.recorded_on,
-            record.cleared_ha,
-            record.households_total,
-            record.households_relocated,
-            record.compensation_paid_vnd,
+            *_RECORD_COLUMNS,
             func.lag(record.cleared_ha)
             .over(partition_by=record.zone_id, order_by=record.recorded_on)
             .label("previous_ha"),
@@ -287,6 +355,36 @@ def clearance_of_zones(
                 latest.compensation_paid_vnd,
             )
     return result
+
+
+def _few_zones_clearance(
+    session: Session, zone_ids: list[int], day: date
+) -> dict[int, LatestClearance]:
+    """clearance_by_zone for a few named zones (a zone read, a page of a list): their records
+    in date order, folded in Python by land.clearance.last_progress; one indexed range read
+    instead of the window passes a report over thousands of zones needs."""
+    if not zone_ids:
+        return {}
+    record = ClearanceRecord
+    rows = session.execute(
+        select(*_RECORD_COLUMNS)
+        .where(record.zone_id.in_(zone_ids), record.recorded_on <= day)
+        .order_by(record.zone_id, record.recorded_on)
+    ).all()
+    by_zone: dict[int, list[Any]] = {}
+    for row in rows:
+        by_zone.setdefault(row.zone_id, []).append(row)
+    return {
+        zone_id: LatestClearance(
+            recorded_on=records[-1].recorded_on,
+            cleared_ha=records[-1].cleared_ha,
+            last_progress_on=last_progress([(r.recorded_on, r.cleared_ha) for r in records]),
+            households_total=records[-1].households_total,
+            households_relocated=records[-1].households_relocated,
+            compensation_paid_vnd=records[-1].compensation_paid_vnd,
+        )
+        for zone_id, records in by_zone.items()
+    }
 
 
 def figures_by_zone(session: Session, zones: Iterable[Zone], day: date) -> dict[int, ZoneFigures]:

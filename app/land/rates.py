@@ -87,3 +87,37 @@ def achievement(actual: Decimal | None, target: Decimal | None) -> Decimal | Non
     if actual is None or target is None:
         return None
     return rate(actual, target)
+
+
+# Whole square metres and rate units ------------------------------------------------------
+#
+# Areas are stored as whole square metres, so reports over thousands of zones add integers
+# and round with integer arithmetic instead of building a Decimal per figure. The rule is the
+# same as `rate` and `mean_rate` above (half-up to 4 places, None without a denominator);
+# tests/test_occupancy_math.py holds the two to the same answers.
+
+M2_PER_HA = 10_000
+RATE_UNITS = 10_000  # a rate of 1 is 10,000 units: four decimal places
+
+
+def rate_units(numerator: int, denominator: int) -> int | None:
+    """numerator / denominator in 1/10,000ths, rounded half-up (both non-negative)."""
+    if denominator == 0:
+        return None
+    return (2 * numerator * RATE_UNITS + denominator) // (2 * denominator)
+
+
+def mean_units(rates: Iterable[int | None]) -> int | None:
+    """The plain mean of rates in units, those without a rate left out, rounded half-up."""
+    present = [r for r in rates if r is not None]
+    if not present:
+        return None
+    return (2 * sum(present) + len(present)) // (2 * len(present))
+
+
+def scaled_number(value: int | None, scale: int) -> int | float | None:
+    """An exact decimal held as value / scale, as a JSON number: integral values as integers,
+    others as the float that reads back as the same decimal (scale is a power of ten)."""
+    if value is None:
+        return None
+    return value // scale if value % scale == 0 else value / scale

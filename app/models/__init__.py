@@ -3,6 +3,7 @@
 from app.models.access import ApiKey
 from app.models.audit import AuditEvent
 from app.models.clearance import ClearanceRecord
+from app.models.data_version import DataVersion
 from app.models.idempotency import IdempotencyRecord
 from app.models.plan import Plan, PlanActual, PlanTarget
 from app.models.project import Project
@@ -12,6 +13,7 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "ClearanceRecord",
+    "DataVersion",
     "IdempotencyRecord",
     "Plan",
     "PlanActual",

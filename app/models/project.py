@@ -32,6 +32,17 @@ class Project(Base):
         ),
         # Capacity checks read a zone's leases of one land use.
         Index("ix_projects_zone_id_land_use", "zone_id", "land_use"),
+        # Everything "in effect on a date" needs, per zone: reports read this index alone,
+        # never the wider table.
+        Index(
+            "ix_projects_leases",
+            "zone_id",
+            "lease_start",
+            "lease_end",
+            "terminated_on",
+            "land_use",
+            "leased_ha",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

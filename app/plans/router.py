@@ -1,16 +1,16 @@
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.kit.deps import IdPath, IfMatch, SessionDep, SettingsDep
+from app.kit.deps import IdPath, IfMatch, SessionDep
 from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import tag
 from app.kit.json_body import ExactJsonRoute
 from app.kit.pagination import Page, PageDep
 from app.kit.uow import WorkDep
+from app.land.indicators import CATALOGUE
 from app.models import Plan, PlanTarget
 from app.plans import service
-from app.plans.indicators import CATALOGUE
 from app.plans.schemas import (
     ActualCreate,
     ActualRead,
@@ -18,14 +18,10 @@ from app.plans.schemas import (
     IndicatorRead,
     PlanCreate,
     PlanRead,
-    PlanReport,
     PlanUpdate,
     TargetCreate,
     TargetRead,
 )
-from app.reports.formats import Table
-from app.reports.params import FormatParam, ReportDate
-from app.reports.rendering import FILE_RESPONSES, render
 
 router = APIRouter(prefix="/api/v1", tags=["plans"], route_class=ExactJsonRoute)
 
@@ -141,20 +137,6 @@ def list_actuals(
     )
     items = [ActualRead.model_validate(r) for r in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
-
-
-@router.get("/plans/{plan_id}/report", response_model=PlanReport, responses=FILE_RESPONSES)
-def plan_report(
-    plan_id: IdPath,
-    session: SessionDep,
-    settings: SettingsDep,
-    day: ReportDate,
-    format: FormatParam = "json",
-) -> Any:
-    """Each target with its actual on the date and the achievement (actual / target)."""
-    report = service.plan_report(session, plan_id, day, settings.stall_days)
-    rows = [row.model_dump(mode="json") for row in report.rows]
-    return render(report, format, "plan", day, lambda: [Table("indicators", rows)])
 
 
 @router.get("/indicators", response_model=list[IndicatorRead])

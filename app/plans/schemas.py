@@ -15,7 +15,6 @@ from app.kit.schema_types import (
     not_nullable,
     number_only,
 )
-from app.models.enums import IndicatorSource
 
 INDICATOR_KEY = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 MAX_VALUE = Decimal(10) ** 12
@@ -95,30 +94,6 @@ class PlanRead(OutputModel):
     targets: list[TargetRead]
     created_at: datetime
     updated_at: datetime
-
-
-class PlanRef(OutputModel):
-    id: int
-    code: str
-    title: str
-    starts_on: date
-    ends_on: date
-
-
-class PlanReportRow(OutputModel):
-    indicator: str
-    label: str | None
-    target: ValueOut
-    actual: ValueOut
-    achievement: ValueOut = Field(description="actual / target, rounded half-up to 4 places.")
-    source: IndicatorSource
-    as_of_value: date | None = Field(description="The date the actual value is for.")
-
-
-class PlanReport(OutputModel):
-    plan: PlanRef
-    as_of: date
-    rows: list[PlanReportRow]
 
 
 class IndicatorRead(OutputModel):

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -12,16 +12,11 @@ from app.kit.db import flush_or_raise, utcnow
 from app.kit.errors import DuplicateValue, InvalidValues, NotFound
 from app.kit.etags import ensure_match
 from app.kit.repo import ensure_unique, get_or_404, paginate
-from app.land.rates import achievement
+from app.land.indicators import COMPUTED
 from app.models import Plan, PlanActual, PlanTarget
-from app.models.enums import IndicatorSource
-from app.plans.indicators import COMPUTED, computed_values
 from app.plans.schemas import (
     ActualCreate,
     PlanCreate,
-    PlanRef,
-    PlanReport,
-    PlanReportRow,
     TargetCreate,
 )
 
@@ -162,66 +157,6 @@ def list_actuals(
         query = query.where(PlanActual.indicator == indicator)
     order = (PlanActual.indicator, PlanActual.as_of)
     return paginate(session, query, order_by=order, limit=limit, offset=offset)
-
-
-def plan_report(session: Session, plan_id: int, day: date, stall_days: int) -> PlanReport:
-    plan = get_plan(session, plan_id)
-    targets = targets_of(session, [plan_id])[plan_id]
-    computed = (
-        computed_values(session, day, stall_days)
-        if any(t.indicator in COMPUTED for t in targets)
-        else {}
-    )
-    latest = _latest_actuals(session, plan_id, day)
-    rows = []
-    for target in targets:
-        as_of_value: date | None
-        label: str | None
-        if target.indicator in COMPUTED:
-            actual, as_of_value = computed[target.indicator], day
-            source, label = (
-                IndicatorSource.COMPUTED,
-                target.label or COMPUTED[target.indicator].label,
-            )
-        else:
-            value = latest.get(target.indicator)
-            actual, as_of_value = (value.value, value.as_of) if value else (None, None)
-            source, label = IndicatorSource.REPORTED, target.label
-        rows.append(
-            PlanReportRow(
-                indicator=target.indicator,
-                label=label,
-                target=target.target,
-                actual=actual,
-                achievement=achievement(actual, target.target),
-                source=source,
-                as_of_value=as_of_value if actual is not None else None,
-            )
-        )
-    ref = PlanRef(
-        id=plan.id, code=plan.code, title=plan.title, starts_on=plan.starts_on, ends_on=plan.ends_on
-    )
-    return PlanReport(plan=ref, as_of=day, rows=rows)
-
-
-def _latest_actuals(session: Session, plan_id: int, day: date) -> dict[str, PlanActual]:
-    """Per indicator, the reported value with the latest as_of on or before `day`."""
-    latest_date = (
-        select(PlanActual.indicator, func.max(PlanActual.as_of).label("as_of"))
-        .where(PlanActual.plan_id == plan_id, PlanActual.as_of <= day)
-        .group_by(PlanActual.indicator)
-        .subquery()
-    )
-    query = (
-        select(PlanActual)
-        .join(
-            latest_date,
-            (PlanActual.indicator == latest_date.c.indicator)
-            & (PlanActual.as_of == latest_date.c.as_of),
-        )
-        .where(PlanActual.plan_id == plan_id)
-    )
-    return {actual.indicator: actual for actual in session.scalars(query)}
 
 
 def _lock_plan(session: Session, plan_id: int) -> Plan:

@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
 from pydantic import AfterValidator, Field
 
-from app.kit.deps import TodayDep
+from app.kit.db import data_version
+from app.kit.deps import SessionDep, TodayDep
 from app.kit.errors import InvalidValues
+from app.kit.etags import NotModified, matches, version_tag
 from app.kit.schema_types import DateIn, QueryText
 from app.models.enums import ESTABLISHED_STATUSES, ZoneKind, ZoneStatus
 
@@ -49,7 +51,7 @@ PeriodParam = Annotated[
 ]
 
 
-def report_date(
+async def report_date(
     today: TodayDep,
     as_of: Annotated[
         DateIn | None, Query(description="Report date, YYYY-MM-DD; default today.")
@@ -82,7 +84,7 @@ class ZoneSelection:
         return SCOPE_STATUSES[self.scope]
 
 
-def zone_selection(
+async def zone_selection(
     scope: Annotated[
         Scope, Query(description="established (default), operating or all (not closed).")
     ] = "established",
@@ -94,3 +96,17 @@ def zone_selection(
 
 Selection = Annotated[ZoneSelection, Depends(zone_selection)]
 FormatParam = Annotated[Format, Query(description="json (default), csv or xlsx.")]
+
+
+def report_version(request: Request, session: SessionDep, today: TodayDep) -> str:
+    """The report's ETag: the data version, what was asked (path and query) and today's date
+    (reports default to today). When If-None-Match already holds it, the answer is 304 before
+    anything is computed."""
+    query = "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()))
+    etag = version_tag(data_version(session), request.url.path, query, today.isoformat())
+    if matches(request.headers.get("if-none-match"), etag):
+        raise NotModified(etag)
+    return etag
+
+
+ReportTag = Annotated[str, Depends(report_version)]

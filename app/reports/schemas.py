@@ -1,11 +1,12 @@
 from datetime import date
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from app.kit.schema_types import AreaOut, MoneyOut, OutputModel, RateOut
+from app.kit.schema_types import AreaOut, MoneyOut, NumberOut, OutputModel, RateOut
 from app.land.blocks import OccupancyBlock
-from app.models.enums import ClearanceStatus, ZoneKind, ZoneStatus
+from app.models.enums import ClearanceStatus, IndicatorSource, ZoneKind, ZoneStatus
 
 
 class OccupancyRow(OccupancyBlock):
@@ -167,3 +168,32 @@ class SummaryReport(OutputModel):
     occupancy: TotalsByKind
     clearance: ClearanceTotals
     investment: InvestmentTotals
+
+
+# Plan report ------------------------------------------------------------------------------
+
+ValueOut = Annotated[Decimal | None, NumberOut]
+
+
+class PlanRef(OutputModel):
+    id: int
+    code: str
+    title: str
+    starts_on: date
+    ends_on: date
+
+
+class PlanReportRow(OutputModel):
+    indicator: str
+    label: str | None
+    target: ValueOut
+    actual: ValueOut
+    achievement: ValueOut = Field(description="actual / target, rounded half-up to 4 places.")
+    source: IndicatorSource
+    as_of_value: date | None = Field(description="The date the actual value is for.")
+
+
+class PlanReport(OutputModel):
+    plan: PlanRef
+    as_of: date
+    rows: list[PlanReportRow]

@@ -2,45 +2,39 @@
 arithmetic of app.land.rates into the contract's shapes. No FastAPI here."""
 
 import calendar
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.kit.errors import InvalidValues
-from app.land.blocks import clearance_fields, occupancy_fields
+from app.land.blocks import clearance_json, occupancy_json
+from app.land.clearance import Clearance
 from app.land.queries import (
-    ZoneClearance,
-    clearance_of_zones,
-    leased_at_points,
-    occupancy_by_zone,
+    clearance_by_zone,
+    lease_changes,
 )
 from app.land.rates import (
+    M2_PER_HA,
+    RATE_UNITS,
     ZERO,
-    Occupancy,
-    mean_rate,
-    rate,
-    total,
+    rate_units,
+    scaled_number,
 )
-from app.models import Zone
 from app.models.enums import ClearanceStatus, ProjectStatus, ZoneKind, ZoneStatus
 from app.reports import queries
 from app.reports.params import ZoneSelection
 from app.reports.schemas import (
     ClearanceReport,
-    ClearanceRow,
     ClearanceTotals,
     CountryRow,
-    HistoryPoint,
-    HistoryReport,
-    HistoryTotals,
     InvestmentReport,
     InvestmentTotals,
     OccupancyReport,
-    OccupancyRow,
-    OccupancyTotals,
     ProjectCounts,
     RegisteredCapital,
     SectorRow,
@@ -52,97 +46,197 @@ from app.reports.schemas import (
 MAX_POINTS = 400
 
 
+# The occupancy report is built from plain rows in whole square metres, and written as JSON
+# values directly (the OccupancyReport schema documents it; tests hold the two together):
+# thousands of zones, no ORM object, no Decimal and no validation per figure.
+
+
 @dataclass(frozen=True, slots=True)
-class ZoneOnDate:
-    zone: Zone
-    occupancy: Occupancy
+class Held:
+    """One zone in a report and what its leases hold on the day (areas in m2, rates in
+    units of app.land.rates)."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    province: str
+    status: str
+    total_m2: int
+    industrial_m2: int
+    service_m2: int
+    leased_industrial_m2: int
+    leased_service_m2: int
     active_projects: int
+    rate: int | None
+    rate_incl_service: int | None
+    place: tuple[float, float] | None  # (longitude, latitude)
 
 
-def _totals(items: Sequence[ZoneOnDate], day: date) -> OccupancyTotals:
-    summed = total(item.occupancy for item in items)
-    return OccupancyTotals(
-        as_of=day,
-        **occupancy_fields(summed),
-        zones=len(items),
-        total_area_ha=sum((item.zone.total_area_ha for item in items), ZERO),
-        active_projects=sum(item.active_projects for item in items),
-        mean_occupancy_rate=mean_rate(item.occupancy.occupancy_rate for item in items),
-        mean_occupancy_rate_incl_service=mean_rate(
-            item.occupancy.occupancy_rate_incl_service for item in items
-        ),
+def _held(session: Session, selection: ZoneSelection, day: date) -> list[Held]:
+    held = []
+    for row in queries.occupancy_rows(session, selection, day):
+        (zone_id, code, name, kind, province, status, total, industrial, service) = row[:9]
+        leased_industrial, leased_service, active, longitude, latitude = row[9:]
+        held.append(
+            Held(
+                id=zone_id,
+                code=code,
+                name=name,
+                kind=kind,
+                province=province,
+                status=status,
+                total_m2=total,
+                industrial_m2=industrial,
+                service_m2=service,
+                leased_industrial_m2=leased_industrial,
+                leased_service_m2=leased_service,
+                active_projects=active,
+                rate=rate_units(leased_industrial, industrial),
+                rate_incl_service=rate_units(
+                    leased_industrial + leased_service, industrial + service
+                ),
+                place=None if longitude is None or latitude is None else (longitude, latitude),
+            )
+        )
+    return held
+
+
+@dataclass(slots=True)
+class Sums:
+    """What totals add up over zones: land and leased land (m2), zones, leases in effect,
+    and the zone rates (units) with how many zones have one, for the plain means."""
+
+    zones: int = 0
+    total_m2: int = 0
+    industrial_m2: int = 0
+    service_m2: int = 0
+    leased_industrial_m2: int = 0
+    leased_service_m2: int = 0
+    active_projects: int = 0
+    rates: int = 0
+    rated: int = 0
+    rates_incl_service: int = 0
+    rated_incl_service: int = 0
+
+    def add(self, item: Held) -> None:
+        self.zones += 1
+        self.total_m2 += item.total_m2
+        self.industrial_m2 += item.industrial_m2
+        self.service_m2 += item.service_m2
+        self.leased_industrial_m2 += item.leased_industrial_m2
+        self.leased_service_m2 += item.leased_service_m2
+        self.active_projects += item.active_projects
+        if item.rate is not None:
+            self.rates += item.rate
+            self.rated += 1
+        if item.rate_incl_service is not None:
+            self.rates_incl_service += item.rate_incl_service
+            self.rated_incl_service += 1
+
+
+def _mean(total: int, count: int) -> int | float | None:
+    """The plain mean of `count` rates adding up to `total` units (half-up), as a number."""
+    if count == 0:
+        return None
+    return scaled_number((2 * total + count) // (2 * count), RATE_UNITS)
+
+
+def _totals_json(sums: Sums, as_of: str) -> dict[str, Any]:
+    leased = sums.leased_industrial_m2 + sums.leased_service_m2
+    block = occupancy_json(
+        sums.industrial_m2,
+        sums.leased_industrial_m2,
+        sums.service_m2,
+        sums.leased_service_m2,
+        rate_units(sums.leased_industrial_m2, sums.industrial_m2),
+        rate_units(leased, sums.industrial_m2 + sums.service_m2),
     )
+    return {
+        "as_of": as_of,
+        **block,
+        "zones": sums.zones,
+        "total_area_ha": scaled_number(sums.total_m2, M2_PER_HA),
+        "active_projects": sums.active_projects,
+        "mean_occupancy_rate": _mean(sums.rates, sums.rated),
+        "mean_occupancy_rate_incl_service": _mean(sums.rates_incl_service, sums.rated_incl_service),
+    }
 
 
-def _totals_by_kind(items: Sequence[ZoneOnDate], day: date) -> TotalsByKind:
-    return TotalsByKind(
-        park=_totals([i for i in items if i.zone.kind == ZoneKind.PARK], day),
-        cluster=_totals([i for i in items if i.zone.kind == ZoneKind.CLUSTER], day),
-        all=_totals(items, day),
+def _totals_by_kind_json(items: Sequence[Held], as_of: str) -> dict[str, Any]:
+    by_kind = {ZoneKind.PARK: Sums(), ZoneKind.CLUSTER: Sums()}
+    for item in items:
+        by_kind[ZoneKind(item.kind)].add(item)
+    park, cluster = by_kind[ZoneKind.PARK], by_kind[ZoneKind.CLUSTER]
+    return {
+        "park": _totals_json(park, as_of),
+        "cluster": _totals_json(cluster, as_of),
+        "all": _totals_json(_combined(park, cluster), as_of),
+    }
+
+
+def _combined(*parts: Sums) -> Sums:
+    return Sums(*(sum(getattr(p, name) for p in parts) for name in Sums.__slots__))
+
+
+def _row_json(item: Held, as_of: str) -> dict[str, Any]:
+    block = occupancy_json(
+        item.industrial_m2,
+        item.leased_industrial_m2,
+        item.service_m2,
+        item.leased_service_m2,
+        item.rate,
+        item.rate_incl_service,
     )
-
-
-def _zones_on(session: Session, selection: ZoneSelection, day: date) -> list[ZoneOnDate]:
-    """The zones in the report on `day`, with what their leases hold then."""
-    zones = queries.selected_zones(session, selection, day)
-    held = occupancy_by_zone(session, zones, day, selected=queries.zone_ids(selection, day))
-    return [ZoneOnDate(z, held[z.id].occupancy, held[z.id].active_projects) for z in zones]
-
-
-def _clearance_on(
-    session: Session, selection: ZoneSelection, items: Sequence[ZoneOnDate], day: date
-) -> dict[int, ZoneClearance]:
-    zones = [item.zone for item in items]
-    return clearance_of_zones(session, zones, day, selected=queries.zone_ids(selection, day))
+    return {
+        "as_of": as_of,
+        **block,
+        "id": item.id,
+        "code": item.code,
+        "name": item.name,
+        "kind": item.kind,
+        "province": item.province,
+        "status": item.status,
+        "total_area_ha": scaled_number(item.total_m2, M2_PER_HA),
+        "active_projects": item.active_projects,
+    }
 
 
 def occupancy_totals(session: Session, selection: ZoneSelection, day: date) -> TotalsByKind:
-    return _totals_by_kind(_zones_on(session, selection, day), day)
+    """Occupancy totals per kind on `day`, as decimals (plans and the summary use these)."""
+    totals = _totals_by_kind_json(_held(session, selection, day), day.isoformat())
+    return TotalsByKind.model_validate(totals)
+
+
+def occupancy_document(session: Session, selection: ZoneSelection, day: date) -> dict[str, Any]:
+    """The occupancy report (schema: OccupancyReport) as JSON values, ready to write."""
+    as_of = day.isoformat()
+    items = _held(session, selection, day)
+    return {
+        "as_of": as_of,
+        "scope": selection.scope,
+        "kind": selection.kind,
+        "province": selection.province,
+        "zones": [_row_json(item, as_of) for item in items],
+        "totals": _totals_by_kind_json(items, as_of),
+    }
 
 
 def occupancy_report(session: Session, selection: ZoneSelection, day: date) -> OccupancyReport:
-    return _occupancy_report(selection, day, _zones_on(session, selection, day))
+    """The occupancy report as a validated model (for code that reads its figures)."""
+    return OccupancyReport.model_validate(occupancy_document(session, selection, day))
 
 
-def occupancy_map(
+def occupancy_features(
     session: Session, selection: ZoneSelection, day: date
-) -> tuple[OccupancyReport, dict[int, tuple[float, float]]]:
-    """The occupancy report, and (longitude, latitude) of each of its zones that has them."""
-    items = _zones_on(session, selection, day)
-    places = {
-        item.zone.id: (item.zone.longitude, item.zone.latitude)
-        for item in items
-        if item.zone.longitude is not None and item.zone.latitude is not None
-    }
-    return _occupancy_report(selection, day, items), places
-
-
-def _occupancy_report(
-    selection: ZoneSelection, day: date, items: Sequence[ZoneOnDate]
-) -> OccupancyReport:
-    rows = [
-        OccupancyRow(
-            as_of=day,
-            **occupancy_fields(item.occupancy),
-            id=item.zone.id,
-            code=item.zone.code,
-            name=item.zone.name,
-            kind=item.zone.kind,
-            province=item.zone.province,
-            status=item.zone.status,
-            total_area_ha=item.zone.total_area_ha,
-            active_projects=item.active_projects,
-        )
-        for item in items
+) -> list[tuple[float, float, dict[str, Any]]]:
+    """The occupancy report's zone rows that have coordinates, with (longitude, latitude)."""
+    as_of = day.isoformat()
+    return [
+        (*item.place, _row_json(item, as_of))
+        for item in _held(session, selection, day)
+        if item.place is not None
     ]
-    return OccupancyReport(
-        as_of=day,
-        scope=selection.scope,
-        kind=selection.kind,
-        province=selection.province,
-        zones=rows,
-        totals=_totals_by_kind(items, day),
-    )
 
 
 # History ---------------------------------------------------------------------------------
@@ -172,113 +266,179 @@ def history_points(start: date, end: date, interval: str) -> list[date]:
             year, month = year + 1, 1
 
 
-def history_report(
+def history_document(
     session: Session, selection: ZoneSelection, start: date, end: date, interval: str
-) -> HistoryReport:
+) -> dict[str, Any]:
+    """The history report (schema: HistoryReport) as JSON values, from one sweep over the
+    lease events (land.queries.lease_changes) and one read of the zones' land: each zone
+    costs one step per change of what it holds, not one per point."""
     points = history_points(start, end, interval)
-    zones = queries.selected_zones(session, selection, end)
-    leased: dict[tuple[date, int], tuple[Decimal, Decimal, int]] = {
-        (as_of, zone_id): (industrial, service, active)
-        for as_of, zone_id, industrial, service, active in leased_at_points(
-            session, queries.zone_ids(selection, max(points)), points
-        )
-    }
-    result: list[HistoryPoint] = []
-    previous: dict[str, Decimal] = {}
-    for point in points:
+    count = len(points)
+    zones = queries.zone_land(session, selection, end)
+    changes: dict[int, list[tuple[int, int, int, int]]] = {}
+    for zone_id, bucket, industrial, service, leases in lease_changes(
+        session, queries.zone_ids(selection, end), points
+    ):
+        changes.setdefault(zone_id, []).append((bucket, industrial, service, leases))
+    # Per kind, a difference array of Sums fields over the points: a zone adds its figures
+    # where they start to hold and takes them away where they stop.
+    steps = {kind: [[0] * (count + 1) for _ in Sums.__slots__] for kind in ZoneKind}
+    fields = {name: n for n, name in enumerate(Sums.__slots__)}
+
+    def hold(kind: ZoneKind, first: int, last: int, **values: int) -> None:
+        for name, value in values.items():
+            column = steps[kind][fields[name]]
+            column[first] += value
+            column[last] -= value
+
+    for zone_id, kind_name, established_on, total_m2, industrial, service in zones:
+        kind = ZoneKind(kind_name)
         # A zone counts from its establishment decision on (or always, without a date).
-        present = [z for z in zones if z.established_on is None or z.established_on <= point]
-        items = []
-        for zone in present:
-            industrial, service, active = leased.get((point, zone.id), (ZERO, ZERO, 0))
-            occupancy = Occupancy(
-                zone.industrial_land_ha, industrial, zone.service_land_ha, service
-            )
-            items.append(ZoneOnDate(zone, occupancy, active))
-        by_kind = _totals_by_kind(items, point)
-        entries = {}
-        for kind in ("park", "cluster", "all"):
-            totals: OccupancyTotals = getattr(by_kind, kind)
-            held = totals.leased_industrial_ha + totals.leased_service_ha
-            entries[kind] = HistoryTotals(
-                **totals.model_dump(),
-                net_absorption_ha=held - previous[kind] if kind in previous else None,
-            )
-            previous[kind] = held
-        result.append(HistoryPoint(as_of=point, **entries))
-    return HistoryReport(
-        interval=interval,
-        from_=start,
-        to=end,
-        scope=selection.scope,
-        kind=selection.kind,
-        province=selection.province,
-        points=result,
-    )
+        present = 0 if established_on is None else bisect_left(points, established_on)
+        if present >= count:
+            continue
+        hold(
+            kind,
+            present,
+            count,
+            zones=1,
+            total_m2=total_m2,
+            industrial_m2=industrial,
+            service_m2=service,
+        )
+        held = [0, 0, 0]
+        since = 0
+        for bucket, d_industrial, d_service, d_leases in [
+            *changes.get(zone_id, []),
+            (count, 0, 0, 0),
+        ]:
+            first, last = max(since, present), bucket
+            if first < last:
+                rate = rate_units(held[0], industrial)
+                rate_incl = rate_units(held[0] + held[1], industrial + service)
+                hold(
+                    kind,
+                    first,
+                    last,
+                    leased_industrial_m2=held[0],
+                    leased_service_m2=held[1],
+                    active_projects=held[2],
+                    rates=rate or 0,
+                    rated=rate is not None,
+                    rates_incl_service=rate_incl or 0,
+                    rated_incl_service=rate_incl is not None,
+                )
+            held = [held[0] + d_industrial, held[1] + d_service, held[2] + d_leases]
+            since = bucket
+    running = {kind: [0] * len(Sums.__slots__) for kind in ZoneKind}
+    result = []
+    previous: dict[str, int] = {}
+    for index, point in enumerate(points):
+        as_of = point.isoformat()
+        sums = {}
+        for kind in ZoneKind:
+            for n in range(len(Sums.__slots__)):
+                running[kind][n] += steps[kind][n][index]
+            sums[str(kind)] = Sums(*running[kind])
+        sums["all"] = _combined(sums["park"], sums["cluster"])
+        entry: dict[str, Any] = {"as_of": as_of}
+        for name in ("park", "cluster", "all"):
+            leased = sums[name].leased_industrial_m2 + sums[name].leased_service_m2
+            change = leased - previous[name] if name in previous else None
+            entry[name] = _totals_json(sums[name], as_of) | {
+                "net_absorption_ha": scaled_number(change, M2_PER_HA)
+            }
+            previous[name] = leased
+        result.append(entry)
+    return {
+        "interval": interval,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "scope": selection.scope,
+        "kind": selection.kind,
+        "province": selection.province,
+        "points": result,
+    }
 
 
 # Clearance -------------------------------------------------------------------------------
 
 
-def _clearance_totals(rows: Iterable[ClearanceRow]) -> ClearanceTotals:
-    rows = list(rows)
-    required = sum((r.required_ha for r in rows), ZERO)
-    cleared = sum((r.cleared_ha for r in rows), ZERO)
-    return ClearanceTotals(
-        required_ha=required,
-        cleared_ha=cleared,
-        clearance_rate=rate(cleared, required),
-        not_started=sum(r.status == ClearanceStatus.NOT_STARTED for r in rows),
-        in_progress=sum(r.status == ClearanceStatus.IN_PROGRESS for r in rows),
-        completed=sum(r.status == ClearanceStatus.COMPLETED for r in rows),
-        stalled=sum(r.stalled for r in rows),
-        households_total=sum(r.households_total or 0 for r in rows),
-        households_relocated=sum(r.households_relocated or 0 for r in rows),
-        compensation_paid_vnd=sum(r.compensation_paid_vnd or 0 for r in rows),
-    )
+def clearance_document(
+    session: Session, selection: ZoneSelection, day: date, stall_days: int
+) -> dict[str, Any]:
+    """The clearance report (schema: ClearanceReport) as JSON values: the zones and the
+    latest record of each, two statements, one row of JSON each."""
+    latest = clearance_by_zone(session, queries.zone_ids(selection, day), day)
+    rows = []
+    required_m2 = cleared_m2 = 0
+    statuses = dict.fromkeys(ClearanceStatus, 0)
+    stalled = households = relocated = paid = 0
+    for zone_id, code, name, kind, required in queries.clearance_zones(session, selection, day):
+        record = latest.get(zone_id)
+        clearance = Clearance(
+            required_ha=Decimal(required).scaleb(-4),
+            cleared_ha=record.cleared_ha if record else ZERO,
+            last_recorded_on=record.recorded_on if record else None,
+            last_progress_on=record.last_progress_on if record else None,
+        )
+        block = clearance_json(clearance, day, stall_days)
+        counts = (
+            (record.households_total, record.households_relocated, record.compensation_paid_vnd)
+            if record
+            else (None, None, None)
+        )
+        rows.append(
+            {"id": zone_id, "code": code, "name": name, "kind": kind}
+            | block
+            | dict(
+                zip(
+                    ("households_total", "households_relocated", "compensation_paid_vnd"),
+                    counts,
+                    strict=True,
+                )
+            )
+        )
+        required_m2 += required
+        cleared_m2 += int(clearance.cleared_ha.scaleb(4))
+        statuses[clearance.status] += 1
+        stalled += block["stalled"]
+        households += counts[0] or 0
+        relocated += counts[1] or 0
+        paid += counts[2] or 0
+    return {
+        "as_of": day.isoformat(),
+        "scope": selection.scope,
+        "kind": selection.kind,
+        "province": selection.province,
+        "stall_days": stall_days,
+        "zones": rows,
+        "totals": {
+            "required_ha": scaled_number(required_m2, M2_PER_HA),
+            "cleared_ha": scaled_number(cleared_m2, M2_PER_HA),
+            "clearance_rate": scaled_number(rate_units(cleared_m2, required_m2), RATE_UNITS),
+            "not_started": statuses[ClearanceStatus.NOT_STARTED],
+            "in_progress": statuses[ClearanceStatus.IN_PROGRESS],
+            "completed": statuses[ClearanceStatus.COMPLETED],
+            "stalled": stalled,
+            "households_total": households,
+            "households_relocated": relocated,
+            "compensation_paid_vnd": paid,
+        },
+    }
+
+
+def clearance_report(
+    session: Session, selection: ZoneSelection, day: date, stall_days: int
+) -> ClearanceReport:
+    """The clearance report as a validated model (for code that reads its figures)."""
+    return ClearanceReport.model_validate(clearance_document(session, selection, day, stall_days))
 
 
 def clearance_totals(
     session: Session, selection: ZoneSelection, day: date, stall_days: int
 ) -> ClearanceTotals:
     return clearance_report(session, selection, day, stall_days).totals
-
-
-def clearance_report(
-    session: Session, selection: ZoneSelection, day: date, stall_days: int
-) -> ClearanceReport:
-    items = _zones_on(session, selection, day)
-    rows = _clearance_rows(items, _clearance_on(session, selection, items, day), day, stall_days)
-    return ClearanceReport(
-        as_of=day,
-        scope=selection.scope,
-        kind=selection.kind,
-        province=selection.province,
-        stall_days=stall_days,
-        zones=rows,
-        totals=_clearance_totals(rows),
-    )
-
-
-def _clearance_rows(
-    items: Sequence[ZoneOnDate], cleared: dict[int, ZoneClearance], day: date, stall_days: int
-) -> list[ClearanceRow]:
-    rows = []
-    for item in items:
-        zone, f = item.zone, cleared[item.zone.id]
-        rows.append(
-            ClearanceRow(
-                id=zone.id,
-                code=zone.code,
-                name=zone.name,
-                kind=zone.kind,
-                **clearance_fields(f.clearance, day, stall_days),
-                households_total=f.households_total,
-                households_relocated=f.households_relocated,
-                compensation_paid_vnd=f.compensation_paid_vnd,
-            )
-        )
-    return rows
 
 
 # Investment ------------------------------------------------------------------------------
@@ -339,9 +499,11 @@ def investment_report(session: Session, selection: ZoneSelection, day: date) -> 
 # Summary ---------------------------------------------------------------------------------
 
 
-def summary_report(
+def summary_document(
     session: Session, selection: ZoneSelection, day: date, stall_days: int
-) -> SummaryReport:
+) -> dict[str, Any]:
+    """The summary (schema: SummaryReport) as JSON values: zone counts, and the totals of
+    the occupancy, clearance and investment reports."""
     by_kind_and_status = {kind: dict.fromkeys(ZoneStatus, 0) for kind in ZoneKind}
     for kind, status, count in queries.zone_counts(session, selection):
         by_kind_and_status[ZoneKind(kind)][ZoneStatus(status)] = count
@@ -353,16 +515,20 @@ def summary_report(
         },
         by_kind_and_status=by_kind_and_status,
     )
-    # One pass over the zones serves both the occupancy and the clearance totals.
-    items = _zones_on(session, selection, day)
-    cleared = _clearance_on(session, selection, items, day)
-    return SummaryReport(
-        as_of=day,
-        scope=selection.scope,
-        kind=selection.kind,
-        province=selection.province,
-        zones=zones,
-        occupancy=_totals_by_kind(items, day),
-        clearance=_clearance_totals(_clearance_rows(items, cleared, day, stall_days)),
-        investment=investment_totals(session, selection, day),
-    )
+    return {
+        "as_of": day.isoformat(),
+        "scope": selection.scope,
+        "kind": selection.kind,
+        "province": selection.province,
+        "zones": zones.model_dump(mode="json"),
+        "occupancy": _totals_by_kind_json(_held(session, selection, day), day.isoformat()),
+        "clearance": clearance_document(session, selection, day, stall_days)["totals"],
+        "investment": investment_totals(session, selection, day).model_dump(mode="json"),
+    }
+
+
+def summary_report(
+    session: Session, selection: ZoneSelection, day: date, stall_days: int
+) -> SummaryReport:
+    """The summary as a validated model (for code that reads its figures)."""
+    return SummaryReport.model_validate(summary_document(session, selection, day, stall_days))

@@ -1,16 +1,8 @@
-"""The indicators the service computes from its own data, for plan reports.
-
-Any other indicator a plan targets is "reported": its actual is entered through the API.
-"""
+"""The indicators the service computes from its own land data, which a plan may target
+(app.reports.plan computes them); any other indicator is "reported": its actual is entered
+through the API. Pure data: no I/O."""
 
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
-
-from sqlalchemy.orm import Session
-
-from app.reports import service as reports
-from app.reports.params import ZoneSelection
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,23 +71,3 @@ CATALOGUE: tuple[IndicatorInfo, ...] = (
     ),
 )
 COMPUTED = {info.indicator: info for info in CATALOGUE}
-
-
-def computed_values(session: Session, day: date, stall_days: int) -> dict[str, Decimal | None]:
-    """Every computed indicator on `day`, from a handful of aggregate queries."""
-    established = reports.occupancy_totals(session, ZoneSelection(scope="established"), day)
-    everything = ZoneSelection(scope="all")
-    all_zones = reports.occupancy_totals(session, everything, day).all
-    investment = reports.investment_totals(session, everything, day)
-    clearance = reports.clearance_totals(session, everything, day, stall_days)
-    return {
-        "park_occupancy_rate": established.park.occupancy_rate,
-        "cluster_occupancy_rate": established.cluster.occupancy_rate,
-        "park_mean_occupancy_rate": established.park.mean_occupancy_rate,
-        "cluster_mean_occupancy_rate": established.cluster.mean_occupancy_rate,
-        "industrial_area_ha": all_zones.total_area_ha,
-        "leased_ha": all_zones.leased_industrial_ha + all_zones.leased_service_ha,
-        "active_projects": Decimal(investment.projects.total),
-        "fdi_projects": Decimal(investment.projects.fdi),
-        "clearance_rate": clearance.clearance_rate,
-    }

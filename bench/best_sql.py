@@ -1,0 +1,149 @@
+"""The floor: the best SQL written by hand for each report's figures, run through the bare
+driver connection (no ORM, no HTTP, no JSON). Kept in step with the schema in migrations/.
+
+Each function returns the rows a report is made of; the benchmark times them beside the
+service over HTTP. They run unchanged on SQLite and PostgreSQL.
+"""
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+ESTABLISHED = "z.status IN ('under_construction', 'operating', 'suspended')"
+IN_SCOPE = f"{ESTABLISHED} AND (z.established_on IS NULL OR z.established_on <= :d)"
+IN_EFFECT = (
+    "p.lease_start <= :d AND (p.lease_end IS NULL OR p.lease_end > :d)"
+    " AND (p.terminated_on IS NULL OR p.terminated_on > :d)"
+)
+
+OCCUPANCY = text(
+    f"""
+    SELECT z.id, z.code, z.name, z.kind, z.province, z.status, z.total_area_ha,
+           z.industrial_land_ha, z.service_land_ha,
+           coalesce(h.industrial, 0), coalesce(h.service, 0), coalesce(h.leases, 0)
+    FROM zones z LEFT JOIN (
+        SELECT p.zone_id,
+               sum(CASE WHEN p.land_use = 'industrial' THEN p.leased_ha ELSE 0 END) AS industrial,
+               sum(CASE WHEN p.land_use = 'service' THEN p.leased_ha ELSE 0 END) AS service,
+               count(*) AS leases
+        FROM projects p WHERE {IN_EFFECT} GROUP BY p.zone_id) h ON h.zone_id = z.id
+    WHERE {IN_SCOPE}
+    ORDER BY z.kind DESC, z.code
+    """
+)
+
+# Two statements: the zones, and the latest record of each (SQLite evaluates a windowed
+# subquery joined to the zones far slower than the same subquery alone).
+CLEARANCE = [
+    text(
+        f"SELECT z.id, z.code, z.name, z.kind, z.clearance_required_ha FROM zones z"
+        f" WHERE {IN_SCOPE} ORDER BY z.kind DESC, z.code"
+    ),
+    text(
+        f"""
+        SELECT * FROM (
+            SELECT o.*,
+                   max(CASE WHEN o.cleared_ha > coalesce(o.before, 0) THEN o.recorded_on END)
+                       OVER (PARTITION BY o.zone_id) AS progressed_on
+            FROM (
+                SELECT c.zone_id, c.recorded_on, c.cleared_ha, c.households_total,
+                       c.households_relocated, c.compensation_paid_vnd,
+                       lag(c.cleared_ha) OVER (PARTITION BY c.zone_id ORDER BY c.recorded_on)
+                           AS before,
+                       row_number() OVER (PARTITION BY c.zone_id ORDER BY c.recorded_on DESC)
+                           AS recency
+                FROM clearance_records c
+                WHERE c.recorded_on <= :d
+                  AND c.zone_id IN (SELECT z.id FROM zones z WHERE {IN_SCOPE})) o) r
+        WHERE r.recency = 1
+        """
+    ),
+]
+
+INVESTMENT = [
+    text(
+        f"""
+        SELECT p.investor_country <> 'VN' AS fdi, p.status, count(*), coalesce(sum(p.employees), 0),
+               sum(CASE WHEN p.capital_currency = 'USD' THEN p.registered_capital ELSE 0 END),
+               sum(CASE WHEN p.capital_currency = 'VND' THEN p.registered_capital ELSE 0 END)
+        FROM projects p JOIN zones z ON z.id = p.zone_id
+        WHERE {IN_EFFECT} AND {IN_SCOPE}
+        GROUP BY 1, 2
+        """
+    ),
+    *(
+        text(
+            f"""
+            SELECT p.{column}, count(*), sum(p.leased_ha) FROM projects p
+            JOIN zones z ON z.id = p.zone_id WHERE {IN_EFFECT} AND {IN_SCOPE}
+            GROUP BY p.{column} ORDER BY 3 DESC, 1
+            """
+        )
+        for column in ("investor_country", "sector")
+    ),
+]
+
+ZONE_COUNTS = text("SELECT kind, status, count(*) FROM zones GROUP BY kind, status")
+
+
+def history(points: Sequence[date]) -> tuple[Any, dict[str, Any]]:
+    """One sweep over lease events, bucketed by report point, per zone and bucket."""
+    names = {f"p{n}": point for n, point in enumerate(points)}
+
+    def bucket(column: str) -> str:
+        whens = " ".join(f"WHEN {column} <= :p{n} THEN {n}" for n in range(len(points)))
+        return f"CASE {whens} END"
+
+    end = (
+        "CASE WHEN p.terminated_on IS NOT NULL AND (p.lease_end IS NULL OR"
+        " p.terminated_on < p.lease_end) THEN p.terminated_on ELSE p.lease_end END"
+    )
+    last = f":p{len(points) - 1}"
+    industrial = "CASE WHEN p.land_use = 'industrial' THEN p.leased_ha ELSE 0 END"
+    service = "CASE WHEN p.land_use = 'service' THEN p.leased_ha ELSE 0 END"
+    zone = f"p.zone_id IN (SELECT z.id FROM zones z WHERE {ESTABLISHED})"
+    statement = text(
+        f"""
+        SELECT zone_id, bucket, sum(i), sum(s), sum(n) FROM (
+            SELECT p.zone_id, {bucket("p.lease_start")} AS bucket, {industrial} AS i,
+                   {service} AS s, 1 AS n
+            FROM projects p WHERE {zone} AND p.lease_start <= {last}
+            UNION ALL
+            SELECT p.zone_id, {bucket(end)}, -({industrial}), -({service}), -1
+            FROM projects p WHERE {zone} AND p.lease_start <= {last} AND {end} <= {last}
+        ) events GROUP BY zone_id, bucket
+        """
+    )
+    return statement, names
+
+
+def floors(
+    connection: Connection, day: date, points: Sequence[date]
+) -> dict[str, Callable[[], object]]:
+    """Each report's floor, as a call that fetches every row."""
+    history_sql, history_params = history(points)
+    zones_sql = text(
+        f"SELECT z.id, z.kind, z.established_on, z.total_area_ha, z.industrial_land_ha,"
+        f" z.service_land_ha FROM zones z WHERE {ESTABLISHED}"
+    )
+
+    def run(statement: Any, params: dict[str, Any] | None = None) -> list[Any]:
+        return list(connection.execute(statement, params or {"d": day}).all())
+
+    def investment() -> object:
+        return [run(statement) for statement in INVESTMENT]
+
+    return {
+        "occupancy": lambda: run(OCCUPANCY),
+        "occupancy/history": lambda: (run(zones_sql, {}), run(history_sql, history_params)),
+        "clearance": lambda: [run(statement) for statement in CLEARANCE],
+        "investment": investment,
+        "summary": lambda: (
+            run(OCCUPANCY),
+            [run(statement) for statement in CLEARANCE],
+            investment(),
+            run(ZONE_COUNTS, {}),
+        ),
+    }
