@@ -33,7 +33,7 @@ def _write_session(actor: str) -> Iterator[Session]:
     Write from the start, so on SQLite no other writer comes between a check and the write
     that depends on it (on PostgreSQL the unique constraints catch a concurrent twin).
     """
-    from app.audit.service import set_context
+    from app.kit.audit import set_context
     from app.kit.db import make_engine, make_sessionmaker, write_session
 
     settings = get_settings()

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.access.keys import create_key
-from app.audit import service as audit_service
+from app.kit import audit as audit_service
 from app.kit import migrate
 from app.kit.db import make_engine
 from app.kit.settings import Settings

@@ -31,12 +31,12 @@ ALLOWED: dict[str, set[str]] = {
     "models": {"kit"},
     "land": {"kit", "models"},
     "audit": {"kit", "models"},
-    "access": {"kit", "models", "audit"},
-    "zones": {"kit", "models", "land", "audit"},
-    "projects": {"kit", "models", "land", "audit"},
-    "clearance": {"kit", "models", "land", "audit"},
+    "access": {"kit", "models"},
+    "zones": {"kit", "models", "land"},
+    "projects": {"kit", "models", "land"},
+    "clearance": {"kit", "models", "land"},
     "reports": {"kit", "models", "land"},
-    "plans": {"kit", "models", "land", "audit"},
+    "plans": {"kit", "models", "land"},
 }
 # Pure arithmetic: no I/O, no framework; every rate and rounding rule is tested without a
 # database.

@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
 
 from app.access.keys import ANONYMOUS, Principal
-from app.audit import service as audit
+from app.kit import audit
 from app.kit.deps import SessionDep
 
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer occ_…`")

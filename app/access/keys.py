@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.audit import service as audit
+from app.kit import audit
 from app.kit.db import flush_or_raise, utcnow
 from app.kit.errors import Conflict, DuplicateValue
 from app.kit.repo import get_or_404, paginate

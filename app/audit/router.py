@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BeforeValidator
 
-from app.audit import service
+from app.kit import audit as service
 from app.kit.deps import SessionDep
 from app.kit.json_body import ExactJsonRoute
 from app.kit.pagination import Page, PageDep

@@ -5,8 +5,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.audit import service as audit
 from app.clearance.schemas import CUMULATIVE_FIELDS, ClearanceCreate
+from app.kit import audit
 from app.kit.db import flush_or_raise, utcnow
 from app.kit.errors import DuplicateValue, InvalidValues, NotFound
 from app.kit.repo import get_or_404, paginate

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.audit import service as audit
+from app.kit import audit
 from app.kit.db import flush_or_raise, utcnow
 from app.kit.errors import DuplicateValue, InvalidValues, NotFound
 from app.kit.etags import ensure_match

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit import service as audit
+from app.kit import audit
 from app.kit.countries import DOMESTIC
 from app.kit.db import flush_or_raise, utcnow
 from app.kit.errors import (
