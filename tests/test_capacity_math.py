@@ -1,9 +1,11 @@
 """The capacity arithmetic, without a database: leases in effect and peaks over periods."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from app.land.capacity import Lease, held_on, lease_end, peak_held, peak_held_ever
 
@@ -69,3 +71,38 @@ def test_zero_length_lease_holds_nothing():
 )
 def test_lease_end_is_earliest_of_expiry_and_termination(expiry, terminated, expected):
     assert lease_end(expiry, terminated) == expected
+
+
+# The sweep against the definition: on every day of the period, what the leases in effect hold.
+
+DAYS = st.dates(min_value=date(2020, 1, 1), max_value=date(2020, 3, 1))
+
+
+@st.composite
+def leases(draw: st.DrawFn) -> Lease:
+    start = draw(DAYS)
+    length = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=40)))
+    area = D(draw(st.integers(min_value=1, max_value=50)))
+    return Lease(start, None if length is None else start + timedelta(days=length), area)
+
+
+@given(st.lists(leases(), max_size=12), DAYS, st.one_of(st.none(), DAYS))
+def test_the_sweep_finds_the_peak_of_every_day(many, start, end):
+    assume(end is None or end > start)  # a period holds at least its first day
+    last = end or date(2020, 4, 15)
+    days = [start + timedelta(days=n) for n in range((last - start).days)]
+    expected = max((held_on(many, day) for day in days), default=D(0))
+    assert peak_held(many, start, end) == expected
+
+
+@given(st.lists(leases(), max_size=12))
+def test_the_peak_ever_is_the_peak_of_every_day(many):
+    days = [date(2020, 1, 1) + timedelta(days=n) for n in range(120)]
+    assert peak_held_ever(many) == max((held_on(many, day) for day in days), default=D(0))
+
+
+def test_an_empty_period_counts_the_leases_of_its_first_day():
+    # A lease terminated on its first day has the period [start, start); its check keeps
+    # counting the land held that day, as it always has.
+    held = [Lease(date(2020, 1, 1), None, D("1")), Lease(date(2020, 1, 1), None, D("1"))]
+    assert peak_held(held, date(2020, 1, 2), date(2020, 1, 2)) == D("2")
