@@ -87,11 +87,11 @@ def _ids(zone_ids: ZoneIds) -> list[int] | Select[int]:
 
 
 def leased_by_zone(
-    session: Session, zone_ids: ZoneIds, day: date
+    session: Session, ids: list[int], day: date
 ) -> dict[int, tuple[Decimal, Decimal, int]]:
-    """(leased industrial, leased service, leases in effect) on `day`, per zone with leases."""
-    ids = _ids(zone_ids)
-    if isinstance(ids, list) and not ids:
+    """(leased industrial, leased service, leases in effect) on `day`, per zone with leases
+    among `ids` (zone reads and lists; reports join held_by_zone to the zones instead)."""
+    if not ids:
         return {}
     rows = session.execute(
         select(
@@ -289,16 +289,6 @@ class ZoneOccupancy:
 
 
 @dataclass(frozen=True, slots=True)
-class ZoneClearance:
-    """Where a zone's land clearance stands on a date, with its latest record's counts."""
-
-    clearance: Clearance
-    households_total: int | None = None
-    households_relocated: int | None = None
-    compensation_paid_vnd: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class ZoneFigures:
     """What a zone read shows: occupancy, leases in effect and clearance on a date."""
 
@@ -308,15 +298,11 @@ class ZoneFigures:
 
 
 def occupancy_by_zone(
-    session: Session, zones: Iterable[Zone], day: date, *, selected: ZoneIds | None = None
+    session: Session, zones: Iterable[Zone], day: date
 ) -> dict[int, ZoneOccupancy]:
-    """The occupancy of each zone on `day`: one query for any number of zones.
-
-    `selected`, a query of the zones' ids, lets the database select them itself instead of
-    receiving a long list of ids (reports over thousands of zones).
-    """
+    """The occupancy of each of a few zones on `day`: one query."""
     by_id = {zone.id: zone for zone in zones}
-    leased = leased_by_zone(session, by_id if selected is None else selected, day)
+    leased = leased_by_zone(session, list(by_id), day)
     held = {}
     for zone_id, zone in by_id.items():
         industrial, service, active = leased.get(zone_id, (ZERO, ZERO, 0))
@@ -330,30 +316,19 @@ def occupancy_by_zone(
     return held
 
 
-def clearance_of_zones(
-    session: Session, zones: Iterable[Zone], day: date, *, selected: ZoneIds | None = None
-) -> dict[int, ZoneClearance]:
-    """The clearance of each zone on `day`: one query for any number of zones."""
+def clearance_of_zones(session: Session, zones: Iterable[Zone], day: date) -> dict[int, Clearance]:
+    """The clearance of each of a few zones on `day`: one query."""
     by_id = {zone.id: zone for zone in zones}
-    cleared = clearance_by_zone(session, by_id if selected is None else selected, day)
+    cleared = clearance_by_zone(session, list(by_id), day)
     result = {}
     for zone_id, zone in by_id.items():
         latest = cleared.get(zone_id)
-        clearance = Clearance(
+        result[zone_id] = Clearance(
             required_ha=zone.clearance_required_ha,
             cleared_ha=latest.cleared_ha if latest else ZERO,
             last_recorded_on=latest.recorded_on if latest else None,
             last_progress_on=latest.last_progress_on if latest else None,
         )
-        if latest is None:
-            result[zone_id] = ZoneClearance(clearance)
-        else:
-            result[zone_id] = ZoneClearance(
-                clearance,
-                latest.households_total,
-                latest.households_relocated,
-                latest.compensation_paid_vnd,
-            )
     return result
 
 
@@ -394,7 +369,7 @@ def figures_by_zone(session: Session, zones: Iterable[Zone], day: date) -> dict[
     cleared = clearance_of_zones(session, zones, day)
     return {
         zone.id: ZoneFigures(
-            held[zone.id].occupancy, held[zone.id].active_projects, cleared[zone.id].clearance
+            held[zone.id].occupancy, held[zone.id].active_projects, cleared[zone.id]
         )
         for zone in zones
     }

@@ -64,11 +64,6 @@ def occupancy_rows(session: Session, selection: ZoneSelection, day: date) -> lis
     return list(session.connection().execute(query).all())
 
 
-def selected_zones(session: Session, selection: ZoneSelection, day: date) -> list[Zone]:
-    query = zones_query(selection, day).order_by(Zone.kind.desc(), Zone.code)
-    return list(session.scalars(query))
-
-
 def zone_ids(selection: ZoneSelection, day: date) -> Select[int]:
     return zones_query(selection, day).with_only_columns(Zone.id)
 

@@ -34,7 +34,6 @@ from app.reports.schemas import (
     CountryRow,
     InvestmentReport,
     InvestmentTotals,
-    OccupancyReport,
     ProjectCounts,
     RegisteredCapital,
     SectorRow,
@@ -220,11 +219,6 @@ def occupancy_document(session: Session, selection: ZoneSelection, day: date) ->
         "zones": [_row_json(item, as_of) for item in items],
         "totals": _totals_by_kind_json(items, as_of),
     }
-
-
-def occupancy_report(session: Session, selection: ZoneSelection, day: date) -> OccupancyReport:
-    """The occupancy report as a validated model (for code that reads its figures)."""
-    return OccupancyReport.model_validate(occupancy_document(session, selection, day))
 
 
 def occupancy_features(
