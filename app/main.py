@@ -24,8 +24,10 @@ from app.kit.openapi import complete_openapi
 from app.kit.settings import Settings, get_settings
 from app.plans.router import router as plans_router
 from app.projects.router import router as projects_router
+from app.reports.router import filings_router
 from app.reports.router import plan_router as plan_reports_router
 from app.reports.router import router as reports_router
+from app.zones.router import province_router
 from app.zones.router import router as zones_router
 
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -82,11 +84,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.idempotency_sessions = partial(write_session, app.state.sessionmaker)
     routers = (
         zones_router,
+        province_router,
         projects_router,
         clearance_router,
         reports_router,
         plans_router,
         plan_reports_router,
+        filings_router,
     )
     for router in (*routers, keys_router, audit_router):
         app.include_router(router, dependencies=[Acting])

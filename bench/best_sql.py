@@ -11,8 +11,13 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-ESTABLISHED = "z.status IN ('under_construction', 'operating', 'suspended')"
-IN_SCOPE = f"{ESTABLISHED} AND (z.established_on IS NULL OR z.established_on <= :d)"
+ESTABLISHED = "s.status IN ('under_construction', 'operating', 'suspended')"
+# Each zone as it stands on :d: the one state of it in effect then (none before it exists).
+ZONES_ON = (
+    "zones z JOIN zone_states s ON s.zone_id = z.id"
+    " AND (s.valid_from IS NULL OR s.valid_from <= :d) AND (s.valid_to IS NULL OR s.valid_to > :d)"
+)
+IN_SCOPE = ESTABLISHED
 IN_EFFECT = (
     "p.lease_start <= :d AND (p.lease_end IS NULL OR p.lease_end > :d)"
     " AND (p.terminated_on IS NULL OR p.terminated_on > :d)"
@@ -20,10 +25,10 @@ IN_EFFECT = (
 
 OCCUPANCY = text(
     f"""
-    SELECT z.id, z.code, z.name, z.kind, z.province, z.status, z.total_area_ha,
-           z.industrial_land_ha, z.service_land_ha,
+    SELECT z.id, z.code, s.name, z.kind, s.province, s.status, s.total_area_ha,
+           s.industrial_land_ha, s.service_land_ha,
            coalesce(h.industrial, 0), coalesce(h.service, 0), coalesce(h.leases, 0)
-    FROM zones z LEFT JOIN (
+    FROM {ZONES_ON} LEFT JOIN (
         SELECT p.zone_id,
                sum(CASE WHEN p.land_use = 'industrial' THEN p.leased_ha ELSE 0 END) AS industrial,
                sum(CASE WHEN p.land_use = 'service' THEN p.leased_ha ELSE 0 END) AS service,
@@ -38,7 +43,7 @@ OCCUPANCY = text(
 # subquery joined to the zones far slower than the same subquery alone).
 CLEARANCE = [
     text(
-        f"SELECT z.id, z.code, z.name, z.kind, z.clearance_required_ha FROM zones z"
+        f"SELECT z.id, z.code, s.name, z.kind, s.clearance_required_ha FROM {ZONES_ON}"
         f" WHERE {IN_SCOPE} ORDER BY z.kind DESC, z.code"
     ),
     text(
@@ -56,7 +61,7 @@ CLEARANCE = [
                            AS recency
                 FROM clearance_records c
                 WHERE c.recorded_on <= :d
-                  AND c.zone_id IN (SELECT z.id FROM zones z WHERE {IN_SCOPE})) o) r
+                  AND c.zone_id IN (SELECT z.id FROM {ZONES_ON} WHERE {IN_SCOPE})) o) r
         WHERE r.recency = 1
         """
     ),
@@ -68,7 +73,7 @@ INVESTMENT = [
         SELECT p.investor_country <> 'VN' AS fdi, p.status, count(*), coalesce(sum(p.employees), 0),
                sum(CASE WHEN p.capital_currency = 'USD' THEN p.registered_capital ELSE 0 END),
                sum(CASE WHEN p.capital_currency = 'VND' THEN p.registered_capital ELSE 0 END)
-        FROM projects p JOIN zones z ON z.id = p.zone_id
+        FROM {ZONES_ON} JOIN projects p ON p.zone_id = z.id
         WHERE {IN_EFFECT} AND {IN_SCOPE}
         GROUP BY 1, 2
         """
@@ -76,8 +81,8 @@ INVESTMENT = [
     *(
         text(
             f"""
-            SELECT p.{column}, count(*), sum(p.leased_ha) FROM projects p
-            JOIN zones z ON z.id = p.zone_id WHERE {IN_EFFECT} AND {IN_SCOPE}
+            SELECT p.{column}, count(*), sum(p.leased_ha) FROM {ZONES_ON}
+            JOIN projects p ON p.zone_id = z.id WHERE {IN_EFFECT} AND {IN_SCOPE}
             GROUP BY p.{column} ORDER BY 3 DESC, 1
             """
         )
@@ -85,7 +90,7 @@ INVESTMENT = [
     ),
 ]
 
-ZONE_COUNTS = text("SELECT kind, status, count(*) FROM zones GROUP BY kind, status")
+ZONE_COUNTS = text(f"SELECT z.kind, s.status, count(*) FROM {ZONES_ON} GROUP BY z.kind, s.status")
 
 
 def history(points: Sequence[date]) -> tuple[Any, dict[str, Any]]:
@@ -103,7 +108,10 @@ def history(points: Sequence[date]) -> tuple[Any, dict[str, Any]]:
     last = f":p{len(points) - 1}"
     industrial = "CASE WHEN p.land_use = 'industrial' THEN p.leased_ha ELSE 0 END"
     service = "CASE WHEN p.land_use = 'service' THEN p.leased_ha ELSE 0 END"
-    zone = f"p.zone_id IN (SELECT z.id FROM zones z WHERE {ESTABLISHED})"
+    # Zones with a state over the points; which of them count at each point is decided on
+    # their states (read beside this statement), as the service does.
+    spans = f"(s.valid_from IS NULL OR s.valid_from <= {last}) AND (s.valid_to IS NULL OR s.valid_to > :p0)"
+    zone = f"p.zone_id IN (SELECT s.zone_id FROM zone_states s WHERE {spans})"
     statement = text(
         f"""
         SELECT zone_id, bucket, sum(i), sum(s), sum(n) FROM (
@@ -124,9 +132,12 @@ def floors(
 ) -> dict[str, Callable[[], object]]:
     """Each report's floor, as a call that fetches every row."""
     history_sql, history_params = history(points)
+    last = f":p{len(points) - 1}"
     zones_sql = text(
-        f"SELECT z.id, z.kind, z.established_on, z.total_area_ha, z.industrial_land_ha,"
-        f" z.service_land_ha FROM zones z WHERE {ESTABLISHED}"
+        "SELECT z.id, z.kind, s.valid_from, s.valid_to, s.status, s.province, s.total_area_ha,"
+        " s.industrial_land_ha, s.service_land_ha FROM zones z JOIN zone_states s"
+        f" ON s.zone_id = z.id WHERE (s.valid_from IS NULL OR s.valid_from <= {last})"
+        " AND (s.valid_to IS NULL OR s.valid_to > :p0) ORDER BY z.id, s.valid_from"
     )
 
     def run(statement: Any, params: dict[str, Any] | None = None) -> list[Any]:
@@ -137,7 +148,10 @@ def floors(
 
     return {
         "occupancy": lambda: run(OCCUPANCY),
-        "occupancy/history": lambda: (run(zones_sql, {}), run(history_sql, history_params)),
+        "occupancy/history": lambda: (
+            run(zones_sql, history_params),
+            run(history_sql, history_params),
+        ),
         "clearance": lambda: [run(statement) for statement in CLEARANCE],
         "investment": investment,
         "summary": lambda: (

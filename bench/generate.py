@@ -13,13 +13,14 @@ import random
 import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Engine, insert
 
 from app.kit import migrate
 from app.kit.db import make_engine
 from app.kit.text import search_key
-from app.models import ClearanceRecord, Project, Zone
+from app.models import ClearanceRecord, Project, Zone, ZoneRevision, ZoneState
 
 ZONES, PROJECTS, CLEARANCE_RECORDS = 2_000, 40_000, 10_000
 PROVINCES = [f"Tỉnh {n:02d}" for n in range(1, 64)]
@@ -41,7 +42,10 @@ def generate(engine: Engine, scale: int, seed: int = 7) -> dict[str, int]:
     rng = random.Random(seed)
     now = datetime.now(UTC)
     zone_count = ZONES * scale
-    zones, leasable = [], []
+    zones: list[dict[str, Any]] = []
+    revisions: list[dict[str, Any]] = []
+    states: list[dict[str, Any]] = []
+    leasable = []
     for n in range(1, zone_count + 1):
         kind = "park" if rng.random() < 0.4 else "cluster"
         total = _ha(rng.uniform(100, 900) if kind == "park" else rng.uniform(15, 75))
@@ -49,32 +53,51 @@ def generate(engine: Engine, scale: int, seed: int = 7) -> dict[str, int]:
         service = _ha(float(total) * rng.uniform(0.02, 0.06))
         name = f"{'Khu' if kind == 'park' else 'Cụm'} công nghiệp Mẫu {n}"
         code = f"{'KCN' if kind == 'park' else 'CCN'}-B{n:06d}"
+        established = _day(rng, date(2000, 1, 1), date(2020, 1, 1))
+        varying = {
+            "name": name,
+            "province": rng.choice(PROVINCES),
+            "locality": None,
+            "status": rng.choice(STATUSES),
+            "developer": None,
+            "total_area_ha": total,
+            "industrial_land_ha": industrial,
+            "service_land_ha": service,
+            "clearance_required_ha": total,
+        }
         zones.append(
             {
                 "id": n,
                 "code": code,
-                "name": name,
                 "kind": kind,
-                "province": rng.choice(PROVINCES),
-                "status": rng.choice(STATUSES),
-                "established_on": _day(rng, date(2000, 1, 1), date(2020, 1, 1)),
-                "total_area_ha": total,
-                "industrial_land_ha": industrial,
-                "service_land_ha": service,
-                "clearance_required_ha": total,
+                "established_on": established,
                 "latitude": round(rng.uniform(8.6, 23.3), 5),
                 "longitude": round(rng.uniform(102.2, 109.4), 5),
-                "search_text": search_key(name, code),
                 "created_at": now,
                 "updated_at": now,
             }
         )
-        leasable.append((industrial, service))
+        # One revision per zone (from its establishment) and the one state it folds into.
+        revisions.append(
+            {
+                "zone_id": n,
+                "effective_from": established,
+                "changes": {k: str(v) if isinstance(v, Decimal) else v for k, v in varying.items()},
+                "recorded_at": now,
+                "recorded_by": "bench",
+            }
+        )
+        states.append(
+            {"zone_id": n, "valid_from": established, "valid_to": None}
+            | varying
+            | {"search_text": search_key(name, code)}
+        )
+        leasable.append((industrial, service, established))
 
     projects = []
     per_zone = (PROJECTS * scale) // zone_count
     project_id = 0
-    for zone_id, (industrial, service) in enumerate(leasable, start=1):
+    for zone_id, (industrial, service, established) in enumerate(leasable, start=1):
         # Shares of the zone's land that sum to at most 95 %: no date can overfill it.
         weights = [rng.random() for _ in range(per_zone)]
         scale_to = 0.95 / sum(weights)
@@ -86,7 +109,8 @@ def generate(engine: Engine, scale: int, seed: int = 7) -> dict[str, int]:
             area = Decimal(int(float(pool) * weight * scale_to * 100)) / 100
             if area <= 0:
                 continue
-            start = _day(rng, date(2010, 1, 1), date(2026, 1, 1))
+            # No lease before its zone exists.
+            start = max(established, _day(rng, date(2010, 1, 1), date(2026, 1, 1)))
             ended = rng.random() < 0.1
             country = rng.choice(COUNTRIES)
             projects.append(
@@ -120,10 +144,11 @@ def generate(engine: Engine, scale: int, seed: int = 7) -> dict[str, int]:
     per_zone_records = max(1, (CLEARANCE_RECORDS * scale) // zone_count)
     for zone in zones:
         cleared = Decimal(0)
-        day = _day(rng, date(2012, 1, 1), date(2016, 1, 1))
+        day = max(zone["established_on"], _day(rng, date(2012, 1, 1), date(2016, 1, 1)))
         for _ in range(per_zone_records):
-            step = _ha(float(zone["total_area_ha"]) * rng.uniform(0, 0.4))
-            cleared = min(zone["total_area_ha"], cleared + step)
+            total = states[zone["id"] - 1]["total_area_ha"]
+            step = _ha(float(total) * rng.uniform(0, 0.4))
+            cleared = min(total, cleared + step)
             records.append(
                 {
                     "zone_id": zone["id"],
@@ -133,12 +158,20 @@ def generate(engine: Engine, scale: int, seed: int = 7) -> dict[str, int]:
                     "households_relocated": 100,
                     "compensation_paid_vnd": 10**9,
                     "created_at": now,
+                    "updated_at": now,
                 }
             )
             day += timedelta(days=rng.randrange(60, 400))
 
     with engine.begin() as connection:
-        for table, rows in ((Zone, zones), (Project, projects), (ClearanceRecord, records)):
+        tables = (
+            (Zone, zones),
+            (ZoneRevision, revisions),
+            (ZoneState, states),
+            (Project, projects),
+            (ClearanceRecord, records),
+        )
+        for table, rows in tables:
             for start in range(0, len(rows), BATCH):
                 connection.execute(insert(table), rows[start : start + BATCH])
         if connection.dialect.name == "postgresql":

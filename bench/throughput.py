@@ -43,17 +43,19 @@ CONNECTIONS = (1, 16, 64)
 CANNED_OCCUPANCY = textwrap.dedent(
     """
     SELECT z.kind, count(*) AS zones,
-           sum(z.industrial_land_ha) AS industrial_m2,
+           sum(s.industrial_land_ha) AS industrial_m2,
            sum(coalesce(h.leased_industrial, 0)) AS leased_industrial_m2
-    FROM zones z LEFT JOIN (
+    FROM zones z JOIN zone_states s ON s.zone_id = z.id
+      AND (s.valid_from IS NULL OR s.valid_from <= :as_of)
+      AND (s.valid_to IS NULL OR s.valid_to > :as_of)
+    LEFT JOIN (
         SELECT zone_id, sum(CASE WHEN land_use = 'industrial' THEN leased_ha ELSE 0 END)
                AS leased_industrial
         FROM projects
         WHERE lease_start <= :as_of AND (lease_end IS NULL OR lease_end > :as_of)
           AND (terminated_on IS NULL OR terminated_on > :as_of)
         GROUP BY zone_id) h ON h.zone_id = z.id
-    WHERE z.status IN ('under_construction', 'operating', 'suspended')
-      AND (z.established_on IS NULL OR z.established_on <= :as_of)
+    WHERE s.status IN ('under_construction', 'operating', 'suspended')
     GROUP BY z.kind
     """
 )

@@ -57,6 +57,8 @@ class World:
     target_id: int
     spare_key_id: int  # a viewer key nobody uses: revocable
     spare_key_name: str
+    record_id: int  # a clearance record of zone_id: correctable
+    deletable_record_id: int  # another one
 
 
 def build_world(client: TestClient) -> World:
@@ -73,6 +75,13 @@ def build_world(client: TestClient) -> World:
     name = f"spare-{next(_names)}"
     key = client.post(KEYS, json={"name": name, "role": "viewer"})
     assert key.status_code == 201, key.text
+    records = [
+        client.post(
+            f"{ZONES}/{zone['id']}/clearance", json={"recorded_on": day, "cleared_ha": cleared}
+        )
+        for day, cleared in (("2019-06-30", 1), ("2019-12-31", 2))
+    ]
+    assert all(r.status_code == 201 for r in records), [r.text for r in records]
     return World(
         zone_id=zone["id"],
         empty_zone_id=empty["id"],
@@ -81,6 +90,8 @@ def build_world(client: TestClient) -> World:
         target_id=target.json()["id"],
         spare_key_id=key.json()["id"],
         spare_key_name=name,
+        record_id=records[0].json()["id"],
+        deletable_record_id=records[1].json()["id"],
     )
 
 
@@ -199,6 +210,38 @@ WRITES = [
         "clearance_record",
         "create",
         _created,
+    ),
+    Write(
+        "clearance-update",
+        "PATCH",
+        lambda w: f"{ZONES}/{w.zone_id}/clearance/{w.record_id}",
+        lambda w: {"cleared_ha": 1.5},
+        200,
+        "clearance_record",
+        "update",
+        lambda w, r: w.record_id,
+        changed="cleared_ha",
+    ),
+    Write(
+        "clearance-delete",
+        "DELETE",
+        lambda w: f"{ZONES}/{w.zone_id}/clearance/{w.deletable_record_id}",
+        lambda w: None,
+        204,
+        "clearance_record",
+        "delete",
+        lambda w, r: w.deletable_record_id,
+    ),
+    Write(
+        "province-merge",
+        "POST",
+        lambda w: "/api/v1/provinces/merge",
+        lambda w: {"from": ["Hòa Bình"], "into": "Phú Thọ", "effective_from": "2025-07-01"},
+        200,
+        "province",
+        "merge",
+        lambda w, r: None,  # type: ignore[arg-type,return-value]
+        admin_only=True,
     ),
     Write(
         "plan-create",

@@ -139,6 +139,12 @@ def test_each_successful_write_appends_exactly_one_event(clients, world, session
             for field, value in body.items():
                 if field in after and not isinstance(value, float):
                     assert after[field] == (value.strip() if isinstance(value, str) else value)
+    elif write.action == "merge":
+        assert before is None and event["entity_id"] is None
+        assert (after["from"], after["into"]) == (body["from"], body["into"])
+        assert after["effective_from"] == body["effective_from"]
+        moved = [zone["id"] for zone in response.json()["moved"]]
+        assert moved and [zone["id"] for zone in after["zones"]] == moved
     elif write.action == "delete":
         assert after is None
         assert isinstance(before, dict) and before["id"] == event["entity_id"]

@@ -59,11 +59,8 @@ def test_demo_contents(session: Session, client: TestClient) -> None:
     zones = list(session.scalars(select(Zone)))
     assert sum(1 for z in zones if z.kind == ZoneKind.PARK) >= 8
     assert sum(1 for z in zones if z.kind == ZoneKind.CLUSTER) >= 12
-    assert {z.province for z in zones} == {"Hòa Bình"}
-    assert (
-        session.scalar(select(Zone.name).where(Zone.code == "KCN-LUONG-SON"))
-        == "Khu công nghiệp Lương Sơn"
-    )
+    luong_son = client.get("/api/v1/zones", params={"code": "KCN-LUONG-SON"}).json()["items"]
+    assert [z["name"] for z in luong_son] == ["Khu công nghiệp Lương Sơn"]
 
     projects = list(session.scalars(select(Project)))
     assert 150 <= len(projects) <= 300
@@ -113,3 +110,58 @@ def test_demo_command(
         assert "database already holds data; demo not loaded" in capsys.readouterr().out
     finally:
         get_settings.cache_clear()
+
+
+def test_demo_lives_through_the_2025_merger(session: Session, client: TestClient) -> None:
+    """Hòa Bình's zones are in Hòa Bình until 2025-06-30 and in Phú Thọ from 2025-07-01,
+    with localities without districts; the seed's figures still come out for Hòa Bình on
+    the seed's date, and a report for Phú Thọ after the merger shows the same zones."""
+    load_demo(session)
+
+    def provinces(day: str) -> list[tuple[str, int]]:
+        body = client.get("/api/v1/provinces", params={"as_of": day}).json()
+        return [(p["name"], p["zones"]) for p in body["items"]]
+
+    assert provinces("2025-06-30") == [("Hòa Bình", 27)]
+    assert provinces("2025-07-01") == [("Phú Thọ", 27)]
+
+    seed = client.get(
+        "/api/v1/reports/occupancy", params={"as_of": "2024-06-24", "province": "Hòa Bình"}
+    ).json()
+    assert seed["totals"]["park"]["occupancy_rate"] == 0.4677
+    assert seed["totals"]["cluster"]["occupancy_rate"] == 0.413
+    assert {row["province"] for row in seed["zones"]} == {"Hòa Bình"}
+    gone = client.get(
+        "/api/v1/reports/occupancy", params={"as_of": "2026-06-14", "province": "Hòa Bình"}
+    ).json()
+    assert gone["zones"] == []
+    later = client.get(
+        "/api/v1/reports/occupancy",
+        params={"as_of": "2026-06-14", "province": "Phú Thọ", "scope": "all"},
+    ).json()
+    earlier = client.get(
+        "/api/v1/reports/occupancy",
+        params={"as_of": "2025-06-30", "province": "Hòa Bình", "scope": "all"},
+    ).json()
+    assert [z["id"] for z in later["zones"]] == [z["id"] for z in earlier["zones"]]
+    assert len(later["zones"]) == 27
+    # Under today's boundaries the seed's date reads as Phú Thọ, with the same figures.
+    current = client.get(
+        "/api/v1/reports/occupancy",
+        params={"as_of": "2024-06-24", "province": "Phú Thọ", "boundaries": "current"},
+    ).json()
+    assert current["totals"] == seed["totals"]
+
+    zone = client.get("/api/v1/zones", params={"code": "KCN-LUONG-SON"}).json()["items"][0]
+    history = client.get(f"/api/v1/zones/{zone['id']}/history").json()["items"]
+    assert [item["effective_from"] for item in history] == [
+        "2006-04-12",
+        "2025-07-01",
+        "2025-07-01",
+    ]
+    assert history[1]["changes"] == {"locality": "xã Hòa Sơn"}
+    assert history[2]["changes"] == {"province": "Phú Thọ"}
+    then = client.get(f"/api/v1/zones/{zone['id']}", params={"as_of": "2025-06-30"}).json()
+    now = client.get(f"/api/v1/zones/{zone['id']}", params={"as_of": "2025-07-01"}).json()
+    assert (then["province"], then["locality"]) == ("Hòa Bình", "xã Hòa Sơn, huyện Lương Sơn")
+    assert (now["province"], now["locality"]) == ("Phú Thọ", "xã Hòa Sơn")

@@ -1,8 +1,11 @@
 """The schema is made only by migrations; models and migrations must agree."""
 
+import json
+from datetime import UTC, date, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from app.kit import migrate
 from app.kit.db import Base, make_engine
@@ -32,5 +35,128 @@ def test_upgrade_downgrade_upgrade(scratch_url: str):
         assert tables <= set(inspect(scratch).get_table_names())
         with scratch.connect() as connection:
             assert migrate.current_revision(connection) == migrate.head_revision()
+    finally:
+        scratch.dispose()
+
+
+def test_zone_revisions_migrate_existing_zones_without_loss_and_back(scratch_url: str):
+    """0007 turns each zone's values into its first revision and state (from its
+    establishment, or from the beginning when a lease predates it), and downgrading puts
+    the latest values back on the zones."""
+    scratch = make_engine(scratch_url)
+    zone_columns = (
+        "id, code, name, kind, province, locality, status, established_on, decision_no, developer,"
+        " total_area_ha, industrial_land_ha, service_land_ha, clearance_required_ha, latitude,"
+        " longitude, search_text, created_at, updated_at"
+    )
+    rows = [
+        (
+            1,
+            "KCN-A",
+            "Khu A",
+            "park",
+            "Hòa Bình",
+            "xã Hòa Sơn",
+            "operating",
+            "2010-05-01",
+            None,
+            None,
+            1_000_000,
+            600_000,
+            50_000,
+            1_000_000,
+            20.5,
+            105.5,
+            "khu a\nkcn-a",
+        ),
+        (
+            2,
+            "KCN-B",
+            "Khu B",
+            "park",
+            "Hòa Bình",
+            None,
+            "operating",
+            "2015-01-01",
+            None,
+            "Dev",
+            500_000,
+            300_000,
+            0,
+            400_000,
+            None,
+            None,
+            "khu b\nkcn-b",
+        ),
+        (
+            3,
+            "CCN-C",
+            "Cụm C",
+            "cluster",
+            "Phú Thọ",
+            None,
+            "planned",
+            None,
+            None,
+            None,
+            200_000,
+            150_000,
+            0,
+            200_000,
+            None,
+            None,
+            "cụm c\nccn-c",
+        ),
+    ]
+    try:
+        migrate.upgrade(scratch_url, "0006")
+        with scratch.begin() as connection:
+            for row in rows:
+                connection.execute(
+                    text(
+                        f"INSERT INTO zones ({zone_columns}) VALUES ("
+                        + ", ".join(f":v{n}" for n in range(len(row)))
+                        + ", :created, :created)"
+                    ),
+                    {f"v{n}": value for n, value in enumerate(row)}
+                    | {"created": datetime(2024, 1, 1, tzinfo=UTC)},
+                )
+            # Zone 2 has a lease from before its establishment date.
+            connection.execute(
+                text(
+                    "INSERT INTO projects (zone_id, name, investor, investor_country, land_use,"
+                    " leased_ha, lease_start, status, search_text, created_at, updated_at)"
+                    " VALUES (2, 'P', 'I', 'VN', 'industrial', 100000, :start, 'operating',"
+                    " 'p\ni', :created, :created)"
+                ),
+                {"start": date(2014, 6, 1), "created": datetime(2024, 1, 1, tzinfo=UTC)},
+            )
+        migrate.upgrade(scratch_url)
+        with scratch.connect() as connection:
+            states = connection.execute(
+                text(
+                    "SELECT zone_id, valid_from, valid_to, name, province, locality, status,"
+                    " developer, total_area_ha, industrial_land_ha, service_land_ha,"
+                    " clearance_required_ha FROM zone_states ORDER BY zone_id"
+                )
+            ).all()
+            revisions = connection.execute(
+                text("SELECT zone_id, effective_from, changes FROM zone_revisions ORDER BY zone_id")
+            ).all()
+        starts = [str(s.valid_from) if s.valid_from else None for s in states]
+        assert starts == ["2010-05-01", None, None]
+        assert [s.valid_to for s in states] == [None, None, None]
+        for state, row in zip(states, rows, strict=True):
+            assert tuple(state[3:]) == (row[2], row[4], row[5], row[6], row[9], *row[10:14])
+        changes = revisions[0].changes
+        if isinstance(changes, str):
+            changes = json.loads(changes)
+        assert changes["industrial_land_ha"] == "60.0000" and changes["locality"] == "xã Hòa Sơn"
+
+        migrate.downgrade(scratch_url, "0006")
+        with scratch.connect() as connection:
+            back = connection.execute(text(f"SELECT {zone_columns} FROM zones ORDER BY id")).all()
+        assert [tuple(r[:17]) == row for r, row in zip(back, rows, strict=True)] == [True] * 3
+        migrate.upgrade(scratch_url)
     finally:
         scratch.dispose()

@@ -40,7 +40,14 @@ ALLOWED: dict[str, set[str]] = {
 }
 # Pure arithmetic: no I/O, no framework; every rate and rounding rule is tested without a
 # database.
-PURE = ("land/rates.py", "land/capacity.py", "land/clearance.py", "models/enums.py")
+PURE = (
+    "land/rates.py",
+    "land/capacity.py",
+    "land/clearance.py",
+    "land/revisions.py",
+    "reports/restatement.py",
+    "models/enums.py",
+)
 # The only places that commit: the request's unit of work, the idempotency store (claims
 # commit on their own short session before the request's opens), and the command line.
 COMMITTERS = {"kit/uow.py", "kit/idempotency/store.py", "cli.py"}

@@ -954,21 +954,46 @@ def overlapping_leases(client):
     return zone
 
 
-def test_patch_industrial_land_below_past_peak_is_409(client, overlapping_leases):
+def test_patch_industrial_land_below_past_peak_from_then_is_409(client, overlapping_leases):
     zone = overlapping_leases
     before = get_zone(client, zone["id"])
+    history = client.get(zone_url(zone["id"]) + "/history").json()
     assert before["leased_industrial_ha"] == 20
-    response = client.patch(zone_url(zone["id"]), json={"industrial_land_ha": 59.9999})
-    assert_problem(response, 409)
+    response = client.patch(
+        zone_url(zone["id"]),
+        json={"industrial_land_ha": 59.9999, "effective_from": "2021-06-01"},
+    )
+    problem = assert_problem(response, 409)
+    assert problem["type"].endswith("/capacity-exceeded")
+    assert problem["zone_id"] == zone["id"]
+    assert problem["land_use"] == "industrial"
+    assert problem["held_ha"] == 60
+    assert problem["land_ha"] == 59.9999
+    assert (problem["from"], problem["to"]) == ("2021-06-01", "2022-01-01")
     assert get_zone(client, zone["id"]) == before
+    assert client.get(zone_url(zone["id"]) + "/history").json() == history
 
 
 def test_patch_industrial_land_to_exactly_the_peak_is_200(client, overlapping_leases):
     zone = overlapping_leases
-    response = client.patch(zone_url(zone["id"]), json={"industrial_land_ha": 60})
+    response = client.patch(
+        zone_url(zone["id"]), json={"industrial_land_ha": 60, "effective_from": "2021-06-01"}
+    )
     assert response.status_code == 200, response.text
     assert response.json()["industrial_land_ha"] == 60
     assert response.json()["occupancy_rate"] == 0.3333  # 20 / 60
+
+
+def test_patch_lowering_land_from_today_ignores_the_past_peak(client, overlapping_leases):
+    """Leases held 60 ha in 2021; from today on they hold 20, so 20 ha of land is enough
+    from today, and the 2021 figures keep the 70 ha in effect then."""
+    zone = overlapping_leases
+    response = client.patch(zone_url(zone["id"]), json={"industrial_land_ha": 20})
+    assert response.status_code == 200, response.text
+    assert response.json()["occupancy_rate"] == 1
+    past = client.get(zone_url(zone["id"]), params={"as_of": "2021-06-01"}).json()
+    assert (past["industrial_land_ha"], past["leased_industrial_ha"]) == (70, 60)
+    assert_problem(client.patch(zone_url(zone["id"]), json={"industrial_land_ha": 19.9999}), 409)
 
 
 def test_patch_lowering_land_counts_leases_that_followed_each_other_once(client):
@@ -979,9 +1004,13 @@ def test_patch_lowering_land_counts_leases_that_followed_each_other_once(client)
     )
     create_project(client, zone["id"], leased_ha=20, lease_start="2021-01-01")
     before = get_zone(client, zone["id"])
-    assert_problem(client.patch(zone_url(zone["id"]), json={"industrial_land_ha": 39.9999}), 409)
+    since_2020 = {"effective_from": "2020-01-01"}
+    assert_problem(
+        client.patch(zone_url(zone["id"]), json={"industrial_land_ha": 39.9999} | since_2020),
+        409,
+    )
     assert get_zone(client, zone["id"]) == before
-    response = client.patch(zone_url(zone["id"]), json={"industrial_land_ha": 40})
+    response = client.patch(zone_url(zone["id"]), json={"industrial_land_ha": 40} | since_2020)
     assert response.status_code == 200, response.text
 
 

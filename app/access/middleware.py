@@ -2,7 +2,7 @@
 
 It runs before the request body is read, so a caller who may not write learns nothing from
 how the service would parse their body, and the body is not even parsed. The rule:
-/api/v1/keys and /api/v1/audit need admin; other reads need viewer (or nothing, when
+/api/v1/keys, /api/v1/audit and province merges need admin; other reads need viewer (or nothing, when
 OCCUPANCY_PUBLIC_READ is true); other writes need editor. Paths outside /api/ (health,
 readiness, the OpenAPI document) are open.
 """
@@ -17,7 +17,7 @@ from app.kit.errors import Forbidden, Unauthorized, problem
 from app.models.enums import Role
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-ADMIN_PATHS = ("/api/v1/keys", "/api/v1/audit")
+ADMIN_PATHS = ("/api/v1/keys", "/api/v1/audit", "/api/v1/provinces/merge")
 
 # Looks up a presented key: the principal, or None when it is unknown or revoked.
 Authenticator = Callable[[str], Principal | None]

@@ -1,8 +1,9 @@
 from fastapi import APIRouter, Response, status
 
 from app.clearance import service
-from app.clearance.schemas import ClearanceCreate, ClearanceRead
-from app.kit.deps import IdPath, SessionDep
+from app.clearance.schemas import ClearanceCreate, ClearanceRead, ClearanceUpdate
+from app.kit.deps import IdPath, IfMatch, SessionDep
+from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import tag
 from app.kit.json_body import ExactJsonRoute
 from app.kit.pagination import Page, PageDep
@@ -44,3 +45,31 @@ def get_clearance_record(
     record = service.get_record(session, zone_id, record_id)
     tag(response, record)
     return ClearanceRead.model_validate(record)
+
+
+@router.patch("/{record_id}", response_model=ClearanceRead, responses=STALE_RESPONSES)
+def update_clearance_record(
+    zone_id: IdPath,
+    record_id: IdPath,
+    body: ClearanceUpdate,
+    work: WorkDep,
+    if_match: IfMatch = None,
+) -> ClearanceRead:
+    """Correct a record entered wrongly; it must still fit between the zone's other records."""
+    changes = body.model_dump(exclude_unset=True)
+    record = service.update_record(work.session, zone_id, record_id, changes, if_match=if_match)
+    return work.changed(ClearanceRead.model_validate(record), entity=record)
+
+
+@router.delete(
+    "/{record_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=STALE_RESPONSES,
+)
+def delete_clearance_record(
+    zone_id: IdPath, record_id: IdPath, work: WorkDep, if_match: IfMatch = None
+) -> Response:
+    """Delete a record entered by mistake."""
+    service.delete_record(work.session, zone_id, record_id, if_match=if_match)
+    return work.deleted()

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 
 from app.kit.schema_types import (
     AreaIn,
@@ -10,6 +10,7 @@ from app.kit.schema_types import (
     InputModel,
     Note,
     OutputModel,
+    not_nullable,
     number_only,
 )
 
@@ -38,6 +39,24 @@ class ClearanceCreate(InputModel):
         ):
             raise ValueError("households_relocated must not exceed households_total")
         return self
+
+
+# Fields that may be null; the others, once set, always have a value.
+NULLABLE_FIELDS = {"households_total", "households_relocated", "compensation_paid_vnd", "note"}
+
+
+class ClearanceUpdate(InputModel):
+    """Any subset of the writable fields; the merged record must obey every rule, checked
+    against the zone's other records."""
+
+    model_config = ConfigDict(json_schema_extra=not_nullable("recorded_on", "cleared_ha"))
+
+    recorded_on: DateIn | None = None
+    cleared_ha: AreaIn | None = None
+    households_total: Households | None = None
+    households_relocated: Households | None = None
+    compensation_paid_vnd: Dong | None = None
+    note: Annotated[str, Note(2000)] | None = None
 
 
 class ClearanceRead(OutputModel):

@@ -14,6 +14,7 @@ from app.clearance.service import add_record
 from app.demo.clearance import DEMO_CLEARANCE, clearance_records
 from app.demo.leases import DEMO_SEED, plan_projects
 from app.demo.plan import load_plan
+from app.demo.reorganisation import reorganise
 from app.demo.review import REVIEW_INDUSTRIAL_AREA_HA
 from app.demo.summary import summary
 from app.demo.zones import DEMO_ZONES, PROVINCE, DemoZone
@@ -52,10 +53,13 @@ def load_demo(session: Session) -> str:
         termination = planned.termination()
         if termination is not None:
             terminate_project(session, project.id, termination)
+    specs = {spec.code: spec for spec in DEMO_ZONES}
     for code, history in DEMO_CLEARANCE.items():
         zone = zones[code]
-        for record in clearance_records(history, zone.clearance_required_ha):
+        # The demo's zones need all their area cleared (clearance_required_ha = total).
+        for record in clearance_records(history, specs[code].total_area_ha):
             add_record(session, zone.id, record)
+    reorganise(session, zones, specs)
     plan = load_plan(session)
     return summary(session, plan, len(projects))
 

@@ -5,10 +5,12 @@ and app.plans.service for the plan's achievement), the same ones the API serves;
 groups zones or computes a rate.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from app.demo.reorganisation import INTO, MERGED_ON
 from app.demo.review import REVIEW_DATE
 from app.demo.zones import PROVINCE
 from app.kit.settings import Settings
@@ -17,6 +19,7 @@ from app.models.enums import ZoneKind
 from app.reports.params import ZoneSelection
 from app.reports.plan import plan_report
 from app.reports.service import clearance_report, occupancy_totals, summary_report
+from app.zones.provinces import provinces_on
 
 # The summary's stalled zones use the service's default stall threshold.
 STALL_DAYS: int = Settings.model_fields["stall_days"].default
@@ -75,6 +78,16 @@ def summary(session: Session, plan: Plan, projects_loaded: int) -> str:
         f"Plan {plan.code} ({plan.starts_on.year}–{plan.ends_on.year}): {len(report.rows)} "
         f"targets ({computed} computed from the zones, {len(report.rows) - computed} reported, "
         f"with the review's figures as actuals); achievement on {day}: {achieved}."
+    )
+
+    before = provinces_on(session, MERGED_ON - timedelta(days=1))
+    after = provinces_on(session, MERGED_ON)
+    lines.append(
+        "Provinces: "
+        + ", ".join(f"{p.name} ({p.zones} zones)" for p in before)
+        + f" until {MERGED_ON - timedelta(days=1)}; from {MERGED_ON} on "
+        + ", ".join(f"{p.name} ({p.zones} zones)" for p in after)
+        + f" (the 2025 merger into {INTO}; districts abolished, localities given by commune)."
     )
 
     clearance = clearance_report(session, NOT_CLOSED, REVIEW_DATE, STALL_DAYS)

@@ -36,6 +36,11 @@ def snapshot(entity: object) -> dict[str, Any]:
     }
 
 
+def json_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values as JSON values, as snapshots show them."""
+    return {name: _json_value(value) for name, value in values.items()}
+
+
 def record(
     session: Session,
     action: str,

@@ -1,5 +1,6 @@
 """Domain errors, and the one place that turns every error into RFC 9457 problem+json."""
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -31,8 +32,8 @@ class DomainError(Exception):
 class NotFound(DomainError):
     status, slug, title = 404, "not-found", "Not found"
 
-    def __init__(self, entity: str, entity_id: object) -> None:
-        super().__init__(f"{entity} {entity_id} does not exist")
+    def __init__(self, entity: str, entity_id: object, *, detail: str | None = None) -> None:
+        super().__init__(detail or f"{entity} {entity_id} does not exist")
 
 
 class Unauthorized(DomainError):
@@ -65,6 +66,33 @@ class CapacityExceeded(Conflict):
             land_use=land_use,
             requested_ha=_number(requested_ha),
             available_ha=_number(available_ha),
+        )
+
+
+class LandOverbooked(CapacityExceeded):
+    """A change of a zone's land that would leave its leases holding more than the land."""
+
+    def __init__(
+        self,
+        *,
+        zone_id: int,
+        zone_code: str,
+        land_use: str,
+        held_ha: Decimal,
+        land_ha: Decimal,
+        start: date,
+        end: date | None,
+    ) -> None:
+        until = f" until {end}" if end else " on"
+        DomainError.__init__(
+            self,
+            f"leases in zone {zone_code} hold {held_ha} ha of {land_use} land from {start}{until}, "
+            f"where the zone would have {land_ha} ha",
+            zone_id=zone_id,
+            land_use=land_use,
+            held_ha=_number(held_ha),
+            land_ha=_number(land_ha),
+            **{"from": start.isoformat(), "to": end.isoformat() if end else None},
         )
 
 

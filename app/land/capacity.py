@@ -48,6 +48,25 @@ def peak_held(leases: Sequence[Lease], start: date, end: date | None = None) -> 
     return peak
 
 
+def held_steps(
+    leases: Sequence[Lease], start: date, end: date | None = None
+) -> list[tuple[date, Decimal]]:
+    """What the leases hold over [start, end) as a step function: (day, held from that day
+    on) at `start` and at each day it changes, in date order."""
+    changes: dict[date, Decimal] = {start: Decimal(0)}
+    for lease in leases:
+        if lease.overlaps(start, end):
+            first = max(lease.start, start)
+            changes[first] = changes.get(first, Decimal(0)) + lease.area_ha
+            if lease.end is not None and (end is None or lease.end < end):
+                changes[lease.end] = changes.get(lease.end, Decimal(0)) - lease.area_ha
+    steps, held = [], Decimal(0)
+    for day in sorted(changes):
+        held += changes[day]
+        steps.append((day, held))
+    return steps
+
+
 def peak_held_ever(leases: Sequence[Lease]) -> Decimal:
     """The most land the leases hold on any day at all."""
     if not leases:
@@ -59,3 +78,65 @@ def lease_end(lease_end_on: date | None, terminated_on: date | None) -> date | N
     """The exclusive end of a lease: the earlier of its expiry and its termination."""
     ends = [d for d in (lease_end_on, terminated_on) if d is not None]
     return min(ends) if ends else None
+
+
+@dataclass(frozen=True, slots=True)
+class Land:
+    """Leasable land of one use over [start, end); None bounds are open. Outside every
+    Land of a zone (before it exists) the zone has no land."""
+
+    start: date | None
+    end: date | None
+    area_ha: Decimal
+
+    def covers(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Shortfall:
+    """The least free land over a period, and the first piece of it where that is reached
+    (from `start` to `end`, where the land is `land_ha` and the leases hold `held_ha`)."""
+
+    free_ha: Decimal
+    start: date
+    end: date | None
+    land_ha: Decimal
+    held_ha: Decimal
+
+
+def least_free(
+    leases: Sequence[Lease], land: Sequence[Land], start: date, end: date | None = None
+) -> Shortfall:
+    """The least land left free on any day of [start, end) when the land itself changes:
+    the period is cut where the land changes, and each piece takes its own peak."""
+    bounds = {b for piece in land for b in (piece.start, piece.end) if b is not None}
+    cuts = sorted({start} | {b for b in bounds if start < b and (end is None or b < end)})
+    least: Shortfall | None = None
+    for piece_start, piece_end in zip(cuts, [*cuts[1:], end], strict=True):
+        area = next((p.area_ha for p in land if p.covers(piece_start)), Decimal(0))
+        held = peak_held(leases, piece_start, piece_end)
+        if least is None or area - held < least.free_ha:
+            least = Shortfall(area - held, piece_start, piece_end, area, held)
+    assert least is not None  # cuts always holds `start`
+    return least
+
+
+def overbooked(leases: Sequence[Lease], land: Sequence[Land]) -> Shortfall | None:
+    """The first stretch on which the leases hold more than the land (None: they fit on
+    every day, including the days before the zone exists, when it has no land)."""
+    if not leases:
+        return None
+    first = min(lease.start for lease in leases)
+    bounds = sorted({b for piece in land for b in (piece.start, piece.end) if b is not None})
+    cuts = sorted({first} | {b for b in bounds if b > first})
+    for piece_start, piece_end in zip(cuts, [*cuts[1:], None], strict=True):
+        area = next((p.area_ha for p in land if p.covers(piece_start)), Decimal(0))
+        steps = held_steps(leases, piece_start, piece_end)
+        over = [(n, held) for n, (_day, held) in enumerate(steps) if held > area]
+        if over:
+            at = over[0][0]
+            back = next((day for day, held in steps[at:] if held <= area), piece_end)
+            peak = max(held for day, held in steps[at:] if back is None or day < back)
+            return Shortfall(area - peak, steps[at][0], back, area, peak)
+    return None

@@ -32,10 +32,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql import Subquery
 
-from app.land.capacity import Lease, lease_end
+from app.land.capacity import Land, Lease, lease_end
 from app.land.clearance import Clearance, last_progress
 from app.land.rates import ZERO, Occupancy
-from app.models import ClearanceRecord, Project, Zone
+from app.models import ClearanceRecord, Project, Zone, ZoneState
 from app.models.enums import LandUse
 
 
@@ -46,6 +46,50 @@ def in_effect_on(day: date | ColumnElement[date]) -> ColumnElement[bool]:
         or_(Project.lease_end.is_(None), Project.lease_end > day),
         or_(Project.terminated_on.is_(None), Project.terminated_on > day),
     )
+
+
+def state_on(
+    day: date | ColumnElement[date], state: type[ZoneState] = ZoneState
+) -> ColumnElement[bool]:
+    """The zone state in effect on `day` (join ZoneState, or an alias of it given as
+    `state`, on zone_id and this)."""
+    return and_(
+        or_(state.valid_from.is_(None), state.valid_from <= day),
+        or_(state.valid_to.is_(None), state.valid_to > day),
+    )
+
+
+def state_of_zone(session: Session, zone_id: int, day: date) -> ZoneState | None:
+    """The zone's time-varying values in effect on `day` (None before it exists)."""
+    return session.scalars(
+        select(ZoneState).where(ZoneState.zone_id == zone_id, state_on(day))
+    ).one_or_none()
+
+
+def least_required_from(session: Session, zone_id: int, day: date) -> Decimal | None:
+    """The least area needing clearance on any day from `day` on (None when the zone does
+    not exist on `day`): the most a cumulative clearance record of that day may state."""
+    if state_of_zone(session, zone_id, day) is None:
+        return None
+    return session.scalar(
+        select(func.min(ZoneState.clearance_required_ha)).where(
+            ZoneState.zone_id == zone_id,
+            or_(ZoneState.valid_to.is_(None), ZoneState.valid_to > day),
+        )
+    )
+
+
+def land_of_zone(session: Session, zone_id: int, land_use: str) -> list[Land]:
+    """The zone's leasable land of one use over time, as pure values."""
+    column = (
+        ZoneState.industrial_land_ha
+        if land_use == LandUse.INDUSTRIAL
+        else ZoneState.service_land_ha
+    )
+    rows = session.execute(
+        select(ZoneState.valid_from, ZoneState.valid_to, column).where(ZoneState.zone_id == zone_id)
+    )
+    return [Land(start, end, area) for start, end, area in rows]
 
 
 def lock_zone(session: Session, zone_id: int) -> Zone | None:
@@ -65,12 +109,26 @@ def lock_zone(session: Session, zone_id: int) -> Zone | None:
 
 
 def zone_leases(
-    session: Session, zone_id: int, land_use: str, *, exclude_project_id: int | None = None
+    session: Session,
+    zone_id: int,
+    land_use: str,
+    *,
+    exclude_project_id: int | None = None,
+    during: tuple[date, date | None] | None = None,
 ) -> list[Lease]:
-    """Every lease of one land use in one zone, past and future, as pure values."""
+    """The leases of one land use in one zone, as pure values: all of them, past and future,
+    or only those in effect on some day of `during` ([start, end), end None = open)."""
     query = select(
         Project.lease_start, Project.lease_end, Project.terminated_on, Project.leased_ha
     ).where(Project.zone_id == zone_id, Project.land_use == land_use)
+    if during is not None:
+        start, end = during
+        query = query.where(
+            or_(Project.lease_end.is_(None), Project.lease_end > start),
+            or_(Project.terminated_on.is_(None), Project.terminated_on > start),
+        )
+        if end is not None:
+            query = query.where(Project.lease_start < end)
     if exclude_project_id is not None:
         query = query.where(Project.id != exclude_project_id)
     return [
@@ -208,11 +266,14 @@ def leased_industrial_of_zone(day: date) -> ColumnElement[Decimal]:
     )
 
 
-def most_cleared_ha(session: Session, zone_id: int) -> Decimal | None:
-    """The largest cleared area any record of the zone states (None without records)."""
-    return session.scalar(
-        select(func.max(ClearanceRecord.cleared_ha)).where(ClearanceRecord.zone_id == zone_id)
+def cleared_records(session: Session, zone_id: int) -> list[tuple[date, Decimal]]:
+    """(recorded_on, cleared_ha) of every clearance record of the zone, oldest first."""
+    rows = session.execute(
+        select(ClearanceRecord.recorded_on, ClearanceRecord.cleared_ha)
+        .where(ClearanceRecord.zone_id == zone_id)
+        .order_by(ClearanceRecord.recorded_on)
     )
+    return [(day, cleared) for day, cleared in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,10 +359,10 @@ class ZoneFigures:
 
 
 def occupancy_by_zone(
-    session: Session, zones: Iterable[Zone], day: date
+    session: Session, zones: Iterable[ZoneState], day: date
 ) -> dict[int, ZoneOccupancy]:
-    """The occupancy of each of a few zones on `day`: one query."""
-    by_id = {zone.id: zone for zone in zones}
+    """The occupancy of each of a few zones (their states on `day`) on `day`: one query."""
+    by_id = {zone.zone_id: zone for zone in zones}
     leased = leased_by_zone(session, list(by_id), day)
     held = {}
     for zone_id, zone in by_id.items():
@@ -316,9 +377,11 @@ def occupancy_by_zone(
     return held
 
 
-def clearance_of_zones(session: Session, zones: Iterable[Zone], day: date) -> dict[int, Clearance]:
-    """The clearance of each of a few zones on `day`: one query."""
-    by_id = {zone.id: zone for zone in zones}
+def clearance_of_zones(
+    session: Session, zones: Iterable[ZoneState], day: date
+) -> dict[int, Clearance]:
+    """The clearance of each of a few zones (their states on `day`) on `day`: one query."""
+    by_id = {zone.zone_id: zone for zone in zones}
     cleared = clearance_by_zone(session, list(by_id), day)
     result = {}
     for zone_id, zone in by_id.items():
@@ -362,14 +425,17 @@ def _few_zones_clearance(
     }
 
 
-def figures_by_zone(session: Session, zones: Iterable[Zone], day: date) -> dict[int, ZoneFigures]:
-    """Occupancy and clearance of each zone on `day`: two queries for any number of zones."""
+def figures_by_zone(
+    session: Session, zones: Iterable[ZoneState], day: date
+) -> dict[int, ZoneFigures]:
+    """Occupancy and clearance of each zone (its state on `day`) on `day`: two queries for
+    any number of zones."""
     zones = list(zones)
     held = occupancy_by_zone(session, zones, day)
     cleared = clearance_of_zones(session, zones, day)
     return {
-        zone.id: ZoneFigures(
-            held[zone.id].occupancy, held[zone.id].active_projects, cleared[zone.id]
+        zone.zone_id: ZoneFigures(
+            held[zone.zone_id].occupancy, held[zone.zone_id].active_projects, cleared[zone.zone_id]
         )
         for zone in zones
     }

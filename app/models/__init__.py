@@ -4,20 +4,24 @@ from app.models.access import ApiKey
 from app.models.audit import AuditEvent
 from app.models.clearance import ClearanceRecord
 from app.models.data_version import DataVersion
+from app.models.filing import Filing
 from app.models.idempotency import IdempotencyRecord
 from app.models.plan import Plan, PlanActual, PlanTarget
 from app.models.project import Project
-from app.models.zone import Zone
+from app.models.zone import Zone, ZoneRevision, ZoneState
 
 __all__ = [
     "ApiKey",
     "AuditEvent",
     "ClearanceRecord",
     "DataVersion",
+    "Filing",
     "IdempotencyRecord",
     "Plan",
     "PlanActual",
     "PlanTarget",
     "Project",
     "Zone",
+    "ZoneRevision",
+    "ZoneState",
 ]

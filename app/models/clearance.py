@@ -39,3 +39,5 @@ class ClearanceRecord(Base):
     compensation_paid_vnd: Mapped[int | None] = mapped_column(BigInteger)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set on creation and on every correction, so the record's ETag changes with it.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

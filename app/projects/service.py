@@ -22,8 +22,8 @@ from app.kit.errors import (
 from app.kit.etags import ensure_match
 from app.kit.repo import ensure_unique, get_or_404, paginate
 from app.kit.text import like_pattern, search_key
-from app.land.capacity import lease_end, peak_held
-from app.land.queries import lock_zone, zone_leases
+from app.land.capacity import lease_end, least_free
+from app.land.queries import land_of_zone, lock_zone, zone_leases
 from app.models import Project, Zone
 from app.models.enums import ProjectState
 from app.projects.schemas import NULLABLE_FIELDS, ProjectCreate, ProjectTerminate
@@ -205,13 +205,15 @@ def _check_project_rules(values: Mapping[str, Any]) -> None:
 def _ensure_capacity(
     session: Session, zone: Zone, values: Mapping[str, Any], *, exclude_project_id: int | None
 ) -> None:
-    """Refuse a lease that would make the zone's leases exceed its land on some day."""
+    """Refuse a lease that would make the zone's leases exceed its land, as in effect on
+    each day of the lease (none before the zone exists), on some day."""
     land_use: str = values["land_use"]
-    leasable = zone.industrial_land_ha if land_use == "industrial" else zone.service_land_ha
     start: date = values["lease_start"]
     end = lease_end(values["lease_end"], values.get("terminated_on"))
-    others = zone_leases(session, zone.id, land_use, exclude_project_id=exclude_project_id)
-    free = leasable - peak_held(others, start, end)
+    others = zone_leases(
+        session, zone.id, land_use, exclude_project_id=exclude_project_id, during=(start, end)
+    )
+    free = least_free(others, land_of_zone(session, zone.id, land_use), start, end).free_ha
     requested: Decimal = values["leased_ha"]
     if requested > free:
         raise CapacityExceeded(

@@ -20,11 +20,15 @@ Format = Literal["json", "csv", "xlsx"]
 
 PERIOD = re.compile(r"([0-9]{4})(-H1)?")
 
-# Statuses each scope counts; `all` is every zone that is not closed.
+Boundaries = Literal["as_of", "current"]
+
+# Statuses each scope counts; `all` is every zone that is not closed, and `any` (not a
+# query value: the summary's zone counts) every zone whatever its status.
 SCOPE_STATUSES: dict[str, tuple[str, ...]] = {
     "established": ESTABLISHED_STATUSES,
     "operating": (ZoneStatus.OPERATING,),
     "all": (ZoneStatus.PLANNED, *ESTABLISHED_STATUSES),
+    "any": tuple(ZoneStatus),
 }
 
 
@@ -73,11 +77,15 @@ ReportDate = Annotated[date, Depends(report_date)]
 
 @dataclass(frozen=True, slots=True)
 class ZoneSelection:
-    """Which zones a report covers."""
+    """Which zones a report covers. Each zone counts with its values on the report date
+    (status for the scope, province); under boundaries=current it is put under the province
+    it belongs to on `today` instead."""
 
-    scope: Scope = "established"
+    scope: str = "established"
     kind: str | None = None
     province: str | None = None
+    boundaries: str = "as_of"
+    today: date | None = None
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -85,13 +93,23 @@ class ZoneSelection:
 
 
 async def zone_selection(
+    today: TodayDep,
     scope: Annotated[
         Scope, Query(description="established (default), operating or all (not closed).")
     ] = "established",
     kind: ZoneKind | None = None,
     province: Annotated[Annotated[str, QueryText(100)] | None, Query()] = None,
+    boundaries: Annotated[
+        Boundaries,
+        Query(
+            description="as_of (default): each zone under its province on the report date; "
+            "current: under its province today, so a series across a reorganisation compares."
+        ),
+    ] = "as_of",
 ) -> ZoneSelection:
-    return ZoneSelection(scope=scope, kind=kind, province=province)
+    return ZoneSelection(
+        scope=scope, kind=kind, province=province, boundaries=boundaries, today=today
+    )
 
 
 Selection = Annotated[ZoneSelection, Depends(zone_selection)]

@@ -1,96 +1,141 @@
 """The SQL that only reports need (which zones a report covers, investment breakdowns); each
 function is one query returning plain rows. Land itself is read through app.land.queries."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Row, Select, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from app.kit.countries import DOMESTIC
-from app.land.queries import held_by_zone, in_effect_on, m2
-from app.models import Project, Zone
+from app.land.queries import held_by_zone, in_effect_on, m2, state_on
+from app.models import Project, Zone, ZoneState
 from app.models.enums import Currency
 from app.reports.params import ZoneSelection
 
+Columns = TypeVarTuple("Columns")
 
-def in_report(selection: ZoneSelection, day: date) -> list[ColumnElement[bool]]:
-    """The zones a report on `day` covers: in scope by status, and established by then
-    (zones without an establishment date always count; statuses have no history)."""
-    conditions = [
-        Zone.status.in_(selection.statuses),
-        or_(Zone.established_on.is_(None), Zone.established_on <= day),
-    ]
+# Under boundaries=current a zone is reported under the province it belongs to today.
+Current = aliased(ZoneState, name="current_state")
+
+
+def province_of(selection: ZoneSelection) -> ColumnElement[str]:
+    """The province a report puts each zone under: in effect on the report date, or today."""
+    if selection.boundaries == "current":
+        return func.coalesce(Current.province, ZoneState.province)
+    return ZoneState.province.expression
+
+
+def in_report(query: Select[*Columns], selection: ZoneSelection, day: date) -> Select[*Columns]:
+    """The query over the zones a report on `day` covers, each joined to its state on that
+    day (ZoneState): zones that exist then, in scope by the status of that day, of the kind
+    and province asked."""
+    query = query.select_from(Zone).join(
+        ZoneState, and_(ZoneState.zone_id == Zone.id, state_on(day))
+    )
+    if selection.boundaries == "current":
+        query = query.outerjoin(
+            Current, and_(Current.zone_id == Zone.id, state_on(selection.today or day, Current))
+        )
+    query = query.where(ZoneState.status.in_(selection.statuses))
     if selection.kind:
-        conditions.append(Zone.kind == selection.kind)
+        query = query.where(Zone.kind == selection.kind)
     if selection.province:
-        conditions.append(Zone.province == selection.province)
-    return conditions
-
-
-def zones_query(selection: ZoneSelection, day: date) -> Select[Zone]:
-    return select(Zone).where(*in_report(selection, day))
+        query = query.where(province_of(selection) == selection.province)
+    return query
 
 
 def occupancy_rows(session: Session, selection: ZoneSelection, day: date) -> list[Any]:
     """One row per zone in the report, kind then code: id, code, name, kind, province,
     status, total, industrial and service land, leased industrial and service land (m2),
-    leases in effect, longitude and latitude. One statement: the zones joined to what their
-    leases hold."""
+    leases in effect, longitude and latitude. One statement: the zones, each with its state
+    on the day, joined to what their leases hold."""
     held = held_by_zone(day)
-    query = (
+    query = in_report(
         select(
             Zone.id,
             Zone.code,
-            Zone.name,
+            ZoneState.name,
             Zone.kind,
-            Zone.province,
-            Zone.status,
-            m2(Zone.total_area_ha),
-            m2(Zone.industrial_land_ha),
-            m2(Zone.service_land_ha),
+            province_of(selection),
+            ZoneState.status,
+            m2(ZoneState.total_area_ha),
+            m2(ZoneState.industrial_land_ha),
+            m2(ZoneState.service_land_ha),
             func.coalesce(held.c.leased_industrial_m2, 0),
             func.coalesce(held.c.leased_service_m2, 0),
             func.coalesce(held.c.active_projects, 0),
             Zone.longitude,
             Zone.latitude,
-        )
-        .outerjoin(held, held.c.zone_id == Zone.id)
-        .where(*in_report(selection, day))
-        .order_by(Zone.kind.desc(), Zone.code)
+        ),
+        selection,
+        day,
     )
+    query = query.outerjoin(held, held.c.zone_id == Zone.id).order_by(Zone.kind.desc(), Zone.code)
     # Core, not the ORM: plain rows, without the ORM's loading step per row.
     return list(session.connection().execute(query).all())
 
 
-def zone_ids(selection: ZoneSelection, day: date) -> Select[int]:
-    return zones_query(selection, day).with_only_columns(Zone.id)
+def zone_ids(selection: ZoneSelection, day: date) -> Select[Any]:
+    return in_report(select(Zone.id), selection, day)
 
 
 def clearance_zones(session: Session, selection: ZoneSelection, day: date) -> list[Any]:
     """id, code, name, kind and the area needing clearance (m2) of each zone in a report on
     `day`, kind then code."""
+    query = in_report(
+        select(Zone.id, Zone.code, ZoneState.name, Zone.kind, m2(ZoneState.clearance_required_ha)),
+        selection,
+        day,
+    ).order_by(Zone.kind.desc(), Zone.code)
+    return list(session.execute(query))
+
+
+def zone_spans(session: Session, selection: ZoneSelection, first: date, last: date) -> list[Any]:
+    """The states of the zones of the selected kind that hold on some day of [first, last]:
+    zone id, kind, valid_from, valid_to, status, province (as the selection reports it),
+    total, industrial and service land (m2). Which of them count at each point of a history
+    (scope, province) is decided per point by the caller."""
     query = (
-        select(Zone.id, Zone.code, Zone.name, Zone.kind, m2(Zone.clearance_required_ha))
-        .where(*in_report(selection, day))
-        .order_by(Zone.kind.desc(), Zone.code)
+        select(
+            Zone.id,
+            Zone.kind,
+            ZoneState.valid_from,
+            ZoneState.valid_to,
+            ZoneState.status,
+            province_of(selection),
+            m2(ZoneState.total_area_ha),
+            m2(ZoneState.industrial_land_ha),
+            m2(ZoneState.service_land_ha),
+        )
+        .select_from(Zone)
+        .join(ZoneState, ZoneState.zone_id == Zone.id)
+        .where(
+            or_(ZoneState.valid_from.is_(None), ZoneState.valid_from <= last),
+            or_(ZoneState.valid_to.is_(None), ZoneState.valid_to > first),
+        )
+        .order_by(Zone.id, ZoneState.valid_from.nulls_first())
     )
-    return list(session.execute(query))
+    if selection.boundaries == "current":
+        query = query.outerjoin(
+            Current, and_(Current.zone_id == Zone.id, state_on(selection.today or last, Current))
+        )
+    if selection.kind:
+        query = query.where(Zone.kind == selection.kind)
+    return list(session.connection().execute(query).all())
 
 
-def zone_land(session: Session, selection: ZoneSelection, day: date) -> list[Any]:
-    """The land of each zone in a report on `day`: id, kind, establishment date, total,
-    industrial and service land (m2)."""
-    query = select(
-        Zone.id,
-        Zone.kind,
-        Zone.established_on,
-        m2(Zone.total_area_ha),
-        m2(Zone.industrial_land_ha),
-        m2(Zone.service_land_ha),
-    ).where(*in_report(selection, day))
-    return list(session.execute(query))
+def spanned_zone_ids(selection: ZoneSelection, first: date, last: date) -> Select[Any]:
+    """Zones of the selected kind with a state on some day of [first, last]."""
+    query = select(ZoneState.zone_id).where(
+        or_(ZoneState.valid_from.is_(None), ZoneState.valid_from <= last),
+        or_(ZoneState.valid_to.is_(None), ZoneState.valid_to > first),
+    )
+    if selection.kind:
+        query = query.join(Zone, Zone.id == ZoneState.zone_id).where(Zone.kind == selection.kind)
+    return query
 
 
 def _in_effect(selection: ZoneSelection, day: date) -> tuple[ColumnElement[bool], ...]:
@@ -140,11 +185,9 @@ def investment_by(
     return list(session.execute(query))
 
 
-def zone_counts(session: Session, selection: ZoneSelection) -> list[Row[str, str, int]]:
-    """Zones per kind and status, whatever the scope (a dashboard shows every status)."""
-    query = select(Zone.kind, Zone.status, func.count()).group_by(Zone.kind, Zone.status)
-    if selection.kind:
-        query = query.where(Zone.kind == selection.kind)
-    if selection.province:
-        query = query.where(Zone.province == selection.province)
-    return list(session.execute(query))
+def zone_counts(session: Session, selection: ZoneSelection, day: date) -> list[Row[str, str, int]]:
+    """Zones existing on `day` per kind and status, whatever the scope (a dashboard shows
+    every status)."""
+    every_status = replace(selection, scope="any")
+    query = in_report(select(Zone.kind, ZoneState.status, func.count()), every_status, day)
+    return list(session.execute(query.group_by(Zone.kind, ZoneState.status)))

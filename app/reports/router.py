@@ -1,15 +1,28 @@
+import base64
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from app.kit.db import utcnow
 from app.kit.deps import IdPath, SessionDep, SettingsDep, TodayDep
 from app.kit.json_body import ExactJsonRoute
+from app.kit.pagination import Page, PageDep
 from app.kit.schema_types import DateIn
-from app.reports import plan, service
-from app.reports.formats import GEOJSON_MEDIA_TYPE, Table, feature_collection, flatten
-from app.reports.params import FormatParam, ReportDate, ReportTag, Selection
-from app.reports.rendering import FILE_RESPONSES, json_bytes, json_data, render, zone_rows
+from app.kit.uow import WorkDep
+from app.models import Filing
+from app.reports import filings, plan, service, tables
+from app.reports.filing_schemas import (
+    FilingCreate,
+    FilingRead,
+    ReportName,
+    RestatedFigure,
+    Restatement,
+)
+from app.reports.formats import GEOJSON_MEDIA_TYPE, feature_collection
+from app.reports.params import FormatParam, PeriodParam, ReportDate, ReportTag, Selection
+from app.reports.rendering import FILE_RESPONSES, json_bytes, json_data, render
 from app.reports.schemas import (
     ClearanceReport,
     HistoryReport,
@@ -22,10 +35,6 @@ from app.reports.schemas import (
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"], route_class=ExactJsonRoute)
 # The plan report is a report over a plan's targets; it is read under the plan's own path.
 plan_router = APIRouter(prefix="/api/v1/plans", tags=["plans"], route_class=ExactJsonRoute)
-
-
-def _totals_table(totals: dict[str, Any]) -> Table:
-    return Table("totals", [{"kind": kind, **values} for kind, values in totals.items()])
 
 
 @router.get(
@@ -56,14 +65,7 @@ def occupancy_report(
         collection = json_bytes(feature_collection(features))
         return Response(collection, media_type=GEOJSON_MEDIA_TYPE, headers={"ETag": etag})
     report = service.occupancy_document(session, selection, day)
-    return render(
-        report,
-        format,
-        "occupancy",
-        day,
-        lambda: [Table("zones", zone_rows(report["zones"])), _totals_table(report["totals"])],
-        etag=etag,
-    )
+    return render(report, format, "occupancy", day, lambda: tables.occupancy(report), etag=etag)
 
 
 @router.get("/occupancy/history", response_model=HistoryReport, responses=FILE_RESPONSES)
@@ -81,18 +83,9 @@ def occupancy_history(
     absorption (leased land gained since the previous point). At most 400 points."""
     end = to or today
     report = service.history_document(session, selection, from_, end, interval)
-
-    def tables() -> list[Table]:
-        rows = []
-        for point in report["points"]:
-            row: dict[str, Any] = {"as_of": point["as_of"]}
-            for kind in ("park", "cluster", "all"):
-                totals = {k: v for k, v in point[kind].items() if k != "as_of"}
-                row |= flatten(totals, f"{kind}_")
-            rows.append(row)
-        return [Table("points", rows)]
-
-    return render(report, format, "occupancy-history", end, tables, etag=etag)
+    return render(
+        report, format, "occupancy-history", end, lambda: tables.history(report), etag=etag
+    )
 
 
 @router.get("/clearance", response_model=ClearanceReport, responses=FILE_RESPONSES)
@@ -106,17 +99,7 @@ def clearance_report(
 ) -> Any:
     """Land clearance of every zone in scope on a date, with totals and stalled zones."""
     report = service.clearance_document(session, selection, day, settings.stall_days)
-    return render(
-        report,
-        format,
-        "clearance",
-        day,
-        lambda: [
-            Table("zones", zone_rows(report["zones"])),
-            Table("totals", [report["totals"]]),
-        ],
-        etag=etag,
-    )
+    return render(report, format, "clearance", day, lambda: tables.clearance(report), etag=etag)
 
 
 @router.get("/investment", response_model=InvestmentReport, responses=FILE_RESPONSES)
@@ -130,24 +113,9 @@ def investment_report(
     """Investor projects whose leases are in effect on a date: FDI and domestic, capital,
     employees, and land per country and per sector."""
     report = service.investment_report(session, selection, day)
-
-    def tables() -> list[Table]:
-        breakdown = [
-            {"dimension": "country", "key": row.country, **json_data(row)}
-            for row in report.by_country
-        ] + [
-            {"dimension": "sector", "key": row.sector, **json_data(row)} for row in report.by_sector
-        ]
-        for row in breakdown:
-            row.pop("country", None)
-            row.pop("sector", None)
-        totals = flatten(json_data(report), "")
-        for key in ("by_country", "by_sector"):
-            totals.pop(key, None)
-        indicators = [{"indicator": key, "value": value} for key, value in totals.items()]
-        return [Table("breakdown", breakdown), Table("totals", indicators)]
-
-    return render(report, format, "investment", day, tables, etag=etag)
+    return render(
+        report, format, "investment", day, lambda: tables.investment(json_data(report)), etag=etag
+    )
 
 
 @router.get("/summary", response_model=SummaryReport, responses=FILE_RESPONSES)
@@ -161,10 +129,7 @@ def summary_report(
 ) -> Any:
     """One call for a dashboard: zone counts, occupancy, clearance and investment totals."""
     report = service.summary_document(session, selection, day, settings.stall_days)
-    indicators = [{"indicator": key, "value": value} for key, value in flatten(report).items()]
-    return render(
-        report, format, "summary", day, lambda: [Table("indicators", indicators)], etag=etag
-    )
+    return render(report, format, "summary", day, lambda: tables.summary(report), etag=etag)
 
 
 @plan_router.get("/{plan_id}/report", response_model=PlanReport, responses=FILE_RESPONSES)
@@ -178,5 +143,78 @@ def plan_report(
 ) -> Any:
     """Each target with its actual on the date and the achievement (actual / target)."""
     report = plan.plan_report(session, plan_id, day, settings.stall_days)
-    rows = [row.model_dump(mode="json") for row in report.rows]
-    return render(report, format, "plan", day, lambda: [Table("indicators", rows)], etag=etag)
+    return render(report, format, "plan", day, lambda: tables.plan(json_data(report)), etag=etag)
+
+
+filings_router = APIRouter(prefix="/api/v1/filings", tags=["filings"], route_class=ExactJsonRoute)
+
+
+def filing_read(filing: Filing) -> FilingRead:
+    return FilingRead.model_validate(filing)
+
+
+@filings_router.post("", status_code=201, response_model=FilingRead)
+def file_report(
+    body: FilingCreate, work: WorkDep, today: TodayDep, settings: SettingsDep
+) -> FilingRead:
+    """File a report: compute it with these parameters and store its JSON body exactly as
+    served, with its SHA-256. A filing never changes afterwards."""
+    filing = filings.file_report(work.session, body, today=today, stall_days=settings.stall_days)
+    location = f"/api/v1/filings/{filing.id}"
+    return work.created(filing_read(filing), entity=filing, location=location)
+
+
+@filings_router.get("", response_model=Page[FilingRead])
+def list_filings(
+    session: SessionDep,
+    page: PageDep,
+    report: ReportName | None = None,
+    period: Annotated[PeriodParam | None, Query(description="YYYY-H1 or YYYY.")] = None,
+) -> Page[FilingRead]:
+    """Filed reports, oldest first (the bodies are read one by one)."""
+    items, total = filings.list_filings(
+        session, report=report, period=period, limit=page.limit, offset=page.offset
+    )
+    return Page(
+        items=[filing_read(f) for f in items], total=total, limit=page.limit, offset=page.offset
+    )
+
+
+@filings_router.get(
+    "/{filing_id}",
+    responses=FILE_RESPONSES
+    | {
+        200: {
+            "content": {"application/json": {"schema": {"type": "object"}}}
+            | FILE_RESPONSES[200]["content"]
+        }
+    },
+)
+def get_filing(filing_id: IdPath, session: SessionDep, format: FormatParam = "json") -> Response:
+    """The filed report exactly as it was served (JSON), or rendered as CSV or XLSX."""
+    filing = filings.get_filing(session, filing_id)
+    etag = f'"{filing.sha256}"'
+    if format == "json":
+        digest = base64.b64encode(bytes.fromhex(filing.sha256)).decode()
+        headers = {"ETag": etag, "Repr-Digest": f"sha-256=:{digest}:"}
+        return Response(filing.body, media_type="application/json", headers=headers)
+    document = orjson.loads(filing.body)
+    name = f"filing-{filing.id}-{filing.report.replace('/', '-')}"
+    return render(
+        document, format, name, filing.as_of, lambda: tables.BY_REPORT[filing.report](document)
+    )
+
+
+@filings_router.get("/{filing_id}/restatement", response_model=Restatement)
+def restate_filing(
+    filing_id: IdPath, session: SessionDep, today: TodayDep, settings: SettingsDep
+) -> Restatement:
+    """The same report computed again now, and every figure that differs from the filing."""
+    filing = filings.get_filing(session, filing_id)
+    found = filings.restate(session, filing, today=today, stall_days=settings.stall_days)
+    return Restatement(
+        filing_id=filing.id,
+        recomputed_at=utcnow(),
+        unchanged=not found,
+        changes=[RestatedFigure(path=c.path, filed=c.filed, now=c.now) for c in found],
+    )

@@ -264,14 +264,38 @@ def history_document(
     session: Session, selection: ZoneSelection, start: date, end: date, interval: str
 ) -> dict[str, Any]:
     """The history report (schema: HistoryReport) as JSON values, from one sweep over the
-    lease events (land.queries.lease_changes) and one read of the zones' land: each zone
-    costs one step per change of what it holds, not one per point."""
+    lease events (land.queries.lease_changes) and one read of the zones' states: each zone
+    costs one step per change of what it holds or of its state, not one per point. At each
+    point a zone counts with its state then (land, and status and province for the
+    selection), and not before it exists."""
     points = history_points(start, end, interval)
     count = len(points)
-    zones = queries.zone_land(session, selection, end)
+    first, last = points[0], points[-1]
+    spans: dict[int, list[tuple[int, int, ZoneKind, int, int, int]]] = {}
+    for (
+        zone_id,
+        kind,
+        valid_from,
+        valid_to,
+        status,
+        province,
+        total,
+        industrial,
+        service,
+    ) in queries.zone_spans(session, selection, first, last):
+        if status not in selection.statuses:
+            continue
+        if selection.province and province != selection.province:
+            continue
+        begin = 0 if valid_from is None else bisect_left(points, valid_from)
+        stop = count if valid_to is None else bisect_left(points, valid_to)
+        if begin < stop:
+            spans.setdefault(zone_id, []).append(
+                (begin, stop, ZoneKind(kind), total, industrial, service)
+            )
     changes: dict[int, list[tuple[int, int, int, int]]] = {}
     for zone_id, bucket, industrial, service, leases in lease_changes(
-        session, queries.zone_ids(selection, end), points
+        session, queries.spanned_zone_ids(selection, first, last), points
     ):
         changes.setdefault(zone_id, []).append((bucket, industrial, service, leases))
     # Per kind, a difference array of Sums fields over the points: a zone adds its figures
@@ -285,35 +309,32 @@ def history_document(
             column[first] += value
             column[last] -= value
 
-    for zone_id, kind_name, established_on, total_m2, industrial, service in zones:
-        kind = ZoneKind(kind_name)
-        # A zone counts from its establishment decision on (or always, without a date).
-        present = 0 if established_on is None else bisect_left(points, established_on)
-        if present >= count:
-            continue
-        hold(
-            kind,
-            present,
-            count,
-            zones=1,
-            total_m2=total_m2,
-            industrial_m2=industrial,
-            service_m2=service,
-        )
+    for zone_id, counted in spans.items():
         held = [0, 0, 0]
-        since = 0
-        for bucket, d_industrial, d_service, d_leases in [
-            *changes.get(zone_id, []),
-            (count, 0, 0, 0),
-        ]:
-            first, last = max(since, present), bucket
-            if first < last:
+        events = iter([*changes.get(zone_id, []), (count, 0, 0, 0)])
+        bucket, d_industrial, d_service, d_leases = next(events)
+        for begin, stop, kind, total_m2, industrial, service in counted:
+            hold(
+                kind,
+                begin,
+                stop,
+                zones=1,
+                total_m2=total_m2,
+                industrial_m2=industrial,
+                service_m2=service,
+            )
+            cursor = begin
+            while cursor < stop:
+                while bucket <= cursor and bucket < count:
+                    held = [held[0] + d_industrial, held[1] + d_service, held[2] + d_leases]
+                    bucket, d_industrial, d_service, d_leases = next(events)
+                upto = min(stop, bucket)
                 rate = rate_units(held[0], industrial)
                 rate_incl = rate_units(held[0] + held[1], industrial + service)
                 hold(
                     kind,
-                    first,
-                    last,
+                    cursor,
+                    upto,
                     leased_industrial_m2=held[0],
                     leased_service_m2=held[1],
                     active_projects=held[2],
@@ -322,8 +343,7 @@ def history_document(
                     rates_incl_service=rate_incl or 0,
                     rated_incl_service=rate_incl is not None,
                 )
-            held = [held[0] + d_industrial, held[1] + d_service, held[2] + d_leases]
-            since = bucket
+                cursor = upto
     running = {kind: [0] * len(Sums.__slots__) for kind in ZoneKind}
     result = []
     previous: dict[str, int] = {}
@@ -499,7 +519,7 @@ def summary_document(
     """The summary (schema: SummaryReport) as JSON values: zone counts, and the totals of
     the occupancy, clearance and investment reports."""
     by_kind_and_status = {kind: dict.fromkeys(ZoneStatus, 0) for kind in ZoneKind}
-    for kind, status, count in queries.zone_counts(session, selection):
+    for kind, status, count in queries.zone_counts(session, selection, day):
         by_kind_and_status[ZoneKind(kind)][ZoneStatus(status)] = count
     zones = ZoneCounts(
         total=sum(sum(s.values()) for s in by_kind_and_status.values()),

@@ -1,3 +1,4 @@
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Literal
 
@@ -14,34 +15,68 @@ from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import tag
 from app.kit.json_body import ExactJsonRoute
 from app.kit.pagination import Page, PageDep
-from app.kit.schema_types import DateIn, QueryText
+from app.kit.schema_types import DateIn, QueryText, json_number
 from app.kit.uow import WorkDep
 from app.land.blocks import ClearanceBlock, OccupancyBlock, clearance_fields, occupancy_fields
 from app.land.queries import ZoneFigures
-from app.models import Zone
+from app.land.revisions import AREA_FIELDS
+from app.models import ZoneRevision
 from app.models.enums import ZoneKind, ZoneStatus
-from app.zones import service
-from app.zones.schemas import ZoneCreate, ZoneRead, ZoneUpdate
-from app.zones.service import ZoneFilters
+from app.zones import provinces, service
+from app.zones.schemas import (
+    MovedZoneRead,
+    ProvinceList,
+    ProvinceMerge,
+    ProvinceMergeResult,
+    ProvinceRead,
+    ZoneCreate,
+    ZoneHistory,
+    ZoneRead,
+    ZoneRevisionRead,
+    ZoneUpdate,
+)
+from app.zones.service import ZoneAt, ZoneFilters
 
-ZONE_COLUMNS = [name for name in ZoneRead.model_fields if name in Zone.__table__.columns]
+AsOf = Annotated[
+    DateIn | None,
+    Query(description="Show the zone as it stood on this date, YYYY-MM-DD; default today."),
+]
 
 router = APIRouter(prefix="/api/v1/zones", tags=["zones"], route_class=ExactJsonRoute)
 
 ZoneSort = Literal["code", "name", "occupancy_rate", "-occupancy_rate"]
 
 
-def zone_read(zone: Zone, figures: ZoneFigures, day: date, stall_days: int) -> ZoneRead:
-    columns = {name: getattr(zone, name) for name in ZONE_COLUMNS}
+def zone_read(zone: ZoneAt, figures: ZoneFigures, day: date, stall_days: int) -> ZoneRead:
     return ZoneRead(
-        **columns | occupancy_fields(figures.occupancy),
+        **zone.values() | occupancy_fields(figures.occupancy),
         active_projects=figures.active_projects,
         clearance=ClearanceBlock(**clearance_fields(figures.clearance, day, stall_days)),
     )
 
 
-def _read_one(session: SessionDep, zone: Zone, day: date, stall_days: int) -> ZoneRead:
+def _read(session: SessionDep, zone: ZoneAt, day: date, stall_days: int) -> ZoneRead:
     return zone_read(*service.with_figures(session, [zone], day)[0], day, stall_days)
+
+
+def _read_written(session: SessionDep, zone_id: int, day: date, stall_days: int) -> ZoneRead:
+    """A zone just written, as it stands today (or on its first day, when it begins later)."""
+    zone = service.get_zone(session, zone_id, day, or_first_day=True)
+    shown = max(day, zone.state.valid_from or day)
+    return _read(session, zone, shown, stall_days)
+
+
+def revision_read(revision: ZoneRevision) -> ZoneRevisionRead:
+    changes = {
+        name: (json_number(value) if name in AREA_FIELDS else value)
+        for name, value in service.revision_values(revision).items()
+    }
+    return ZoneRevisionRead(
+        effective_from=revision.effective_from,
+        changes=changes,
+        recorded_at=revision.recorded_at,
+        recorded_by=revision.recorded_by,
+    )
 
 
 @router.get("", response_model=Page[ZoneRead])
@@ -59,8 +94,11 @@ def list_zones(
         Query(description="Substring of name or code, any case, accents as written."),
     ] = None,
     sort: ZoneSort = "code",
+    as_of: AsOf = None,
 ) -> Page[ZoneRead]:
-    """List zones with their occupancy today."""
+    """List the zones that exist on a date (default today) as they stood then, with their
+    occupancy on that date; filters match the values of that date."""
+    day = as_of or day
     filters = ZoneFilters(kind=kind, status=status, province=province, code=code, q=q, sort=sort)
     zones, total = service.list_zones(
         session, filters=filters, limit=page.limit, offset=page.offset, day=day
@@ -74,18 +112,30 @@ def list_zones(
 def create_zone(body: ZoneCreate, work: WorkDep, day: TodayDep, settings: SettingsDep) -> ZoneRead:
     """Register a zone."""
     zone = service.create_zone(work.session, body)
-    read = _read_one(work.session, zone, day, settings.stall_days)
+    read = _read_written(work.session, zone.id, day, settings.stall_days)
     return work.created(read, entity=zone, location=f"/api/v1/zones/{zone.id}")
 
 
 @router.get("/{zone_id}", response_model=ZoneRead)
 def get_zone(
-    zone_id: IdPath, session: SessionDep, day: TodayDep, settings: SettingsDep, response: Response
+    zone_id: IdPath,
+    session: SessionDep,
+    day: TodayDep,
+    settings: SettingsDep,
+    response: Response,
+    as_of: AsOf = None,
 ) -> ZoneRead:
-    """One zone with its occupancy today."""
-    zone = service.get_zone(session, zone_id)
-    tag(response, zone)
-    return _read_one(session, zone, day, settings.stall_days)
+    """One zone as it stands on a date (default today), with its occupancy then; 404 before
+    its first revision."""
+    zone = service.get_zone(session, zone_id, as_of or day)
+    tag(response, zone.zone)
+    return _read(session, zone, as_of or day, settings.stall_days)
+
+
+@router.get("/{zone_id}/history", response_model=ZoneHistory)
+def zone_history(zone_id: IdPath, session: SessionDep) -> ZoneHistory:
+    """Every revision of the zone's time-varying fields, oldest first."""
+    return ZoneHistory(items=[revision_read(r) for r in service.history(session, zone_id)])
 
 
 @router.patch("/{zone_id}", response_model=ZoneRead, responses=STALE_RESPONSES)
@@ -99,8 +149,8 @@ def update_zone(
 ) -> ZoneRead:
     """Change some fields of a zone; its land may not drop below what leases hold."""
     changes = body.model_dump(exclude_unset=True)
-    zone = service.update_zone(work.session, zone_id, changes, if_match=if_match)
-    read = _read_one(work.session, zone, day, settings.stall_days)
+    zone = service.update_zone(work.session, zone_id, changes, today=day, if_match=if_match)
+    read = _read_written(work.session, zone.id, day, settings.stall_days)
     return work.changed(read, entity=zone)
 
 
@@ -125,6 +175,37 @@ def zone_occupancy(
 ) -> OccupancyBlock:
     """Occupancy of one zone on a date."""
     when: date = as_of or day
-    zone = service.get_zone(session, zone_id)
+    zone = service.get_zone(session, zone_id, when)
     occupancy = service.occupancy_on(session, zone, when)
     return OccupancyBlock(as_of=when, **occupancy_fields(occupancy))
+
+
+province_router = APIRouter(prefix="/api/v1/provinces", tags=["zones"], route_class=ExactJsonRoute)
+
+
+@province_router.get("", response_model=ProvinceList)
+def list_provinces(session: SessionDep, day: TodayDep, as_of: AsOf = None) -> ProvinceList:
+    """The provinces that hold zones on a date (default today), with their zones by kind."""
+    when: date = as_of or day
+    items = [
+        ProvinceRead(name=p.name, zones=p.zones, parks=p.parks, clusters=p.clusters)
+        for p in provinces.provinces_on(session, when)
+    ]
+    return ProvinceList(as_of=when, items=items)
+
+
+@province_router.post("/merge", response_model=ProvinceMergeResult)
+def merge_provinces(body: ProvinceMerge, work: WorkDep) -> ProvinceMergeResult:
+    """Merge provinces (admin): every zone in one of `from` on `effective_from` is under
+    `into` from that day on; one transaction, audited."""
+    moved = provinces.merge(work.session, body.sources, body.into, body.effective_from)
+    by_province = {name: 0 for name in body.sources if name != body.into}
+    for zone in moved:
+        by_province[zone.from_province] += 1
+    result = ProvinceMergeResult(
+        into=body.into,
+        effective_from=body.effective_from,
+        moved=[MovedZoneRead(**asdict(zone)) for zone in moved],
+        by_province=by_province,
+    )
+    return work.changed(result)

@@ -71,6 +71,11 @@ class ZoneCreate(InputModel):
     )
     latitude: Latitude | None = None
     longitude: Longitude | None = None
+    effective_from: DateIn | None = Field(
+        default=None,
+        description="From when the time-varying values hold; default established_on, "
+        "and without either from the beginning.",
+    )
 
 
 class ZoneUpdate(InputModel):
@@ -105,6 +110,11 @@ class ZoneUpdate(InputModel):
     clearance_required_ha: AreaIn | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
+    effective_from: DateIn | None = Field(
+        default=None,
+        description="From when the time-varying fields set here hold (back-dating allowed); "
+        "default today.",
+    )
 
 
 class ZoneRead(OutputModel):
@@ -133,3 +143,55 @@ class ZoneRead(OutputModel):
     clearance: ClearanceBlock
     created_at: datetime
     updated_at: datetime
+
+
+class ZoneRevisionRead(OutputModel):
+    """One revision: the time-varying fields it set, from `effective_from` on (null: from
+    the beginning)."""
+
+    effective_from: date | None
+    changes: dict[str, Any]
+    recorded_at: datetime
+    recorded_by: str
+
+
+class ZoneHistory(OutputModel):
+    items: list[ZoneRevisionRead]
+
+
+class ProvinceMerge(InputModel):
+    """Put the zones of some provinces under another from a date on."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=False)
+
+    sources: list[Annotated[str, Text(100)]] = Field(
+        alias="from", min_length=1, max_length=100, description="The provinces merged."
+    )
+    into: Annotated[str, Text(100)]
+    effective_from: DateIn
+
+
+class MovedZoneRead(OutputModel):
+    id: int
+    code: str
+    name: str
+    from_province: str
+
+
+class ProvinceMergeResult(OutputModel):
+    into: str
+    effective_from: date
+    moved: list[MovedZoneRead]
+    by_province: dict[str, int] = Field(description="Zones moved, per merged province.")
+
+
+class ProvinceRead(OutputModel):
+    name: str
+    zones: int
+    parks: int
+    clusters: int
+
+
+class ProvinceList(OutputModel):
+    as_of: date
+    items: list[ProvinceRead]

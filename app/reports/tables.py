@@ -1,0 +1,67 @@
+"""Each report's tables (CSV and XLSX), made from its JSON document: the same function
+renders a report served now and a filed one read back."""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from app.reports.formats import Table, flatten
+from app.reports.rendering import zone_rows
+
+Document = Mapping[str, Any]
+
+
+def _totals_table(totals: Mapping[str, Any]) -> Table:
+    return Table("totals", [{"kind": kind, **values} for kind, values in totals.items()])
+
+
+def occupancy(report: Document) -> list[Table]:
+    return [Table("zones", zone_rows(report["zones"])), _totals_table(report["totals"])]
+
+
+def history(report: Document) -> list[Table]:
+    rows = []
+    for point in report["points"]:
+        row: dict[str, Any] = {"as_of": point["as_of"]}
+        for kind in ("park", "cluster", "all"):
+            totals = {k: v for k, v in point[kind].items() if k != "as_of"}
+            row |= flatten(totals, f"{kind}_")
+        rows.append(row)
+    return [Table("points", rows)]
+
+
+def clearance(report: Document) -> list[Table]:
+    return [Table("zones", zone_rows(report["zones"])), Table("totals", [report["totals"]])]
+
+
+def investment(report: Document) -> list[Table]:
+    breakdown = [
+        {"dimension": "country", "key": row["country"]}
+        | {k: v for k, v in row.items() if k != "country"}
+        for row in report["by_country"]
+    ] + [
+        {"dimension": "sector", "key": row["sector"]}
+        | {k: v for k, v in row.items() if k != "sector"}
+        for row in report["by_sector"]
+    ]
+    totals = flatten({k: v for k, v in report.items() if k not in ("by_country", "by_sector")})
+    indicators = [{"indicator": key, "value": value} for key, value in totals.items()]
+    return [Table("breakdown", breakdown), Table("totals", indicators)]
+
+
+def summary(report: Document) -> list[Table]:
+    indicators = [{"indicator": key, "value": value} for key, value in flatten(report).items()]
+    return [Table("indicators", indicators)]
+
+
+def plan(report: Document) -> list[Table]:
+    return [Table("indicators", list(report["rows"]))]
+
+
+BY_REPORT: dict[str, Callable[[Document], list[Table]]] = {
+    "occupancy": occupancy,
+    "occupancy/history": history,
+    "clearance": clearance,
+    "investment": investment,
+    "summary": summary,
+    "plan": plan,
+}
