@@ -111,3 +111,50 @@ def test_registrations_racing_a_land_cut_keep_the_invariant(server: httpx.Client
     assert stored == Decimal(str(final["leased_industrial_ha"]))
     assert stored <= Decimal(str(final["industrial_land_ha"]))
     assert final["available_ha"] >= 0
+
+
+def test_registrations_racing_back_dated_land_cuts_keep_the_invariant_on_every_date(
+    server: httpx.Client,
+):
+    """Revisions from a past date (§8) lock the zone like lease writes: whatever the order,
+    on no date do the leases hold more than the land in effect then."""
+    zone = _zone(server, total_area_ha=50, industrial_land_ha=20, service_land_ha=0)
+    registrations = [
+        (
+            "POST",
+            "/api/v1/projects",
+            project_body(zone["id"], leased_ha=1, lease_start="2022-01-01"),
+        )
+        for _ in range(24)
+    ]
+    cuts = [
+        (
+            "PATCH",
+            f"/api/v1/zones/{zone['id']}",
+            {"industrial_land_ha": land, "effective_from": since},
+        )
+        for land, since in (
+            (18, "2022-06-01"),
+            (15, "2023-01-01"),
+            (12, "2022-03-01"),
+            (9, "2024-01-01"),
+        )
+    ]
+    requests = registrations[:6] + cuts[:2] + registrations[6:14] + cuts[2:] + registrations[14:]
+    with ThreadPoolExecutor(THREADS) as pool:
+        responses = list(
+            pool.map(lambda req: server.request(req[0], req[1], json=req[2]), requests)
+        )
+
+    assert all(r.status_code < 500 for r in responses), [r.text for r in responses]
+    refused = [r.json() for r in responses if r.status_code == 409]
+    assert all(body["type"].endswith("/capacity-exceeded") for body in refused), refused
+    history = server.get(f"/api/v1/zones/{zone['id']}/history").json()["items"]
+    days = {"2022-01-01", *(item["effective_from"] for item in history if item["effective_from"])}
+    stored = sum(Decimal(str(p["leased_ha"])) for p in _all_projects(server, zone["id"]))
+    for day in sorted(days):
+        shown = server.get(f"/api/v1/zones/{zone['id']}", params={"as_of": day}).json()
+        leased = Decimal(str(shown["leased_industrial_ha"]))
+        assert leased <= Decimal(str(shown["industrial_land_ha"])), (day, shown)
+        if day >= "2022-01-01":
+            assert leased == stored  # every lease is open-ended from 2022-01-01
