@@ -156,7 +156,9 @@ def test_zone_revisions_migrate_existing_zones_without_loss_and_back(scratch_url
         migrate.downgrade(scratch_url, "0006")
         with scratch.connect() as connection:
             back = connection.execute(text(f"SELECT {zone_columns} FROM zones ORDER BY id")).all()
-        assert [tuple(r[:17]) == row for r, row in zip(back, rows, strict=True)] == [True] * 3
+        # Dates come back as text from SQLite and as dates from PostgreSQL.
+        restored = [tuple(str(v) if isinstance(v, date) else v for v in r[:17]) for r in back]
+        assert restored == rows
         migrate.upgrade(scratch_url)
     finally:
         scratch.dispose()
