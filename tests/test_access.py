@@ -244,6 +244,16 @@ WRITES = [
         admin_only=True,
     ),
     Write(
+        "filing-create",
+        "POST",
+        lambda w: "/api/v1/filings",
+        lambda w: {"report": "occupancy", "params": {"as_of": "2024-06-14"}, "note": "Kỳ 1"},
+        201,
+        "filing",
+        "create",
+        _created,
+    ),
+    Write(
         "plan-create",
         "POST",
         lambda w: PLANS,

@@ -401,3 +401,49 @@ def test_filings_list_by_report_and_period_and_render_as_csv(client, park):
 def test_bad_filings_are_refused_and_store_nothing(client, body, field):
     assert_problem(client.post("/api/v1/filings", json=body), 422, field=field)
     assert client.get("/api/v1/filings").json()["total"] == 0
+
+
+# ------------------------------------------------------------- clearance over time
+
+
+def test_a_clearance_record_before_the_zone_exists_is_refused(client, park):
+    response = client.post(
+        f"{ZONES}/{park['id']}/clearance", json={"recorded_on": "2019-12-31", "cleared_ha": 1}
+    )
+    assert_problem(response, 422, field="recorded_on")
+    assert client.get(f"{ZONES}/{park['id']}/clearance").json()["total"] == 0
+
+
+def test_a_cleared_area_must_stay_within_what_needs_clearing_while_it_holds(client, park):
+    """A cumulative record holds until the next one: 90 ha cleared in 2021 cannot stand
+    beside 80 ha needing clearance from 2023, whichever is written first."""
+    patch(client, park["id"], clearance_required_ha=80, effective_from="2023-01-01")
+    response = client.post(
+        f"{ZONES}/{park['id']}/clearance", json={"recorded_on": "2021-01-01", "cleared_ha": 90}
+    )
+    assert_problem(response, 422, field="cleared_ha")
+    ok = client.post(
+        f"{ZONES}/{park['id']}/clearance", json={"recorded_on": "2021-01-01", "cleared_ha": 80}
+    )
+    assert ok.status_code == 201, ok.text
+    before = history(client, park["id"])
+    problem = assert_problem(
+        patch(client, park["id"], clearance_required_ha=79, effective_from="2024-01-01"), 409
+    )
+    assert problem["type"].endswith("/land-in-use")
+    assert (problem["cleared_ha"], problem["recorded_on"]) == (80, "2021-01-01")
+    assert history(client, park["id"]) == before
+
+
+def test_the_clearance_report_uses_the_area_needing_clearance_on_its_date(client, park):
+    client.post(
+        f"{ZONES}/{park['id']}/clearance", json={"recorded_on": "2021-01-01", "cleared_ha": 50}
+    )
+    patch(client, park["id"], clearance_required_ha=50, effective_from="2023-01-01")
+
+    def row(day: str) -> dict[str, Any]:
+        body = client.get("/api/v1/reports/clearance", params={"as_of": day}).json()
+        return next(z for z in body["zones"] if z["id"] == park["id"])
+
+    assert (row("2022-06-14")["required_ha"], row("2022-06-14")["status"]) == (100, "in_progress")
+    assert (row("2023-06-14")["required_ha"], row("2023-06-14")["status"]) == (50, "completed")
