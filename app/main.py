@@ -24,7 +24,7 @@ from app.kit.openapi import complete_openapi
 from app.kit.settings import Settings, get_settings
 from app.plans.router import router as plans_router
 from app.projects.router import router as projects_router
-from app.reports.router import filings_router
+from app.reports.router import alerts_router, filings_router
 from app.reports.router import plan_router as plan_reports_router
 from app.reports.router import router as reports_router
 from app.zones.router import province_router
@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         plans_router,
         plan_reports_router,
         filings_router,
+        alerts_router,
     )
     for router in (*routers, keys_router, audit_router):
         app.include_router(router, dependencies=[Acting])

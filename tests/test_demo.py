@@ -165,3 +165,25 @@ def test_demo_lives_through_the_2025_merger(session: Session, client: TestClient
     now = client.get(f"/api/v1/zones/{zone['id']}", params={"as_of": "2025-07-01"}).json()
     assert (then["province"], then["locality"]) == ("Hòa Bình", "xã Hòa Sơn, huyện Lương Sơn")
     assert (now["province"], now["locality"]) == ("Phú Thọ", "xã Hòa Sơn")
+
+
+def test_demo_answers_when_the_parks_reach_80_percent(session: Session, client: TestClient) -> None:
+    """The seed's question, printed by the demo and answered by the forecast report alike."""
+    summary = load_demo(session)
+    body = client.get(
+        "/api/v1/reports/forecast",
+        params={"as_of": "2024-06-24", "kind": "park", "province": "Hòa Bình", "target": 0.8},
+    ).json()
+    park = body["totals"]["park"]
+    assert park["occupancy_rate"] == 0.4677 and park["target_reached"] is False
+    assert park["absorption_ha_per_year"] > 0
+    line = next(line for line in summary.splitlines() if line.startswith("Forecast:"))
+    for date_text in (
+        park["reaches_target_on"],
+        park["reaches_target_on_low"],
+        park["reaches_target_on_high"],
+    ):
+        assert date_text in line
+    assert (
+        park["reaches_target_on_high"] <= park["reaches_target_on"] <= park["reaches_target_on_low"]
+    )

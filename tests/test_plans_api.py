@@ -759,6 +759,8 @@ def test_plan_report_reported_rows_take_the_latest_actual(
         "achievement": achievement,
         "source": "reported",
         "as_of_value": as_of_value,
+        "projected": None,  # reported indicators have no pace
+        "on_track": None,
     }
 
 

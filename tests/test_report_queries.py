@@ -32,6 +32,9 @@ REPORTS = [
         "/api/v1/reports/occupancy/history",
         {"from": "2020-01-01", "to": "2024-12-31", "interval": "quarter"},
     ),
+    ("/api/v1/reports/forecast", {"as_of": "2024-06-14"}),
+    ("/api/v1/reports/forecast", {"as_of": "2024-06-14", "target": "0.05", "format": "csv"}),
+    ("/api/v1/alerts", {"as_of": "2024-06-14", "days": "3650"}),
 ]
 
 

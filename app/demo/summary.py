@@ -16,6 +16,7 @@ from app.demo.zones import PROVINCE
 from app.kit.settings import Settings
 from app.models import Plan
 from app.models.enums import ZoneKind
+from app.reports.forecast import forecast_document
 from app.reports.params import ZoneSelection
 from app.reports.plan import plan_report
 from app.reports.service import clearance_report, occupancy_totals, summary_report
@@ -28,6 +29,15 @@ STALL_DAYS: int = Settings.model_fields["stall_days"].default
 # clearance picture, of every zone that is not closed.
 ESTABLISHED = ZoneSelection(scope="established")
 NOT_CLOSED = ZoneSelection(scope="all")
+
+
+# The seed's question: when would the parks reach 80 % at the pace of the last 24 months?
+FORECAST_TARGET = Decimal("0.8")
+FORECAST_WINDOW_MONTHS = 24
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
 
 
 def _percent(rate: Decimal | None) -> str:
@@ -78,6 +88,21 @@ def summary(session: Session, plan: Plan, projects_loaded: int) -> str:
         f"Plan {plan.code} ({plan.starts_on.year}–{plan.ends_on.year}): {len(report.rows)} "
         f"targets ({computed} computed from the zones, {len(report.rows) - computed} reported, "
         f"with the review's figures as actuals); achievement on {day}: {achieved}."
+    )
+
+    province_parks = ZoneSelection(scope="established", kind=ZoneKind.PARK, province=PROVINCE)
+    outlook = forecast_document(
+        session, province_parks, REVIEW_DATE, FORECAST_TARGET, FORECAST_WINDOW_MONTHS
+    )["totals"]["park"]
+    lines.append(
+        f"Forecast: at the net absorption of the {FORECAST_WINDOW_MONTHS} months before {day} "
+        f"({outlook['absorption_ha_per_year']:,.2f} ha a year), {PROVINCE}'s established "
+        f"industrial parks would reach {_percent(FORECAST_TARGET)} occupancy on "
+        f"{outlook['reaches_target_on'] or 'no date (the pace is not positive)'} "
+        f"({outlook['reaches_target_on_high']} at the fastest 12 months of that window, "
+        f"{outlook['reaches_target_on_low']} at the slowest); at that pace they stand at "
+        f"{_percent(_decimal(outlook['projected_occupancy_rate']))} when the plan ends. "
+        "A linear pace is a projection, not a prediction."
     )
 
     before = provinces_on(session, MERGED_ON - timedelta(days=1))

@@ -192,6 +192,38 @@ def _sum_leased(land_use: LandUse) -> ColumnElement[Decimal]:
     return func.sum(case((Project.land_use == land_use, Project.leased_ha), else_=0))
 
 
+def lease_end_column() -> ColumnElement[date]:
+    """A lease's exclusive end in SQL: the earlier of its termination and expiry (null when
+    both are), twin of app.land.capacity.lease_end."""
+    return case(
+        (
+            and_(
+                Project.terminated_on.is_not(None),
+                or_(Project.lease_end.is_(None), Project.terminated_on < Project.lease_end),
+            ),
+            Project.terminated_on,
+        ),
+        else_=Project.lease_end,
+    )
+
+
+def industrial_lease_events(zone_ids: Select[Any], day: date) -> Subquery:
+    """Every start (+area) and end (-area, expiry or termination) of an industrial lease of
+    the zones on or before `day`, in whole square metres (columns zone_id, day, delta)."""
+    end = lease_end_column()
+    mine = (
+        Project.zone_id.in_(zone_ids),
+        Project.land_use == LandUse.INDUSTRIAL,
+        Project.lease_start <= day,
+    )
+    area = m2(Project.leased_ha)
+    starts = select(
+        Project.zone_id.label("zone_id"), Project.lease_start.label("day"), area.label("delta")
+    ).where(*mine)
+    ends = select(Project.zone_id, end, -area).where(*mine, end.is_not(None), end <= day)
+    return union_all(starts, ends).subquery("lease_events")
+
+
 def lease_changes(
     session: Session, zone_ids: Select[int], points: Sequence[date]
 ) -> list[Row[int, int, int, int, int]]:
@@ -209,16 +241,7 @@ def lease_changes(
         return case(*((day <= point, index) for index, point in enumerate(points)))
 
     last = points[-1]
-    end = case(
-        (
-            and_(
-                Project.terminated_on.is_not(None),
-                or_(Project.lease_end.is_(None), Project.terminated_on < Project.lease_end),
-            ),
-            Project.terminated_on,
-        ),
-        else_=Project.lease_end,
-    )
+    end = lease_end_column()
     industrial = case((Project.land_use == LandUse.INDUSTRIAL, m2(Project.leased_ha)), else_=0)
     service = case((Project.land_use == LandUse.SERVICE, m2(Project.leased_ha)), else_=0)
     mine = Project.zone_id.in_(zone_ids)

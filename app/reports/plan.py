@@ -14,6 +14,7 @@ from app.land.rates import achievement
 from app.models import Plan, PlanActual, PlanTarget
 from app.models.enums import IndicatorSource
 from app.reports import service as reports
+from app.reports.forecast import forecast_document
 from app.reports.params import ZoneSelection
 from app.reports.schemas import PlanRef, PlanReport, PlanReportRow
 
@@ -38,6 +39,31 @@ def computed_values(session: Session, day: date, stall_days: int) -> dict[str, D
     }
 
 
+# Computed indicators a linear absorption pace projects: the established parks' and clusters'
+# area-weighted occupancy (app.reports.forecast, over the last 24 months).
+PROJECTED = {"park_occupancy_rate": "park", "cluster_occupancy_rate": "cluster"}
+PACE_WINDOW_MONTHS = 24
+
+
+def projections(session: Session, plan: Plan, day: date) -> dict[str, Decimal | None]:
+    """Each projected indicator's value at the plan's end at the current pace (None once the
+    plan has ended, or without land)."""
+    document = forecast_document(
+        session,
+        ZoneSelection(scope="established"),
+        day,
+        Decimal("0.8"),  # the target does not change the projection
+        PACE_WINDOW_MONTHS,
+        plan,
+    )
+    totals = document["totals"]
+    result: dict[str, Decimal | None] = {}
+    for indicator, kind in PROJECTED.items():
+        value = totals[kind]["projected_occupancy_rate"]
+        result[indicator] = None if value is None else Decimal(str(value))
+    return result
+
+
 def plan_report(session: Session, plan_id: int, day: date, stall_days: int) -> PlanReport:
     plan = get_or_404(session, Plan, plan_id, name="plan")
     targets = list(
@@ -49,6 +75,9 @@ def plan_report(session: Session, plan_id: int, day: date, stall_days: int) -> P
         computed_values(session, day, stall_days)
         if any(t.indicator in COMPUTED for t in targets)
         else {}
+    )
+    projected = (
+        projections(session, plan, day) if any(t.indicator in PROJECTED for t in targets) else {}
     )
     latest = _latest_actuals(session, plan_id, day)
     rows = []
@@ -74,12 +103,18 @@ def plan_report(session: Session, plan_id: int, day: date, stall_days: int) -> P
                 achievement=achievement(actual, target.target),
                 source=source,
                 as_of_value=as_of_value if actual is not None else None,
+                projected=projected.get(target.indicator),
+                on_track=_on_track(projected.get(target.indicator), target.target),
             )
         )
     ref = PlanRef(
         id=plan.id, code=plan.code, title=plan.title, starts_on=plan.starts_on, ends_on=plan.ends_on
     )
     return PlanReport(plan=ref, as_of=day, rows=rows)
+
+
+def _on_track(projected: Decimal | None, target: Decimal) -> bool | None:
+    return None if projected is None else projected >= target
 
 
 def _latest_actuals(session: Session, plan_id: int, day: date) -> dict[str, PlanActual]:

@@ -6,11 +6,24 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from app.kit.countries import DOMESTIC
-from app.land.queries import held_by_zone, in_effect_on, m2, state_on
+from app.land.queries import held_by_zone, in_effect_on, industrial_lease_events, m2, state_on
+from app.land.rates import RATE_UNITS
 from app.models import Project, Zone, ZoneState
 from app.models.enums import Currency
 from app.reports.params import ZoneSelection
@@ -191,3 +204,105 @@ def zone_counts(session: Session, selection: ZoneSelection, day: date) -> list[R
     every_status = replace(selection, scope="any")
     query = in_report(select(Zone.kind, ZoneState.status, func.count()), every_status, day)
     return list(session.execute(query.group_by(Zone.kind, ZoneState.status)))
+
+
+# Forecast -------------------------------------------------------------------------------
+
+
+def industrial_land_spans(session: Session, zone_ids: Select[Any]) -> list[Any]:
+    """Every state of the zones: zone id, valid_from, valid_to, industrial land (m2)."""
+    query = select(
+        ZoneState.zone_id,
+        ZoneState.valid_from,
+        ZoneState.valid_to,
+        m2(ZoneState.industrial_land_ha),
+    ).where(ZoneState.zone_id.in_(zone_ids))
+    return list(session.connection().execute(query).all())
+
+
+def first_reached(
+    session: Session, zone_ids: Select[Any], day: date, target_units: int
+) -> dict[int, date]:
+    """Per zone, the first day on or before `day` on which its leases held at least
+    `target_units` / 10,000 of the industrial land in effect then. One statement: the
+    lease events and land changes summed per day, a running total per zone (a window), and
+    the earliest day it reaches the share."""
+    leases = industrial_lease_events(zone_ids, day)
+    land_changes = select(ZoneState.zone_id, ZoneState.valid_from, literal(0, BigInteger)).where(
+        ZoneState.zone_id.in_(zone_ids),
+        ZoneState.valid_from.is_not(None),
+        ZoneState.valid_from <= day,
+    )
+    events = union_all(select(leases), land_changes).subquery("events")
+    daily = (
+        select(events.c.zone_id, events.c.day, func.sum(events.c.delta).label("delta"))
+        .group_by(events.c.zone_id, events.c.day)
+        .subquery("daily")
+    )
+    running = select(
+        daily.c.zone_id,
+        daily.c.day,
+        func.sum(daily.c.delta)
+        .over(partition_by=daily.c.zone_id, order_by=daily.c.day)
+        .label("held"),
+    ).subquery("running")
+    land = m2(ZoneState.industrial_land_ha)
+    query = (
+        select(running.c.zone_id, func.min(running.c.day))
+        .join(ZoneState, and_(ZoneState.zone_id == running.c.zone_id, state_on(running.c.day)))
+        .where(land > 0, running.c.held * RATE_UNITS >= land * target_units)
+        .group_by(running.c.zone_id)
+    )
+    return {zone_id: _as_date(reached) for zone_id, reached in session.execute(query)}
+
+
+def kind_lease_changes(session: Session, zone_ids: Select[Any], day: date) -> list[Any]:
+    """Per kind and day on or before `day`: the change of industrial land the zones'
+    leases hold (m2), oldest first. One row per day with a change, not per lease."""
+    leases = industrial_lease_events(zone_ids, day)
+    query = (
+        select(Zone.kind, leases.c.day, func.sum(leases.c.delta))
+        .join(Zone, Zone.id == leases.c.zone_id)
+        .group_by(Zone.kind, leases.c.day)
+        .order_by(Zone.kind, leases.c.day)
+    )
+    return [(kind, _as_date(d), int(delta)) for kind, d, delta in session.execute(query)]
+
+
+def _as_date(value: Any) -> date:
+    # A date out of a UNION comes back as text from SQLite.
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def expiring_leases(
+    session: Session, selection: ZoneSelection, day: date, until: date
+) -> list[Any]:
+    """Leases in effect on `day` whose contract expires by `until` (not ended earlier by a
+    termination), soonest first: project id, name, investor, land use, area, lease end,
+    zone id, code and name (of `day`)."""
+    query = in_report(
+        select(
+            Project.id,
+            Project.name,
+            Project.investor,
+            Project.land_use,
+            Project.leased_ha,
+            Project.lease_end,
+            Zone.id,
+            Zone.code,
+            ZoneState.name,
+        ),
+        selection,
+        day,
+    )
+    query = (
+        query.join(Project, Project.zone_id == Zone.id)
+        .where(
+            in_effect_on(day),
+            Project.lease_end.is_not(None),
+            Project.lease_end <= until,
+            or_(Project.terminated_on.is_(None), Project.terminated_on >= Project.lease_end),
+        )
+        .order_by(Project.lease_end, Project.id)
+    )
+    return list(session.execute(query))

@@ -1,4 +1,5 @@
 import base64
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -12,7 +13,7 @@ from app.kit.pagination import Page, PageDep
 from app.kit.schema_types import DateIn
 from app.kit.uow import WorkDep
 from app.models import Filing
-from app.reports import filings, plan, service, tables
+from app.reports import alerts, filings, forecast, plan, service, tables
 from app.reports.filing_schemas import (
     FilingCreate,
     FilingRead,
@@ -24,7 +25,9 @@ from app.reports.formats import GEOJSON_MEDIA_TYPE, feature_collection
 from app.reports.params import FormatParam, PeriodParam, ReportDate, ReportTag, Selection
 from app.reports.rendering import FILE_RESPONSES, json_bytes, json_data, render
 from app.reports.schemas import (
+    AlertsReport,
     ClearanceReport,
+    ForecastReport,
     HistoryReport,
     InvestmentReport,
     OccupancyReport,
@@ -132,6 +135,29 @@ def summary_report(
     return render(report, format, "summary", day, lambda: tables.summary(report), etag=etag)
 
 
+@router.get("/forecast", response_model=ForecastReport, responses=FILE_RESPONSES)
+def forecast_report(
+    session: SessionDep,
+    etag: ReportTag,
+    day: ReportDate,
+    selection: Selection,
+    target: Annotated[
+        Decimal,
+        Query(gt=0, le=1, max_digits=5, decimal_places=4, description="Occupancy to reach, 0–1."),
+    ] = Decimal("0.8"),
+    window: Annotated[
+        int, Query(ge=1, le=240, description="Months of history the pace is taken over.")
+    ] = 24,
+    format: FormatParam = "json",
+) -> Any:
+    """When each zone and each kind reaches `target` occupancy at the net absorption pace of
+    the last `window` months, with the range from the slowest and fastest 12 months of the
+    window, and the occupancy projected at the end of the active plan. A linear pace is a
+    projection, not a prediction."""
+    report = forecast.forecast_document(session, selection, day, target, window)
+    return render(report, format, "forecast", day, lambda: tables.forecast(report), etag=etag)
+
+
 @plan_router.get("/{plan_id}/report", response_model=PlanReport, responses=FILE_RESPONSES)
 def plan_report(
     plan_id: IdPath,
@@ -218,3 +244,25 @@ def restate_filing(
         unchanged=not found,
         changes=[RestatedFigure(path=c.path, filed=c.filed, now=c.now) for c in found],
     )
+
+
+alerts_router = APIRouter(prefix="/api/v1/alerts", tags=["reports"], route_class=ExactJsonRoute)
+
+
+@alerts_router.get("", response_model=AlertsReport, responses=FILE_RESPONSES)
+def list_alerts(
+    session: SessionDep,
+    etag: ReportTag,
+    settings: SettingsDep,
+    day: ReportDate,
+    selection: Selection,
+    days: Annotated[
+        int, Query(ge=1, le=3650, description="Look for lease expiries this many days ahead.")
+    ] = 180,
+    format: FormatParam = "json",
+) -> Any:
+    """What needs attention on a date: leases expiring within `days`, zones at 90 %
+    occupancy or more, stalled land clearance, and indicators of the running plan that the
+    current pace leaves below target; each with a message in Vietnamese and English."""
+    report = alerts.alerts_document(session, selection, day, days, settings.stall_days)
+    return render(report, format, "alerts", day, lambda: tables.alerts(report), etag=etag)

@@ -1,6 +1,6 @@
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -191,9 +191,110 @@ class PlanReportRow(OutputModel):
     achievement: ValueOut = Field(description="actual / target, rounded half-up to 4 places.")
     source: IndicatorSource
     as_of_value: date | None = Field(description="The date the actual value is for.")
+    projected: ValueOut = Field(
+        default=None,
+        description="The value at the plan's end if the last 24 months' net absorption goes "
+        "on (park and cluster occupancy rates; null for other indicators and after the end).",
+    )
+    on_track: bool | None = Field(
+        default=None, description="projected >= target; null without a projection."
+    )
 
 
 class PlanReport(OutputModel):
     plan: PlanRef
     as_of: date
     rows: list[PlanReportRow]
+
+
+class ForecastFigures(OutputModel):
+    """Where a zone or kind stands on the date, and where its absorption pace takes it."""
+
+    industrial_land_ha: AreaOut | None
+    leased_industrial_ha: AreaOut | None
+    occupancy_rate: RateOut
+    target_reached: bool = Field(description="The occupancy on the date is at the target or above.")
+    absorption_ha_per_year: AreaOut | None = Field(
+        description="Net absorption over the window: industrial land leased at its end minus "
+        "at its start (from the zone's first day when it began inside the window), per year."
+    )
+    absorption_low_ha_per_year: AreaOut | None = Field(
+        description="The slowest absorption over the 12-month spans of the window."
+    )
+    absorption_high_ha_per_year: AreaOut | None = Field(
+        description="The fastest absorption over the 12-month spans of the window."
+    )
+    reaches_target_on: date | None = Field(
+        description="When the occupancy reaches the target at the pace (the day it first did, "
+        "when it already has); null when the pace is not positive or beyond 100 years."
+    )
+    reaches_target_on_low: date | None
+    reaches_target_on_high: date | None
+    projected_occupancy_rate: RateOut = Field(
+        description="The occupancy at the end of the active plan at the pace (within 0 and 1)."
+    )
+    projected_occupancy_rate_low: RateOut
+    projected_occupancy_rate_high: RateOut
+
+
+class ForecastZone(ForecastFigures):
+    id: int
+    code: str
+    name: str
+    kind: ZoneKind
+    province: str
+    status: ZoneStatus
+
+
+class ForecastKind(ForecastFigures):
+    zones: int
+
+
+class ForecastPlan(OutputModel):
+    id: int
+    code: str
+    ends_on: date
+
+
+class ForecastReport(OutputModel):
+    as_of: date
+    target: RateOut
+    window: int = Field(description="Months of history the pace is taken over.")
+    window_from: date
+    scope: str
+    kind: ZoneKind | None
+    province: str | None
+    plan: ForecastPlan | None = Field(description="The plan running on the date, if any.")
+    zones: list[ForecastZone]
+    totals: dict[str, ForecastKind]
+
+
+AlertKind = Literal[
+    "lease_expiring", "zone_nearly_full", "clearance_stalled", "indicator_off_track"
+]
+
+
+class AlertRef(OutputModel):
+    id: int
+    code: str | None = None
+    name: str
+    investor: str | None = None
+
+
+class Alert(OutputModel):
+    kind: AlertKind
+    zone: AlertRef | None
+    project: AlertRef | None
+    figures: dict[str, Any] = Field(description="The figures the messages are made from.")
+    message_vi: str
+    message_en: str
+
+
+class AlertsReport(OutputModel):
+    as_of: date
+    days: int = Field(description="How far ahead lease expiries are looked for.")
+    scope: str
+    kind: ZoneKind | None
+    province: str | None
+    counts: dict[AlertKind, int]
+    alerts: list[Alert]

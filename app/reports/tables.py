@@ -57,6 +57,30 @@ def plan(report: Document) -> list[Table]:
     return [Table("indicators", list(report["rows"]))]
 
 
+def forecast(report: Document) -> list[Table]:
+    totals = [{"kind": kind, **values} for kind, values in report["totals"].items()]
+    return [Table("zones", zone_rows(report["zones"])), Table("totals", totals)]
+
+
+def alerts(report: Document) -> list[Table]:
+    rows = []
+    for alert in report["alerts"]:
+        zone, project = alert["zone"] or {}, alert["project"] or {}
+        rows.append(
+            {
+                "kind": alert["kind"],
+                "zone_code": zone.get("code"),
+                "zone_name": zone.get("name"),
+                "project_id": project.get("id"),
+                "project_name": project.get("name"),
+                "message_vi": alert["message_vi"],
+                "message_en": alert["message_en"],
+            }
+            | flatten(alert["figures"])
+        )
+    return [Table("alerts", rows)]
+
+
 BY_REPORT: dict[str, Callable[[Document], list[Table]]] = {
     "occupancy": occupancy,
     "occupancy/history": history,
