@@ -447,3 +447,14 @@ def test_the_clearance_report_uses_the_area_needing_clearance_on_its_date(client
 
     assert (row("2022-06-14")["required_ha"], row("2022-06-14")["status"]) == (100, "in_progress")
     assert (row("2023-06-14")["required_ha"], row("2023-06-14")["status"]) == (50, "completed")
+
+
+def test_effective_from_without_a_time_varying_field_is_refused(client, park):
+    before = history(client, park["id"])
+    assert_problem(
+        patch(client, park["id"], decision_no="1/QĐ", effective_from="2024-01-01"),
+        422,
+        field="effective_from",
+    )
+    assert zone_on(client, park["id"], "2024-06-01").json()["decision_no"] is None
+    assert history(client, park["id"]) == before

@@ -191,7 +191,14 @@ def update_zone(
     """Change fixed fields in place, and time-varying ones by a revision from
     `effective_from` on (today by default); every state must still obey every rule."""
     changes = dict(changes)
-    effective_from: date = changes.pop("effective_from", None) or today
+    dated = changes.pop("effective_from", None)
+    effective_from: date = dated or today
+    if dated is not None and not changes.keys() & set(TIME_VARYING):
+        raise InvalidValues(
+            "effective_from",
+            "dates a change of time-varying fields (" + ", ".join(TIME_VARYING) + "); "
+            "this change sets none of them",
+        )
     for name, value in changes.items():
         if value is None and name not in NULLABLE_FIELDS:
             raise InvalidValues(name, "may not be null")
