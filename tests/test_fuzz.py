@@ -37,6 +37,7 @@ import os
 import re
 import subprocess
 import sys
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -166,6 +167,12 @@ class AdminKey:
         if data is not None:
             case.headers = case.headers or {}
             case.headers["Authorization"] = f"Bearer {data}"
+        # A generated Idempotency-Key repeats ("0", "a"...): with the same body that is a
+        # replay by design, and the replayed 201 may name a resource deleted since, which the
+        # stateful phase's resource-availability check takes for a lost write. Each request
+        # gets a key of its own; replays are tested in tests/test_idempotency.py.
+        if case.headers and "Idempotency-Key" in case.headers:
+            case.headers["Idempotency-Key"] = f"fuzz-{uuid.uuid4()}"
 
 
 def occupancy(database_url: str, *args: str) -> str:
