@@ -22,6 +22,7 @@ from app.client import (
     KeyInfo,
     OccupancyClient,
     ReportParams,
+    Retrying,
     RetryPolicy,
     ServiceError,
     Unreachable,
@@ -163,7 +164,10 @@ def _client(args: argparse.Namespace) -> OccupancyClient:
     timeout = TIMEOUT_S if args.timeout is None else args.timeout
     retries = RETRIES if args.retries is None else args.retries
     return OccupancyClient.from_env(
-        args.server, timeout=timeout, retry=RetryPolicy(attempts=retries + 1)
+        args.server,
+        timeout=timeout,
+        retry=RetryPolicy(attempts=retries + 1),
+        on_retry=_say_retrying,
     )
 
 
@@ -323,6 +327,13 @@ def _umask() -> int:
 
 def _say(message: str) -> None:
     print(f"occupancy: {message}", file=sys.stderr)
+
+
+def _say_retrying(notice: Retrying) -> None:
+    _say(
+        f"{notice.reason}; trying again in {notice.wait:g} s "
+        f"(attempt {notice.attempt} of {notice.attempts})"
+    )
 
 
 def _say_refused(exc: ApiError, *, has_key: bool) -> None:

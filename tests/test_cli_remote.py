@@ -296,6 +296,7 @@ def test_a_busy_answer_is_retried_and_the_report_arrives(live, use_key, capsysbi
         )
     assert code == 0, err
     assert out == served(live.base, "/api/v1/reports/occupancy", as_of=AS_OF).content
+    assert "503 Service busy; trying again in 0 s (attempt 2 of 4)" in err  # Retry-After: 0
     assert [(s.method, s.fault, s.status) for s in proxy.seen] == [
         ("GET", "busy", None),
         ("GET", None, 200),
@@ -324,6 +325,7 @@ def test_a_lost_answer_is_retried_with_the_same_key_and_the_report_is_filed_once
             "--server", proxy_url,
         )  # fmt: skip
     assert code == 0, err
+    assert "RemoteProtocolError" in err and "(attempt 2 of 4)" in err
     first, retry = proxy.seen
     assert (first.method, first.fault, first.status, first.replayed) == ("POST", "lose", 201, False)
     assert (retry.method, retry.fault, retry.status, retry.replayed) == ("POST", None, 201, True)

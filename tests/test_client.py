@@ -15,6 +15,7 @@ from app.client import (
     ApiError,
     OccupancyClient,
     ReportParams,
+    Retrying,
     RetryPolicy,
     UnexpectedAnswer,
     Unreachable,
@@ -158,6 +159,21 @@ def test_busy_answers_are_retried_with_backoff_until_one_succeeds():
     assert answer.status == 200 and answer.attempts == 4
     assert service.sleeps == [policy.backoff(1), policy.backoff(2), policy.backoff(3)]
     assert len(service.requests) == 4
+
+
+def test_each_retry_is_told_before_the_wait():
+    policy = RetryPolicy(attempts=3)
+    told: list[Retrying] = []
+    service = Recorder(answers(httpx.ConnectError("Connection refused"), problem(503, **{"Retry-After": "2"}), ok()))  # fmt: skip
+    with service.client(policy, on_retry=told.append) as client:
+        client.send("GET", "/api/v1/reports/summary")
+    assert [(t.attempt, t.attempts, t.wait) for t in told] == [
+        (2, policy.attempts, policy.backoff(1)),
+        (3, policy.attempts, 2.0),
+    ]
+    assert told[0].reason == "ConnectError: Connection refused"
+    assert told[1].reason == "503 A title"
+    assert [t.wait for t in told] == service.sleeps
 
 
 def test_retry_after_is_honoured():

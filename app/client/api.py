@@ -190,12 +190,26 @@ class Filed:
     idempotency_key: str
 
 
+@dataclass(frozen=True, slots=True)
+class Retrying:
+    """What a client says before it waits and tries again (see OccupancyClient's on_retry)."""
+
+    reason: str  # "503 Service busy", "ConnectError: [Errno 111] Connection refused", …
+    wait: float  # seconds before the next attempt
+    attempt: int  # the number of the next attempt
+    attempts: int  # how many attempts there may be in all
+
+
 def new_idempotency_key() -> str:
     return uuid.uuid4().hex
 
 
 class OccupancyClient:
-    """A client of one occupancy service. Use it as a context manager, or close() it."""
+    """A client of one occupancy service. Use it as a context manager, or close() it.
+
+    `timeout`: seconds an attempt may go without progress (httpx: connect, read, write,
+    pool). `retry`: how often to try and how long to wait (retry.py). `on_retry` is told
+    before each wait, to log it; `sleep` waits (tests record instead)."""
 
     def __init__(
         self,
@@ -206,6 +220,7 @@ class OccupancyClient:
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        on_retry: Callable[[Retrying], None] | None = None,
     ) -> None:
         url = httpx.URL(base_url)
         if url.scheme not in ("http", "https") or not url.host:
@@ -216,6 +231,7 @@ class OccupancyClient:
         self.has_key = bool(api_key)
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
+        self._on_retry = on_retry
         self._http = httpx.Client(
             base_url=base_url, headers=headers, timeout=timeout, transport=transport
         )
@@ -316,6 +332,7 @@ class OccupancyClient:
                 )
             except httpx.RequestError as exc:
                 wait = self.retry.delay(attempt, None) if isinstance(exc, TRANSIENT) else None
+                reason = f"{type(exc).__name__}: {exc}"
                 if wait is None:
                     raise Unreachable(
                         f"no answer from {self._http.base_url} after {attempt} "
@@ -334,6 +351,9 @@ class OccupancyClient:
                 wait = self.retry.delay(attempt, after)
                 if wait is None:
                     raise error
+                reason = f"{error.status} {error.title}"
+            if self._on_retry is not None:
+                self._on_retry(Retrying(reason, wait, attempt + 1, self.retry.attempts))
             self._sleep(wait)
 
 
