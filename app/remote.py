@@ -299,9 +299,15 @@ class OutputError(Exception):
 def _write(content: bytes, output: str | None) -> None:
     """To stdout, or to a file replaced whole: a failure leaves the file as it was."""
     if output in (None, "-"):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(content)
-        sys.stdout.buffer.flush()
+        try:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError as exc:  # the reader went away (`| head`)
+            # Nothing more can reach it: point stdout at nothing, so that the flush at exit
+            # does not fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise OutputError("the output was closed before all of it was written") from exc
         return
     target = Path(output)
     try:

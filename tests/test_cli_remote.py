@@ -412,6 +412,17 @@ def test_the_installed_command_exits_with_the_status_it_says(live):
     assert unreachable.returncode == 3 and unreachable.stdout == b""
 
 
+def test_a_reader_that_goes_away_is_a_failure_without_a_traceback(live):
+    env = {k: v for k, v in os.environ.items() if k != API_KEY_VARIABLE}
+    command = [str(VENV_BIN / "occupancy"), "report", "occupancy", "--server", live.base]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # like `| head` having read enough
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1
+    assert "the output was closed" in err and "Traceback" not in err
+
+
 # --------------------------------------------------------------------- keys, over the API
 
 
