@@ -1,8 +1,10 @@
 """A tiny HTTP proxy in front of a real server that fails on purpose, as networks and busy
 gateways do: it answers 503 without asking the server, or asks the server and then loses its
-answer (the connection closes with no response). Every request it sees is recorded."""
+answer (the connection closes with no response) or holds it back longer than a client waits.
+Every request it sees is recorded."""
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,8 +14,11 @@ from typing import Literal
 import httpx
 
 # "busy": 503 with Retry-After: 0, the server never asked. "lose": the server answers, the
-# client never hears it. None: passed through.
-Fault = Literal["busy", "lose"] | None
+# client never hears it. "stall": the server answers, the proxy sits on the answer for
+# STALL_S seconds before passing it on (a client with a shorter timeout has given up by then).
+# None: passed through.
+Fault = Literal["busy", "lose", "stall"] | None
+STALL_S = 5.0
 HOP_BY_HOP = {
     "connection",
     "keep-alive",
@@ -85,13 +90,18 @@ def flaky_proxy(upstream: str, faults: list[Fault]) -> Iterator[tuple[str, Flaky
             if fault == "lose":
                 self.close_connection = True  # hang up without a word
                 return
-            self.send_response(answer.status_code)
-            for name, value in answer.headers.multi_items():
-                if name.lower() not in HOP_BY_HOP and name.lower() not in ("date", "server"):
-                    self.send_header(name, value)
-            self.send_header("Content-Length", str(len(answer.content)))
-            self.end_headers()
-            self.wfile.write(answer.content)
+            if fault == "stall":
+                time.sleep(STALL_S)
+            try:
+                self.send_response(answer.status_code)
+                for name, value in answer.headers.multi_items():
+                    if name.lower() not in HOP_BY_HOP and name.lower() not in ("date", "server"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+            except OSError:  # the client stopped waiting (after a stall)
+                self.close_connection = True
 
         do_GET = do_POST = _handle
 

@@ -21,7 +21,7 @@ from app.kit import migrate
 from app.kit.audit import set_context
 from app.kit.db import bump_data_version, make_engine, make_sessionmaker, write_session
 from tests.databases import scratch_database
-from tests.flaky_proxy import flaky_proxy
+from tests.flaky_proxy import STALL_S, flaky_proxy
 from tests.live_server import VENV_BIN, _free_port, make_key, running_server
 
 pytestmark = pytest.mark.server
@@ -280,6 +280,14 @@ def test_bad_command_lines_exit_2_and_send_nothing(live, use_key, capsysbinary, 
     assert proxy.seen == []
 
 
+def test_xlsx_is_not_written_to_a_terminal(live, use_key, capsysbinary, monkeypatch):
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    with flaky_proxy(live.base, []) as (proxy_url, proxy):
+        code, out, err = run(capsysbinary, "report", "summary", "--format", "xlsx", "--server", proxy_url)  # fmt: skip
+    assert code == 2 and "-o FILE" in err and out == b""
+    assert proxy.seen == []
+
+
 @pytest.mark.parametrize("url", ["ftp://example.org", "example.org", "http://"])
 def test_a_server_that_is_no_http_url_exits_2(use_key, capsysbinary, url):
     code, out, err = run(capsysbinary, "report", "occupancy", "--server", url)
@@ -336,6 +344,28 @@ def test_a_lost_answer_is_retried_with_the_same_key_and_the_report_is_filed_once
     assert record == filings[0]
     assert (record["report"], record["params"]) == ("occupancy", {"period": "2024-H1"})
     assert f"filing {record['id']} was made by an earlier attempt" in err
+
+
+def test_an_answer_slower_than_the_timeout_is_retried_with_the_same_key(
+    live, use_key, capsysbinary
+):
+    """The server files the report but its answer comes later than the client waits
+    (--timeout): the client gives up on that attempt, tries again with the same key, and the
+    server replays the filing."""
+    use_key(live.keys["editor"])
+    note = f"slow {uuid.uuid4().hex}"
+    with flaky_proxy(live.base, ["stall"]) as (proxy_url, proxy):
+        code, out, err = run(
+            capsysbinary, "file", "investment", "--as-of", AS_OF, "--note", note,
+            "--timeout", str(STALL_S / 5), "--server", proxy_url,
+        )  # fmt: skip
+    assert code == 0, err
+    assert "ReadTimeout" in err and "(attempt 2 of 4)" in err
+    first, retry = proxy.seen[:2]
+    assert (first.fault, first.status, first.replayed) == ("stall", 201, False)
+    assert retry.replayed and retry.idempotency_key == first.idempotency_key
+    filings = _filings(live, note)
+    assert len(filings) == 1 and json.loads(out)["id"] == filings[0]["id"]
 
 
 def test_a_refusal_is_not_retried(live, use_key, capsysbinary):
