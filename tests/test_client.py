@@ -2,6 +2,8 @@
 Idempotency-Key per write, and what it makes of answers. httpx.MockTransport plays the
 service; `sleep` is recorded, never waited, so no test depends on time."""
 
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
@@ -481,3 +483,16 @@ def test_what_each_report_takes_is_what_the_service_takes():
 
     assert {name: set(taken) for name, taken in TAKES.items()} == ACCEPTS
     assert set(REPORTS) == set(ACCEPTS)
+
+
+def test_importing_the_client_loads_nothing_of_the_service():
+    """A script needs httpx, not the service's stack (tests/test_structure.py checks the
+    imports as written; this checks what importing really loads)."""
+    service = ("fastapi", "starlette", "sqlalchemy", "pydantic", "alembic", "uvicorn", "openpyxl")
+    probe = (
+        "import sys, app.client; "
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({service!r})))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
