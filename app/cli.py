@@ -1,14 +1,21 @@
-"""The `occupancy` command line: migrate, serve, demo, keys."""
+"""The `occupancy` command line: migrate, serve, demo and keys on the configured database;
+report, file (and keys with --server) against a running service, through app/remote.py."""
 
 import argparse
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from app import remote
+from app.client import KeyInfo
 from app.kit.settings import get_settings
 from app.models.enums import Role
+
+if TYPE_CHECKING:
+    from app.models import ApiKey
 
 
 def _migrate(_args: argparse.Namespace) -> int:
@@ -27,14 +34,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _write_session(actor: str) -> Iterator[Session]:
-    """A write transaction on the configured database, its audit events signed by `actor`.
-
-    Write from the start, so on SQLite no other writer comes between a check and the write
-    that depends on it (on PostgreSQL the unique constraints catch a concurrent twin).
-    """
-    from app.kit.audit import set_context
-    from app.kit.db import make_engine, make_sessionmaker, write_session
+def _database() -> Iterator[sessionmaker[Session]]:
+    """Sessions on the configured database, for the length of one command."""
+    from app.kit.db import make_engine, make_sessionmaker
 
     settings = get_settings()
     engine = make_engine(
@@ -43,11 +45,24 @@ def _write_session(actor: str) -> Iterator[Session]:
         sqlite_synchronous=settings.sqlite_synchronous,
     )
     try:
-        with write_session(make_sessionmaker(engine)) as session:
-            set_context(session, actor=actor, request_id=None)
-            yield session
+        yield make_sessionmaker(engine)
     finally:
         engine.dispose()
+
+
+@contextmanager
+def _write_session(actor: str) -> Iterator[Session]:
+    """A write transaction on the configured database, its audit events signed by `actor`.
+
+    Write from the start, so on SQLite no other writer comes between a check and the write
+    that depends on it (on PostgreSQL the unique constraints catch a concurrent twin).
+    """
+    from app.kit.audit import set_context
+    from app.kit.db import write_session
+
+    with _database() as factory, write_session(factory) as session:
+        set_context(session, actor=actor, request_id=None)
+        yield session
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -96,6 +111,61 @@ def _keys_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _key_info(key: "ApiKey") -> KeyInfo:
+    return KeyInfo(
+        id=key.id,
+        name=key.name,
+        role=key.role,
+        prefix=key.prefix,
+        created_at=key.created_at,
+        revoked_at=key.revoked_at,
+    )
+
+
+def _local_only(args: argparse.Namespace) -> bool:
+    """Without --server, the options about the server make no sense: say so."""
+    if args.timeout is not None or args.retries is not None:
+        print("--timeout and --retries need --server", file=sys.stderr)
+        return False
+    return True
+
+
+def _keys_list(args: argparse.Namespace) -> int:
+    if args.server is not None:
+        return remote.keys_list_command(args)
+    if not _local_only(args):
+        return remote.EXIT_USAGE
+    from app.access.keys import all_keys
+
+    with _database() as factory, factory() as session:
+        listed = [_key_info(key) for key in all_keys(session)]
+    print(remote.key_table(listed), end="")
+    return 0
+
+
+def _keys_revoke(args: argparse.Namespace) -> int:
+    """Revoke by id or name, by the API's own rule: never the last admin key that works."""
+    if args.server is not None:
+        return remote.keys_revoke_command(args)
+    if not _local_only(args):
+        return remote.EXIT_USAGE
+    from app.access.keys import key_named, revoke_key
+    from app.kit.db import bump_data_version
+    from app.kit.errors import DomainError
+
+    try:
+        with _write_session("cli") as session:
+            key_id = args.key_id if args.key_id is not None else key_named(session, args.name).id
+            revoked = _key_info(revoke_key(session, key_id))
+            bump_data_version(session)
+            session.commit()
+    except DomainError as exc:
+        print(f"key not revoked: {exc.detail}", file=sys.stderr)
+        return 1
+    print(remote.key_table([revoked]), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="occupancy", description="Industrial-zone occupancy service."
@@ -120,12 +190,37 @@ def build_parser() -> argparse.ArgumentParser:
     create = keys.add_parser("create", help="create an API key and print it once")
     create.add_argument("--name", required=True)
     create.add_argument("--role", required=True, choices=[role.value for role in Role])
+    listing = keys.add_parser(
+        "list", help="list the API keys: id, name, role, prefix, created, revoked (no secret)"
+    )
+    remote.add_server_options(listing, required=False)
+    revoke = keys.add_parser(
+        "revoke", help="revoke an API key; never the last admin key that works"
+    )
+    which = revoke.add_mutually_exclusive_group(required=True)
+    which.add_argument("key_id", nargs="?", type=remote.key_id, metavar="ID")
+    which.add_argument("--name")
+    remote.add_server_options(revoke, required=False)
+    remote.add_report_command(commands)
+    remote.add_file_command(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"migrate": _migrate, "serve": _serve, "demo": _demo, "keys": _keys_create}
+    keys: dict[str, Callable[[argparse.Namespace], int]] = {
+        "create": _keys_create,
+        "list": _keys_list,
+        "revoke": _keys_revoke,
+    }
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "migrate": _migrate,
+        "serve": _serve,
+        "demo": _demo,
+        "keys": lambda args: keys[args.keys_command](args),
+        "report": remote.report_command,
+        "file": remote.file_command,
+    }
     return handlers[args.command](args)
 
 

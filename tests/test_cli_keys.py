@@ -1,4 +1,6 @@
-"""`occupancy keys create --name NAME --role viewer|editor|admin` (docs/api.md §7)."""
+"""`occupancy keys create --name NAME --role viewer|editor|admin`, `occupancy keys list` and
+`occupancy keys revoke ID|--name NAME` on the configured database (docs/api.md, Command line).
+Over the API (`--server`) they are tested in tests/test_cli_remote.py."""
 
 import hashlib
 import re
@@ -12,7 +14,7 @@ from sqlalchemy.orm import Session
 from app import cli
 from app.access.keys import authenticate
 from app.kit import migrate
-from app.kit.db import make_engine
+from app.kit.db import data_version, make_engine
 from app.kit.settings import Settings, get_settings
 from app.main import create_app
 from app.models import ApiKey, AuditEvent
@@ -203,3 +205,165 @@ def test_cli_admin_key_can_manage_keys_over_http(cli_database, capsys):
             assert authenticate(session, secret) is None
     finally:
         engine.dispose()
+
+
+# ------------------------------------------------------------- keys list, keys revoke
+
+
+def _keys(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        code = cli.main(["keys", *args])
+    except SystemExit as exited:
+        code = int(exited.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _made(capsys: pytest.CaptureFixture[str], name: str, role: str) -> str:
+    code, out, err = _create(capsys, "--name", name, "--role", role)
+    assert code == 0, err
+    return KEY.search(out).group(0)
+
+
+def _rows(out: str) -> list[list[str]]:
+    """The table's rows, split on the two-space column gaps (names may hold one space)."""
+    return [re.split(r"\s{2,}", line.strip()) for line in out.splitlines()]
+
+
+def _stored(db_session: Session) -> dict[str, ApiKey]:
+    db_session.rollback()  # a fresh look: end the session's earlier read
+    return {key.name: key for key in db_session.scalars(select(ApiKey))}
+
+
+def _revocations(db_session: Session) -> list[AuditEvent]:
+    db_session.rollback()
+    return list(db_session.scalars(select(AuditEvent).where(AuditEvent.action == "revoke")))
+
+
+def test_keys_list_of_no_keys_is_the_header(cli_database, capsys):
+    code, out, err = _keys(capsys, "list")
+    assert code == 0, err
+    assert _rows(out) == [["id", "name", "role", "prefix", "created", "revoked"]]
+
+
+def test_keys_list_shows_every_key_and_never_a_secret(cli_database, db_session, capsys):
+    secrets = [_made(capsys, name, role) for name, role in [("a", "admin"), ("Sở Công Thương", "editor")]]  # fmt: skip
+    code, out, err = _keys(capsys, "list")
+    assert code == 0, err
+    header, *rows = _rows(out)
+    assert header == ["id", "name", "role", "prefix", "created", "revoked"]
+    stored = sorted(_stored(db_session).values(), key=lambda key: key.id)
+    assert [row[:4] for row in rows] == [[str(k.id), k.name, k.role, k.prefix] for k in stored]
+    for row, key in zip(rows, stored, strict=True):
+        assert row[4] == key.created_at.strftime("%Y-%m-%dT%H:%M:%SZ") and row[5] == "-"
+    for secret in secrets:
+        assert secret.split("_", 2)[2] not in out
+    for key in stored:
+        assert key.secret_hash not in out
+
+
+def test_keys_revoke_by_id_and_by_name(cli_database, db_session, capsys):
+    _made(capsys, "admin", "admin")
+    by_id = _made(capsys, "by-id", "editor")
+    by_name = _made(capsys, "Sở Công Thương", "viewer")
+    version = data_version(db_session)
+    key_id = _stored(db_session)["by-id"].id
+    code, out, err = _keys(capsys, "revoke", str(key_id))
+    assert code == 0, err
+    assert _rows(out)[1][:2] == [str(key_id), "by-id"] and _rows(out)[1][-1] != "-"
+    code, out, err = _keys(capsys, "revoke", "--name", "Sở Công Thương")
+    assert code == 0, err
+    stored = _stored(db_session)
+    assert stored["by-id"].revoked_at is not None
+    assert stored["Sở Công Thương"].revoked_at is not None
+    assert stored["admin"].revoked_at is None
+    assert authenticate(db_session, by_id) is None and authenticate(db_session, by_name) is None
+    events = _revocations(db_session)
+    assert [(e.entity, e.entity_id, e.actor) for e in events] == [
+        ("api_key", stored["by-id"].id, "cli"),
+        ("api_key", stored["Sở Công Thương"].id, "cli"),
+    ]
+    db_session.rollback()
+    assert data_version(db_session) > version  # report ETags change
+
+
+def test_keys_revoke_refuses_the_last_working_admin_key_like_the_api(
+    cli_database, db_session, capsys
+):
+    secret = _made(capsys, "only-admin", "admin")
+    _made(capsys, "editor", "editor")
+    key_id = _stored(db_session)["only-admin"].id
+    version = data_version(db_session)
+    code, out, err = _keys(capsys, "revoke", str(key_id))
+    assert code == 1 and out == ""
+    engine = make_engine(cli_database)
+    try:  # the API refuses it in the same words
+        app = create_app(Settings(database_url=cli_database), engine)
+        with TestClient(app, raise_server_exceptions=False, headers=bearer(secret)) as admin:
+            refusal = assert_problem(admin.post(f"/api/v1/keys/{key_id}/revoke"), 409)
+    finally:
+        engine.dispose()
+    assert refusal["detail"] in err
+    code, out, err = _keys(capsys, "revoke", "--name", "only-admin")
+    assert code == 1 and refusal["detail"] in err
+    assert _stored(db_session)["only-admin"].revoked_at is None
+    assert authenticate(db_session, secret) is not None
+    assert _revocations(db_session) == []
+    db_session.rollback()
+    assert data_version(db_session) == version
+
+
+def test_with_two_admin_keys_one_may_go_and_then_not_the_other(cli_database, db_session, capsys):
+    _made(capsys, "first", "admin")
+    _made(capsys, "second", "admin")
+    assert _keys(capsys, "revoke", "--name", "first")[0] == 0
+    code, out, err = _keys(capsys, "revoke", "--name", "second")
+    assert code == 1 and "last admin key" in err
+    stored = _stored(db_session)
+    assert stored["first"].revoked_at is not None and stored["second"].revoked_at is None
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["2147483647"], "does not exist"),
+        (["--name", "nobody"], "no key is named 'nobody'"),
+    ],
+)
+def test_keys_revoke_of_an_unknown_key_exits_1(cli_database, db_session, capsys, args, says):
+    _made(capsys, "admin", "admin")
+    _made(capsys, "editor", "editor")
+    code, out, err = _keys(capsys, "revoke", *args)
+    assert code == 1 and says in err and out == ""
+    assert all(key.revoked_at is None for key in _stored(db_session).values())
+
+
+def test_keys_revoke_of_a_revoked_key_exits_1(cli_database, db_session, capsys):
+    _made(capsys, "admin", "admin")
+    _made(capsys, "editor", "editor")
+    assert _keys(capsys, "revoke", "--name", "editor")[0] == 0
+    revoked_at = _stored(db_session)["editor"].revoked_at
+    code, out, err = _keys(capsys, "revoke", "--name", "editor")
+    assert code == 1 and "was revoked" in err
+    assert _stored(db_session)["editor"].revoked_at == revoked_at
+    assert len(_revocations(db_session)) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["revoke"],
+        ["revoke", "1", "--name", "x"],
+        ["revoke", "0"],
+        ["revoke", "-3"],
+        ["revoke", "abc"],
+        ["revoke", "1", "--timeout", "5"],
+        ["list", "--retries", "2"],
+    ],
+)
+def test_bad_keys_command_lines_exit_2_and_change_nothing(cli_database, db_session, capsys, args):
+    _made(capsys, "admin", "admin")
+    _made(capsys, "editor", "editor")
+    code, out, err = _keys(capsys, *args)
+    assert code == 2 and err
+    assert all(key.revoked_at is None for key in _stored(db_session).values())

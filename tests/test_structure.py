@@ -5,6 +5,7 @@ rules docs/architecture.md states.
 """
 
 import ast
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,7 +38,15 @@ ALLOWED: dict[str, set[str]] = {
     "clearance": {"kit", "models", "land"},
     "reports": {"kit", "models", "land"},
     "plans": {"kit", "models", "land"},
+    # The client of a running service: httpx and the standard library, nothing of the service,
+    # so that scripts can import it with httpx alone.
+    "client": set(),
 }
+# Top-level modules held to a layer too: the command line's remote commands go through the
+# client only.
+MODULE_ALLOWED: dict[str, set[str]] = {"remote.py": {"client"}}
+# The client's pure parts: which reports, which parameters, when to retry; no I/O, no httpx.
+CLIENT_PURE = ("client/reports.py", "client/retry.py")
 # Pure arithmetic: no I/O, no framework; every rate and rounding rule is tested without a
 # database.
 PURE = (
@@ -82,6 +91,48 @@ def test_packages_import_only_the_layers_below_them():
             if parts[1] not in ALLOWED[package]:
                 wrong.append(f"app/{name} imports {module}")
     assert wrong == []
+
+
+def test_top_level_modules_import_only_their_layers():
+    wrong = []
+    for name, tree in modules():
+        if name not in MODULE_ALLOWED:
+            continue
+        for module in imported(tree):
+            parts = module.split(".")
+            if parts[0] == "app" and (len(parts) < 2 or parts[1] not in MODULE_ALLOWED[name]):
+                wrong.append(f"app/{name} imports {module}")
+    assert wrong == []
+
+
+def _outside(tree: ast.Module) -> set[str]:
+    """Top-level names of what a module imports from outside the standard library and app."""
+    return {
+        module.split(".")[0]
+        for module in imported(tree)
+        if module.split(".")[0] not in sys.stdlib_module_names | {"app"}
+    }
+
+
+def test_the_client_and_the_remote_commands_need_httpx_alone():
+    needs = {
+        name: _outside(tree)
+        for name, tree in modules()
+        if name.startswith("client/") or name in MODULE_ALLOWED
+    }
+    assert needs and {name: found - {"httpx"} for name, found in needs.items()} == {
+        name: set() for name in needs
+    }
+
+
+@pytest.mark.parametrize("name", CLIENT_PURE)
+def test_the_client_rules_do_no_io(name):
+    tree = ast.parse((APP / name).read_text())
+    assert _outside(tree) == set()
+    inside = {m for m in imported(tree) if m.startswith("app.")}
+    assert inside <= {"app." + p.removesuffix(".py").replace("/", ".") for p in CLIENT_PURE}
+    io = {"os", "socket", "io", "pathlib", "subprocess", "time", "urllib", "http", "tempfile"}
+    assert {m.split(".")[0] for m in imported(tree)} & io == set()
 
 
 def test_every_package_is_placed_in_a_layer():

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.kit import audit
 from app.kit.db import flush_or_raise, utcnow
-from app.kit.errors import Conflict, DuplicateValue
+from app.kit.errors import Conflict, DuplicateValue, NotFound
 from app.kit.repo import get_or_404, paginate
 from app.models import ApiKey
 from app.models.enums import Role
@@ -58,6 +58,13 @@ def get_key(session: Session, key_id: int) -> ApiKey:
     return get_or_404(session, ApiKey, key_id, name="key")
 
 
+def key_named(session: Session, name: str) -> ApiKey:
+    key = session.scalar(select(ApiKey).where(ApiKey.name == name))
+    if key is None:
+        raise NotFound("key", name, detail=f"no key is named {name!r}")
+    return key
+
+
 def revoke_key(session: Session, key_id: int) -> ApiKey:
     """Revoke a key; never the last admin key that works, or nobody could manage keys again."""
     # Lock every working admin key (PostgreSQL; SQLite's write transaction is already the
@@ -86,6 +93,11 @@ def revoke_key(session: Session, key_id: int) -> ApiKey:
 
 def list_keys(session: Session, *, limit: int, offset: int) -> tuple[list[ApiKey], int]:
     return paginate(session, select(ApiKey), order_by=(ApiKey.id,), limit=limit, offset=offset)
+
+
+def all_keys(session: Session) -> list[ApiKey]:
+    """Every key, oldest first (the command line lists them all; there are few)."""
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
 
 
 def key_authenticator(factory: sessionmaker[Session]) -> Callable[[str], Principal | None]:
