@@ -1,9 +1,11 @@
 """The `occupancy` command line: migrate, serve, demo, keys."""
 
 import argparse
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -19,10 +21,58 @@ def _migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _host(text: str) -> str:
+    if not text or text != text.strip() or any(c.isspace() or ord(c) < 32 for c in text):
+        raise argparse.ArgumentTypeError("must be a host name or address, without spaces")
+    return text
+
+
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+            raise argparse.ArgumentTypeError(f"must be a whole number from {low} to {high}")
+        return int(text)
+
+    return parse
+
+
+_port = _whole(1, 65535)
+_workers = _whole(1, 64)
+
+# `occupancy serve` without a flag takes the value from this environment variable (an empty one
+# counts as unset), and without either, the default: a container or a platform that assigns the
+# port sets PORT, and the image sets HOST and WORKERS.
+SERVE_OPTIONS: dict[str, tuple[str, Callable[[str], Any], Any]] = {
+    "host": ("HOST", _host, "127.0.0.1"),
+    "port": ("PORT", _port, 8000),
+    "workers": ("WORKERS", _workers, 1),
+}
+
+
+def serve_options(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, Any]:
+    """Host, port and workers: the flag, else the environment variable, else the default.
+    A malformed variable raises ValueError naming it (a malformed flag never gets here)."""
+    chosen = {}
+    for option, (variable, parse, default) in SERVE_OPTIONS.items():
+        value = getattr(args, option)
+        if value is None and environ.get(variable):
+            try:
+                value = parse(environ[variable])
+            except argparse.ArgumentTypeError as exc:
+                raise ValueError(f"{variable}={environ[variable]!r}: {exc}") from None
+        chosen[option] = default if value is None else value
+    return chosen
+
+
 def _serve(args: argparse.Namespace) -> int:
     from app.kit.serve import serve
 
-    serve(host=args.host, port=args.port, workers=args.workers, log_level=get_settings().log_level)
+    try:
+        options = serve_options(args, os.environ)
+    except ValueError as exc:
+        print(f"occupancy serve: {exc}", file=sys.stderr)
+        return 2
+    serve(**options, log_level=get_settings().log_level)
     return 0
 
 
@@ -103,9 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="bring the database schema to the latest migration")
     serve = commands.add_parser("serve", help="serve the HTTP API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    for option, (variable, parse, default) in SERVE_OPTIONS.items():
+        serve.add_argument(
+            f"--{option}", type=parse, help=f"default: ${variable} if set, else {default}"
+        )
     demo = commands.add_parser(
         "demo", help="load the Hòa Bình demo data set (synthetic projects) into an empty database"
     )
