@@ -1,4 +1,4 @@
-"""The `occupancy` command line: migrate, serve, demo, keys."""
+"""The `occupancy` command line: migrate, serve, healthcheck, demo, keys."""
 
 import argparse
 import os
@@ -74,6 +74,32 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     serve(**options, log_level=get_settings().log_level)
     return 0
+
+
+def _healthcheck(args: argparse.Namespace) -> int:
+    """Exit 0 when the server on this host answers /readyz with 200 (what a container's
+    health check runs), 1 otherwise, saying why on one line."""
+    import urllib.error
+    import urllib.request
+
+    url = args.url
+    if url is None:
+        try:
+            port = serve_options(argparse.Namespace(host=None, port=None, workers=None), os.environ)
+        except ValueError as exc:
+            print(f"occupancy healthcheck: {exc}", file=sys.stderr)
+            return 2
+        url = f"http://127.0.0.1:{port['port']}/readyz"
+    try:
+        with urllib.request.urlopen(url, timeout=args.timeout) as response:
+            print(f"ready: {response.status} from {url}")
+            return 0
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(2000).decode("utf-8", "replace")
+        print(f"not ready: {exc.code} from {url}: {detail}")
+    except (OSError, ValueError) as exc:
+        print(f"not ready: {url}: {exc}")
+    return 1
 
 
 @contextmanager
@@ -157,6 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
         serve.add_argument(
             f"--{option}", type=parse, help=f"default: ${variable} if set, else {default}"
         )
+    health = commands.add_parser(
+        "healthcheck", help="exit 0 when the local server is ready (GET /readyz answers 200)"
+    )
+    health.add_argument(
+        "--url", help="default: http://127.0.0.1:$PORT/readyz ($PORT as for serve, else 8000)"
+    )
+    health.add_argument("--timeout", type=_whole(1, 60), default=5, help="seconds (default 5)")
     demo = commands.add_parser(
         "demo", help="load the Hòa Bình demo data set (synthetic projects) into an empty database"
     )
@@ -176,7 +209,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"migrate": _migrate, "serve": _serve, "demo": _demo, "keys": _keys_create}
+    handlers = {
+        "migrate": _migrate,
+        "serve": _serve,
+        "healthcheck": _healthcheck,
+        "demo": _demo,
+        "keys": _keys_create,
+    }
     return handlers[args.command](args)
 
 

@@ -1,6 +1,11 @@
 """`occupancy serve`: flags, else PORT, HOST and WORKERS from the environment, else the documented
-defaults (127.0.0.1, 8000, 1); a malformed value is refused by name and nothing is served."""
+defaults (127.0.0.1, 8000, 1); a malformed value is refused by name and nothing is served.
+`occupancy healthcheck`: exit 0 only when the local server's /readyz answers 200."""
 
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -122,3 +127,75 @@ def test_a_malformed_flag_is_refused_and_nothing_is_served(served, capsys, flags
     err = capsys.readouterr().err
     assert f"argument {flags[0]}: must be {rule}" in err, err
     assert served == []
+
+
+@pytest.fixture
+def readiness() -> Iterator[tuple[int, list[int]]]:
+    """A stand-in server on a free loopback port answering /readyz with the status at the head
+    of the list it yields (a problem body on failure); yields its port and that list."""
+    status = [200]
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b'{"status": "ready"}' if status[0] == 200 else b'{"detail": "schema behind"}'
+            self.send_response(status[0] if self.path == "/readyz" else 404)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], status
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_healthcheck_passes_when_readyz_answers_200_on_port(readiness, monkeypatch, capsys):
+    port, _ = readiness
+    monkeypatch.setenv("PORT", str(port))
+    assert cli.main(["healthcheck"]) == 0
+    assert f"ready: 200 from http://127.0.0.1:{port}/readyz" in capsys.readouterr().out
+
+
+def test_healthcheck_fails_on_a_503_and_says_why(readiness, monkeypatch, capsys):
+    port, status = readiness
+    status[0] = 503
+    monkeypatch.setenv("PORT", str(port))
+    assert cli.main(["healthcheck"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("not ready: 503") and "schema behind" in out, out
+
+
+def test_healthcheck_takes_a_url(readiness, monkeypatch, capsys):
+    port, _ = readiness
+    monkeypatch.setenv("PORT", "1")  # the URL wins over PORT
+    assert cli.main(["healthcheck", "--url", f"http://127.0.0.1:{port}/readyz"]) == 0
+    assert cli.main(["healthcheck", "--url", f"http://127.0.0.1:{port}/elsewhere"]) == 1
+    assert "not ready: 404" in capsys.readouterr().out
+
+
+def test_healthcheck_fails_when_nothing_listens(monkeypatch, capsys):
+    with socket.socket() as sock:  # a port that was free a moment ago, now closed again
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("PORT", str(port))
+    assert cli.main(["healthcheck"]) == 1
+    assert capsys.readouterr().out.startswith("not ready:")
+
+
+def test_healthcheck_refuses_a_malformed_port_by_name(monkeypatch, capsys):
+    monkeypatch.setenv("PORT", "eighty")
+    assert cli.main(["healthcheck"]) == 2
+    assert "PORT='eighty': must be a whole number from 1 to 65535" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("url", ["not a url", "ftp://127.0.0.1:1/readyz"])
+def test_healthcheck_fails_on_a_url_it_cannot_fetch(url, capsys):
+    assert cli.main(["healthcheck", "--url", url, "--timeout", "1"]) == 1
+    assert capsys.readouterr().out.startswith("not ready:")
