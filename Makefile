@@ -32,10 +32,11 @@ run: install
 
 # Lint, format and strict type checks: the same in CI as on a laptop.
 check: install
-	@echo "== ruff, ruff format, mypy --strict"
+	@echo "== ruff, ruff format, mypy --strict, hadolint"
 	$(BIN)/ruff check app tests bench migrations
 	$(BIN)/ruff format --check app tests bench migrations
 	$(BIN)/mypy
+	$(BIN)/hadolint Dockerfile
 
 test: install check test-sqlite
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
