@@ -23,8 +23,9 @@ RUN /opt/venv/bin/pip install --no-cache-dir --no-deps . \
  && /opt/venv/bin/pip check
 
 FROM ${PYTHON_IMAGE}
-RUN groupadd --system --gid 10001 occupancy \
- && useradd --system --uid 10001 --gid 10001 --home-dir /srv/occupancy --no-create-home occupancy \
+RUN groupadd --gid 10001 occupancy \
+ && useradd --uid 10001 --gid 10001 --home-dir /srv/occupancy --no-create-home \
+      --shell /usr/sbin/nologin occupancy \
  && mkdir -p /srv/occupancy/data \
  && chown -R 10001:10001 /srv/occupancy
 # Owned by root: the service cannot change its own code or dependencies.
