@@ -6,7 +6,11 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+# Two locks, both made from pyproject.toml by `make lock`: requirements.txt pins what the service
+# runs on (the image installs it alone); requirements-dev.txt adds the test extra, constrained
+# by the first so every package shared by both has the same version.
+LOCKS  := requirements.txt requirements-dev.txt
+STAMP  := $(VENV)/.installed-$(shell cat $(LOCKS) pyproject.toml | cksum | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
@@ -14,9 +18,9 @@ PORT   ?= 8000
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): $(LOCKS) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
@@ -28,10 +32,11 @@ run: install
 
 # Lint, format and strict type checks: the same in CI as on a laptop.
 check: install
-	@echo "== ruff, ruff format, mypy --strict"
+	@echo "== ruff, ruff format, mypy --strict, hadolint"
 	$(BIN)/ruff check app tests bench migrations
 	$(BIN)/ruff format --check app tests bench migrations
 	$(BIN)/mypy
+	$(BIN)/hadolint Dockerfile
 
 test: install check test-sqlite
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
@@ -65,11 +70,21 @@ bench-throughput: install $(DATASETTE)
 bench-load: install
 	$(BIN)/python -m bench.load $(BENCH_ARGS)
 
-# Re-pin dependencies after changing pyproject.toml.
+# Re-pin dependencies after changing pyproject.toml: the runtime lock first, then the
+# development lock constrained by it. Pins already in the locks are kept when they still
+# satisfy pyproject.toml, so the same inputs give the same locks; `make lock LOCK_ARGS=--upgrade`
+# moves everything to the newest versions allowed. Made with the image's Python (3.11).
+LOCK_PYTHON ?= python3.11
+LOCK_VENV   := .venv-lock
+PIP_TOOLS   := pip-tools==7.6.2
+COMPILE     := CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet \
+               --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+
 lock:
-	$(PYTHON) -m venv /tmp/occupancy-lock && /tmp/occupancy-lock/bin/pip install --quiet pip-tools
-	/tmp/occupancy-lock/bin/pip-compile --quiet --extra test --strip-extras \
-	  --no-emit-index-url --no-emit-find-links -o requirements.txt pyproject.toml
+	$(LOCK_PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check "$(PIP_TOOLS)"
+	$(COMPILE) -o requirements.txt pyproject.toml
+	$(COMPILE) --extra test --constraint requirements.txt -o requirements-dev.txt pyproject.toml
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(LOCK_VENV) build *.egg-info .pytest_cache

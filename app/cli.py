@@ -1,11 +1,13 @@
-"""The `occupancy` command line: migrate, serve, demo and keys on the configured database;
-report, file (and keys with --server) against a running service, through app/remote.py."""
+"""The `occupancy` command line: migrate, serve, healthcheck, demo and keys on the configured
+database; report, file (and keys with --server) against a running service, through
+app/remote.py."""
 
 import argparse
+import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,11 +28,85 @@ def _migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _host(text: str) -> str:
+    if not text or text != text.strip() or any(c.isspace() or ord(c) < 32 for c in text):
+        raise argparse.ArgumentTypeError("must be a host name or address, without spaces")
+    return text
+
+
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+            raise argparse.ArgumentTypeError(f"must be a whole number from {low} to {high}")
+        return int(text)
+
+    return parse
+
+
+_port = _whole(1, 65535)
+_workers = _whole(1, 64)
+
+# `occupancy serve` without a flag takes the value from this environment variable (an empty one
+# counts as unset), and without either, the default: a container or a platform that assigns the
+# port sets PORT, and the image sets HOST and WORKERS.
+SERVE_OPTIONS: dict[str, tuple[str, Callable[[str], Any], Any]] = {
+    "host": ("HOST", _host, "127.0.0.1"),
+    "port": ("PORT", _port, 8000),
+    "workers": ("WORKERS", _workers, 1),
+}
+
+
+def serve_options(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, Any]:
+    """Host, port and workers: the flag, else the environment variable, else the default.
+    A malformed variable raises ValueError naming it (a malformed flag never gets here)."""
+    chosen = {}
+    for option, (variable, parse, default) in SERVE_OPTIONS.items():
+        value = getattr(args, option)
+        if value is None and environ.get(variable):
+            try:
+                value = parse(environ[variable])
+            except argparse.ArgumentTypeError as exc:
+                raise ValueError(f"{variable}={environ[variable]!r}: {exc}") from None
+        chosen[option] = default if value is None else value
+    return chosen
+
+
 def _serve(args: argparse.Namespace) -> int:
     from app.kit.serve import serve
 
-    serve(host=args.host, port=args.port, workers=args.workers, log_level=get_settings().log_level)
+    try:
+        options = serve_options(args, os.environ)
+    except ValueError as exc:
+        print(f"occupancy serve: {exc}", file=sys.stderr)
+        return 2
+    serve(**options, log_level=get_settings().log_level)
     return 0
+
+
+def _healthcheck(args: argparse.Namespace) -> int:
+    """Exit 0 when the server on this host answers /readyz with 200 (what a container's
+    health check runs), 1 otherwise, saying why on one line."""
+    import urllib.error
+    import urllib.request
+
+    url = args.url
+    if url is None:
+        try:
+            port = serve_options(argparse.Namespace(host=None, port=None, workers=None), os.environ)
+        except ValueError as exc:
+            print(f"occupancy healthcheck: {exc}", file=sys.stderr)
+            return 2
+        url = f"http://127.0.0.1:{port['port']}/readyz"
+    try:
+        with urllib.request.urlopen(url, timeout=args.timeout) as response:
+            print(f"ready: {response.status} from {url}")
+            return 0
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(2000).decode("utf-8", "replace")
+        print(f"not ready: {exc.code} from {url}: {detail}")
+    except (OSError, ValueError) as exc:
+        print(f"not ready: {url}: {exc}")
+    return 1
 
 
 @contextmanager
@@ -173,9 +249,17 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="bring the database schema to the latest migration")
     serve = commands.add_parser("serve", help="serve the HTTP API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    for option, (variable, parse, default) in SERVE_OPTIONS.items():
+        serve.add_argument(
+            f"--{option}", type=parse, help=f"default: ${variable} if set, else {default}"
+        )
+    health = commands.add_parser(
+        "healthcheck", help="exit 0 when the local server is ready (GET /readyz answers 200)"
+    )
+    health.add_argument(
+        "--url", help="default: http://127.0.0.1:$PORT/readyz ($PORT as for serve, else 8000)"
+    )
+    health.add_argument("--timeout", type=_whole(1, 60), default=5, help="seconds (default 5)")
     demo = commands.add_parser(
         "demo", help="load the Hòa Bình demo data set (synthetic projects) into an empty database"
     )
@@ -216,6 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "migrate": _migrate,
         "serve": _serve,
+        "healthcheck": _healthcheck,
         "demo": _demo,
         "keys": lambda args: keys[args.keys_command](args),
         "report": remote.report_command,

@@ -5,7 +5,8 @@ from logging.config import fileConfig
 from alembic import context
 
 import app.models  # noqa: F401 - registers every table on Base.metadata
-from app.kit.db import Base, make_engine
+from app.kit.db import WRITE_TRANSACTION, Base, make_engine
+from app.kit.migrate import MIGRATION_LOCK
 from app.kit.settings import get_settings
 
 config = context.config
@@ -13,10 +14,16 @@ if config.config_file_name is not None:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 url = config.get_main_option("sqlalchemy.url") or get_settings().database_url
+# Every host (and every container start) runs `occupancy migrate` before it serves, so several
+# may migrate at once. Each takes a lock before it reads the schema's revision: one migrates,
+# the others wait for it and then find the schema at head (unlocked, they fail on tables made
+# twice). On PostgreSQL a transaction-level advisory lock; on SQLite the writer lock, taken at
+# BEGIN (BEGIN IMMEDIATE, waiting up to the busy timeout).
 engine = make_engine(url)
 
 with engine.connect() as connection:
     sqlite = connection.dialect.name == "sqlite"
+    connection.execution_options(**{WRITE_TRANSACTION: True})
     if sqlite:
         # Rebuilding a table that others reference (batch mode) needs foreign keys off, as
         # SQLite's own procedure for schema changes says; it is set before the migration's
@@ -30,6 +37,11 @@ with engine.connect() as connection:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Wait as long as the migration takes (the engine's lock_timeout is for requests).
+            connection.exec_driver_sql("SET LOCAL lock_timeout = 0")
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+            connection.exec_driver_sql("RESET lock_timeout")
         context.run_migrations()
         if sqlite:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()

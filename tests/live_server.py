@@ -6,7 +6,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,7 +30,7 @@ def make_key(database_url: str, role: str, name: str | None = None) -> str:
     return secret
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -106,7 +106,7 @@ def start_server(
 ) -> ServerProcess:
     """Like `running_server`, but in a new session and handed back to the caller, who must
     `stop()` (or `kill_group()`) it."""
-    port = _free_port()
+    port = free_port()
     env = (
         os.environ
         | {"OCCUPANCY_DATABASE_URL": database_url, "OCCUPANCY_LOG_LEVEL": "warning"}
@@ -122,11 +122,29 @@ def start_server(
         "--workers",
         str(workers),
     ]
+    return launch(command, env=env, base=f"http://127.0.0.1:{port}", log_path=log_path)
+
+
+def launch(
+    command: list[str],
+    *,
+    env: Mapping[str, str],
+    base: str,
+    log_path: Path,
+    cwd: Path | None = None,
+) -> ServerProcess:
+    """Run `command` in a new session and hand it back once `base`/readyz answers 200; the
+    caller must `stop()` (or `kill_group()`) it."""
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            env=dict(env),
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-    server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
+    server = ServerProcess(process, base, log_path)
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -1,14 +1,21 @@
 """The schema is made only by migrations; models and migrations must agree."""
 
 import json
+import os
+import subprocess
+import time
 from datetime import UTC, date, datetime
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
 from app.kit import migrate
 from app.kit.db import Base, make_engine
+from app.kit.migrate import MIGRATION_LOCK
+from tests.databases import backend
+from tests.live_server import VENV_BIN
 
 
 def test_models_match_migrations(engine: Engine):
@@ -162,3 +169,56 @@ def test_zone_revisions_migrate_existing_zones_without_loss_and_back(scratch_url
         migrate.upgrade(scratch_url)
     finally:
         scratch.dispose()
+
+
+def _migrate_process(database_url: str) -> subprocess.Popen[str]:
+    """`occupancy migrate` in its own process, as a container runs it before serving."""
+    return subprocess.Popen(
+        [str(VENV_BIN / "occupancy"), "migrate"],
+        env=os.environ | {"OCCUPANCY_DATABASE_URL": database_url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def test_hosts_migrating_an_empty_database_at_once_all_succeed(scratch_url: str):
+    """Three containers starting together each migrate before serving: one makes the schema,
+    the others wait for it and find it at head (without the lock two of three failed)."""
+    processes = [_migrate_process(scratch_url) for _ in range(3)]
+    outputs = [process.communicate(timeout=120)[0] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], outputs
+    scratch = make_engine(scratch_url)
+    try:
+        with scratch.connect() as connection:
+            assert migrate.current_revision(connection) == migrate.head_revision()
+    finally:
+        scratch.dispose()
+
+
+@pytest.mark.skipif(backend() != "postgresql", reason="the advisory lock is PostgreSQL's")
+def test_a_migration_waits_for_the_migration_lock_before_reading_the_schema(scratch_url: str):
+    holder = make_engine(scratch_url)
+    try:
+        with holder.connect() as connection, connection.begin():
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            process = _migrate_process(scratch_url)
+            waiting = text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                " AND objid = :key AND pid <> pg_backend_pid()"
+            )
+            deadline = time.monotonic() + 60
+            while not connection.execute(waiting, {"key": MIGRATION_LOCK}).scalar_one():
+                assert process.poll() is None, process.communicate()[0]
+                assert time.monotonic() < deadline, "the migration never waited for the lock"
+                time.sleep(0.05)
+            # It waits before touching anything: no schema yet.
+            assert (
+                connection.execute(text("SELECT to_regclass('alembic_version')")).scalar() is None
+            )
+        output = process.communicate(timeout=120)[0]  # the lock is released: it migrates
+        assert process.returncode == 0, output
+        with holder.connect() as connection:
+            assert migrate.current_revision(connection) == migrate.head_revision()
+    finally:
+        holder.dispose()

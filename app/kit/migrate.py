@@ -9,6 +9,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# The PostgreSQL advisory lock a migration holds (migrations/env.py): a key nothing else takes.
+MIGRATION_LOCK = 0x6F636375
 
 
 def alembic_config(database_url: str) -> Config:
