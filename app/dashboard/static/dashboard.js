@@ -668,7 +668,7 @@ function renderMap(collection) {
     state.markers = L.layerGroup().addTo(state.map);
   }
   state.markers.clearLayers();
-  // The larger zones first, so the smaller ones are drawn on top and stay clickable.
+  // The larger zones first: the order Tab walks them in.
   const features = [...collection.features].sort((a, b) => (b.properties.total_area_ha ?? 0) - (a.properties.total_area_ha ?? 0));
   const points = features.map((feature) => [feature.geometry.coordinates[1], feature.geometry.coordinates[0]]);
   // The map needs its view before markers are drawn (Leaflet adds layers once it has one).
@@ -680,7 +680,8 @@ function renderMap(collection) {
     const size = markerSize(zone.total_area_ha);
     const label = zoneLabel(zone);
     const icon = L.divIcon({ className: "zone-dot", iconSize: [size, size], html: "" });
-    const marker = L.marker([lat, lng], { icon, keyboard: true, title: label, riseOnHover: true });
+    // Smaller zones above larger ones (Leaflet stacks by latitude plus this offset).
+    const marker = L.marker([lat, lng], { icon, keyboard: true, title: label, riseOnHover: true, zIndexOffset: (50 - size) * 1000 });
     marker.on("click", () => openCard(zone.id));
     marker.addTo(state.markers);
     const node = marker.getElement();
