@@ -370,6 +370,33 @@ def test_filters_narrow_the_figures_the_map_and_the_links(visit, server):
     visit.assert_clean()
 
 
+def test_the_province_filter_offers_the_provinces_of_the_date(visit, server):
+    visit.open(f"/?as_of={SEED_DATE}")
+    options = visit.page.locator("#province option")
+    offered = [options.nth(i).get_attribute("value") for i in range(options.count())]
+    provinces = [p["name"] for p in server.get("/provinces", as_of=SEED_DATE)["items"]]
+    assert offered == ["", *provinces]
+    visit.page.select_option("#province", provinces[0])
+    visit.page.wait_for_function(
+        "name => new URLSearchParams(location.search).get('province') === name", arg=provinces[0]
+    )
+    visit.wait()
+    check_headline(visit, server, "vi", as_of=SEED_DATE, province=provinces[0])
+    # After the 2025 merger the same zones stand under another province: a province of the
+    # past selects nothing then, and the page says so with dashes, not errors.
+    later = "2025-07-01"
+    visit.open(f"/?as_of={later}&province={provinces[0]}")
+    now = [p["name"] for p in server.get("/provinces", as_of=later)["items"]]
+    assert provinces[0] not in now
+    assert visit.page.locator(".zone-dot").count() == 0
+    empty = server.get("/reports/occupancy", as_of=later, province=provinces[0])
+    assert empty["zones"] == []
+    assert visit.figure("park-occupancy") == percent(
+        empty["totals"]["park"]["occupancy_rate"], "vi"
+    )
+    visit.assert_clean()
+
+
 def test_every_view_links_its_csv_and_xlsx(visit, server):
     visit.open(f"/?as_of={SEED_DATE}")
     for view in ("summary", "plan", "map", "occupancy", "history", "clearance", "alerts"):
