@@ -1,7 +1,8 @@
 # Two commands do everything on a machine with only Python 3.11+:
 #   make run    install, migrate a SQLite file, load the demo data if empty, serve on :8000
-#   make test   install, lint and type-check, then run the whole suite (again on PostgreSQL
-#               when TEST_POSTGRES_URL is set)
+#   make test   install, lint and type-check, install Chromium for the dashboard's browser tests
+#               if it is missing, then run the whole suite (again on PostgreSQL when
+#               TEST_POSTGRES_URL is set)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -14,7 +15,7 @@ STAMP  := $(VENV)/.installed-$(shell cat $(LOCKS) pyproject.toml | cksum | cut -
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run check test test-sqlite test-postgres bench bench-load bench-throughput lock clean
+.PHONY: install run check browser test test-sqlite test-postgres bench bench-load bench-throughput bench-dashboard lock clean
 
 install: $(STAMP)
 
@@ -38,7 +39,18 @@ check: install
 	$(BIN)/mypy
 	$(BIN)/hadolint Dockerfile
 
-test: install check test-sqlite
+# The dashboard's tests drive Debian's Chromium (tests/test_dashboard.py); browsers cannot be
+# downloaded here, so it comes from the Debian package. Without it (no root, no apt) they skip,
+# saying why; .ci/run insists on it.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "== installing Chromium (Debian package) for the dashboard's browser tests"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "could not install Chromium: tests/test_dashboard.py will be skipped"; \
+	}
+
+test: install check browser test-sqlite
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 	  $(MAKE) --no-print-directory test-postgres; \
 	else \
@@ -65,6 +77,10 @@ $(DATASETTE):
 bench-throughput: install $(DATASETTE)
 	@command -v wrk >/dev/null || { echo "installing wrk (Debian package)"; apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench.throughput --datasette $(DATASETTE) $(BENCH_ARGS)
+
+# The dashboard in Chromium: first render and bytes transferred (bench/dashboard.py).
+bench-dashboard: install browser
+	$(BIN)/python -m bench.dashboard $(BENCH_ARGS)
 
 # Write bursts (1/2/4 workers), keep-alive latency, the cost of SQLite's synchronous=FULL.
 bench-load: install

@@ -13,6 +13,8 @@ from app.access.middleware import AccessControl
 from app.access.router import router as keys_router
 from app.audit.router import router as audit_router
 from app.clearance.router import router as clearance_router
+from app.dashboard.assets import mount_assets
+from app.dashboard.router import router as dashboard_router
 from app.kit import migrate
 from app.kit.admission import Admission
 from app.kit.db import make_engine, make_sessionmaker, write_session
@@ -95,6 +97,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     for router in (*routers, keys_router, audit_router):
         app.include_router(router, dependencies=[Acting])
+    # The dashboard reads through the API like any client: it needs no session of its own.
+    app.include_router(dashboard_router)
+    mount_assets(app)
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:

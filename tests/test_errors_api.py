@@ -30,7 +30,8 @@ def assert_no_internals(response) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/api/v1/nothing", "/api/v2/zones", "/api/v1/zones/1/nothing", "/zones"]
+    "path",
+    ["/index.html", "/api/v1/nothing", "/api/v2/zones", "/api/v1/zones/1/nothing", "/zones"],
 )
 def test_unknown_path_is_404_problem(client, path):
     assert_problem(client.get(path), 404)

@@ -3,7 +3,7 @@
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -37,6 +37,23 @@ class Settings(BaseSettings):
     # "Today" for computed fields is the date in this offset from UTC (Vietnam: +7, no DST).
     utc_offset_hours: float = Field(default=7, ge=-12, le=14)
     log_level: str = "info"
+    # The dashboard's map tiles: a URL template with {z}, {x} and {y} (and {s} for
+    # subdomains), e.g. a tile server inside the network. Unset: the zones are drawn on a
+    # plain background with a scale, and the page loads nothing from anywhere else.
+    map_tiles: str | None = Field(
+        default=None, pattern=r"^(https?://[^\s\"'<>]+|/[^\s\"'<>]*)$", max_length=500
+    )
+    # The tiles' attribution (their licence usually requires one), shown on the map as text.
+    map_attribution: str = Field(default="", max_length=300)
+
+    @field_validator("map_tiles", mode="before")
+    @classmethod
+    def _tile_template(cls, value: object) -> object:
+        if value == "":  # OCCUPANCY_MAP_TILES= set but empty: no tiles
+            return None
+        if isinstance(value, str) and not all(p in value for p in ("{z}", "{x}", "{y}")):
+            raise ValueError("must name the tile's {z}, {x} and {y}")
+        return value
 
 
 @lru_cache
