@@ -15,9 +15,9 @@ from app.audit.router import router as audit_router
 from app.clearance.router import router as clearance_router
 from app.kit import migrate
 from app.kit.admission import Admission
+from app.kit.conditional import NotModified, not_modified
 from app.kit.db import make_engine, make_sessionmaker, write_session
 from app.kit.errors import install_error_handlers, problem, problem_response
-from app.kit.etags import NotModified, not_modified
 from app.kit.idempotency.middleware import Idempotency
 from app.kit.middleware import BodyLimit, CatchAll, HeadAsGet, RequestId
 from app.kit.openapi import complete_openapi

@@ -5,6 +5,7 @@ import orjson
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from app.kit.conditional import Conditional, DataTag
 from app.kit.db import utcnow
 from app.kit.deps import IdPath, SessionDep, SettingsDep, TodayDep
 from app.kit.json_body import ExactJsonRoute
@@ -21,7 +22,7 @@ from app.reports.filing_schemas import (
     Restatement,
 )
 from app.reports.formats import GEOJSON_MEDIA_TYPE, feature_collection
-from app.reports.params import FormatParam, PeriodParam, ReportDate, ReportTag, Selection
+from app.reports.params import FormatParam, PeriodParam, ReportDate, Selection
 from app.reports.rendering import FILE_RESPONSES, json_bytes, json_data, render
 from app.reports.schemas import (
     ClearanceReport,
@@ -50,7 +51,7 @@ plan_router = APIRouter(prefix="/api/v1/plans", tags=["plans"], route_class=Exac
 )
 def occupancy_report(
     session: SessionDep,
-    etag: ReportTag,
+    etag: DataTag,
     day: ReportDate,
     selection: Selection,
     format: Annotated[
@@ -71,7 +72,7 @@ def occupancy_report(
 @router.get("/occupancy/history", response_model=HistoryReport, responses=FILE_RESPONSES)
 def occupancy_history(
     session: SessionDep,
-    etag: ReportTag,
+    etag: DataTag,
     today: TodayDep,
     selection: Selection,
     from_: Annotated[DateIn, Query(alias="from", description="First day, YYYY-MM-DD.")],
@@ -91,7 +92,7 @@ def occupancy_history(
 @router.get("/clearance", response_model=ClearanceReport, responses=FILE_RESPONSES)
 def clearance_report(
     session: SessionDep,
-    etag: ReportTag,
+    etag: DataTag,
     settings: SettingsDep,
     day: ReportDate,
     selection: Selection,
@@ -105,7 +106,7 @@ def clearance_report(
 @router.get("/investment", response_model=InvestmentReport, responses=FILE_RESPONSES)
 def investment_report(
     session: SessionDep,
-    etag: ReportTag,
+    etag: DataTag,
     day: ReportDate,
     selection: Selection,
     format: FormatParam = "json",
@@ -121,7 +122,7 @@ def investment_report(
 @router.get("/summary", response_model=SummaryReport, responses=FILE_RESPONSES)
 def summary_report(
     session: SessionDep,
-    etag: ReportTag,
+    etag: DataTag,
     settings: SettingsDep,
     day: ReportDate,
     selection: Selection,
@@ -136,7 +137,7 @@ def summary_report(
 def plan_report(
     plan_id: IdPath,
     session: SessionDep,
-    etag: ReportTag,
+    etag: DataTag,
     settings: SettingsDep,
     day: ReportDate,
     format: FormatParam = "json",
@@ -164,7 +165,7 @@ def file_report(
     return work.created(filing_read(filing), entity=filing, location=location)
 
 
-@filings_router.get("", response_model=Page[FilingRead])
+@filings_router.get("", response_model=Page[FilingRead], dependencies=[Conditional])
 def list_filings(
     session: SessionDep,
     page: PageDep,
