@@ -19,10 +19,11 @@ from app.kit.admission import Admission
 from app.kit.conditional import NotModified, not_modified
 from app.kit.cors import Cors
 from app.kit.db import make_engine, make_sessionmaker, write_session
+from app.kit.docs_pages import install_docs
 from app.kit.errors import install_error_handlers, problem, problem_response
 from app.kit.idempotency.middleware import Idempotency
 from app.kit.middleware import BodyLimit, CatchAll, HeadAsGet, RequestId
-from app.kit.openapi import complete_openapi
+from app.kit.openapi import complete_openapi, operation_id
 from app.kit.settings import Settings, get_settings
 from app.plans.router import router as plans_router
 from app.projects.router import router as projects_router
@@ -67,6 +68,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             "land, occupancy and land clearance. Areas in hectares, rates as fractions."
         ),
         responses=COMMON_RESPONSES,
+        generate_unique_id_function=operation_id,
+        # Served by install_docs instead, with local assets.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -134,5 +139,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             )
         return JSONResponse({"status": "ready", "schema": current})
 
+    install_docs(app)
     complete_openapi(app, public_read=settings.public_read)
     return app

@@ -1,10 +1,11 @@
-"""What FastAPI cannot infer for the OpenAPI document: reads open to anonymous
-callers, the Idempotency-Key header on POST, the 304 of conditional reads, and the
+"""What FastAPI cannot infer for the OpenAPI document: readable operation ids, reads open to
+anonymous callers, the Idempotency-Key header on POST, the 304 of conditional reads, and the
 headers success responses carry."""
 
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 IDEMPOTENCY_KEY_PARAMETER = {
     "name": "Idempotency-Key",
@@ -23,6 +24,13 @@ RESPONSE_HEADERS = {
 
 
 NOT_MODIFIED = {"description": "Not modified: If-None-Match names the current ETag (no body)."}
+
+
+def operation_id(route: APIRoute) -> str:
+    """The operation's id: its route function's name in camelCase (`list_zones` is
+    `listZones`), so generated clients get readable method names."""
+    head, *rest = route.name.split("_")
+    return head + "".join(word.capitalize() for word in rest)
 
 
 def complete_openapi(app: FastAPI, *, public_read: bool) -> None:
