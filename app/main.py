@@ -24,6 +24,7 @@ from app.kit.errors import install_error_handlers, problem, problem_response
 from app.kit.idempotency.middleware import Idempotency
 from app.kit.middleware import BodyLimit, CatchAll, HeadAsGet, RequestId
 from app.kit.openapi import complete_openapi, operation_id
+from app.kit.problem_pages import router as problem_pages_router
 from app.kit.settings import Settings, get_settings
 from app.plans.router import router as plans_router
 from app.projects.router import router as projects_router
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             )
         return JSONResponse({"status": "ready", "schema": current})
 
+    app.include_router(problem_pages_router)
     install_docs(app)
     complete_openapi(app, public_read=settings.public_read)
     return app

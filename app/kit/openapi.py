@@ -7,6 +7,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from app.kit.errors import PROBLEM_SCHEMA, PROBLEM_SCHEMA_NAME
+
 IDEMPOTENCY_KEY_PARAMETER = {
     "name": "Idempotency-Key",
     "in": "header",
@@ -36,12 +38,16 @@ def operation_id(route: APIRoute) -> str:
 def complete_openapi(app: FastAPI, *, public_read: bool) -> None:
     """What FastAPI cannot infer: reads open to anonymous callers (security "a key, or
     nothing"), the Idempotency-Key header on POST, the 304 of the reads that take
-    If-None-Match and the headers success responses carry."""
+    If-None-Match, the headers success responses carry, and the one problem schema every
+    error response refers to."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = build()
+            schema.setdefault("components", {}).setdefault("schemas", {})[PROBLEM_SCHEMA_NAME] = (
+                PROBLEM_SCHEMA
+            )
             for path, operations in schema["paths"].items():
                 admin_only = path.startswith(("/api/v1/keys", "/api/v1/audit"))
                 for method, operation in operations.items():
