@@ -38,7 +38,9 @@ def _page(title: str, body: str) -> str:
 def _table(caption: str, rows: tuple[tuple[str, str], ...]) -> str:
     if not rows:
         return ""
-    cells = "".join(f"<tr><td>{_inline(n)}</td><td>{_inline(m)}</td></tr>" for n, m in rows)
+    cells = "".join(
+        f"<tr><td><code>{escape(n)}</code></td><td>{_inline(m)}</td></tr>" for n, m in rows
+    )
     return f"<h2>{escape(caption)}</h2>\n<table>{cells}</table>\n"
 
 
