@@ -145,10 +145,41 @@ def test_a_current_tag_does_not_get_past_access_control(client, anonymous, world
     assert_problem(viewer, 403)
 
 
-def test_invalid_parameters_are_refused_whatever_the_tag(client, world):
+@pytest.mark.parametrize("path", LISTS)
+def test_a_star_is_304_when_there_is_a_current_answer(client, world, path):
+    url = LISTS[path](world)
+    etag = client.get(url).headers["etag"]
+    response = client.get(url, headers={"If-None-Match": "*"})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response.headers["etag"] == etag
+
+
+@pytest.mark.parametrize("if_none_match", ["current", "*", '"other", *'])
+def test_invalid_parameters_are_refused_whatever_the_tag(client, world, if_none_match):
     etag = client.get("/api/v1/zones").headers["etag"]
-    response = client.get("/api/v1/zones?limit=0", headers={"If-None-Match": etag})
+    sent = etag if if_none_match == "current" else if_none_match
+    response = client.get("/api/v1/zones?limit=0", headers={"If-None-Match": sent})
     assert_invalid_param(response, "limit")
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/v1/zones/2147483000/history", 404),
+        ("/api/v1/zones/2147483000/clearance", 404),
+        ("/api/v1/plans/2147483000/actuals", 404),
+        ("/api/v1/plans/2147483000/report", 404),
+        ("/api/v1/projects?investor_country=vn", 422),
+        ("/api/v1/reports/occupancy?as_of=2024-06-24&period=2024", 422),
+        ("/api/v1/reports/occupancy/history?from=2024-06-30&to=2024-01-01", 422),
+        ("/api/v1/audit?since=yesterday", 422),
+    ],
+)
+def test_a_star_gets_no_304_where_there_is_no_answer(client, world, url, status):
+    """RFC 9110 §13.2.1: a precondition counts only where the answer would be a success."""
+    assert_problem(client.get(url), status)
+    assert_problem(client.get(url, headers={"If-None-Match": "*"}), status)
 
 
 def test_the_openapi_document_declares_the_304_on_every_list_and_report(client):

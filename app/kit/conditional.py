@@ -7,6 +7,13 @@ whose If-None-Match names it is answered 304 with the tag and no body, after one
 data version and nothing else. One dependency (`DataTag`, or `Conditional` in a route's
 `dependencies`) does it for every report and list.
 
+`If-None-Match: *` asks for a 304 whenever there is a current answer at all (RFC 9110
+§13.1.2), and a precondition counts only when the answer without it would be a success
+(§13.2.1): whether a request with bad parameters or for a missing resource has an answer is
+known only once the route has run, so for `*` the route runs and `settle_any_tag` turns its
+success into the 304. A named tag can be answered at once: it matches only a question that was
+asked and answered with a success before, under the same data version.
+
 The tag is weak because one answer is sent as several byte sequences (gzip or not) and because
 what it names is "the same figures", not bytes; RFC 9110 §13.1.2 has If-None-Match compare
 weakly, so a weak tag is all a cache needs.
@@ -34,12 +41,18 @@ class NotModified(Exception):
         self.etag = etag
 
 
+# Where data_tag leaves word that the request said `If-None-Match: *` (request.state).
+ANY_TAG = "if_none_match_any"
+
+
+def _tags(if_none_match: str | None) -> set[str]:
+    return {t.strip().removeprefix("W/") for t in (if_none_match or "").split(",")}
+
+
 def matches(if_none_match: str | None, etag: str) -> bool:
-    """Whether an If-None-Match header names this ETag (weak comparison, RFC 9110 §13.1.2)."""
-    if not if_none_match:
-        return False
-    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-    return "*" in tags or etag.removeprefix("W/") in tags
+    """Whether an If-None-Match header names this ETag (weak comparison, RFC 9110 §13.1.2);
+    `*` is not a name (see `settle_any_tag`)."""
+    return etag.removeprefix("W/") in _tags(if_none_match)
 
 
 def version_tag(version: int, *parts: str) -> str:
@@ -63,6 +76,8 @@ def data_tag(
     etag = version_tag(data_version(session), request.url.path, query, today.isoformat())
     if matches(if_none_match, etag):
         raise NotModified(etag)
+    if "*" in _tags(if_none_match):
+        setattr(request.state, ANY_TAG, True)
     response.headers["ETag"] = etag
     return etag
 
@@ -70,6 +85,14 @@ def data_tag(
 DataTag = Annotated[str, Depends(data_tag)]
 # For a route that needs the tag only on its response: `dependencies=[Conditional]`.
 Conditional = Depends(data_tag)
+
+
+def settle_any_tag(request: Request, response: Response) -> Response:
+    """The route's answer, or, when its request said `If-None-Match: *` and the answer is a
+    success (so there is a current answer), the 304 in its place."""
+    if not getattr(request.state, ANY_TAG, False) or not 200 <= response.status_code < 300:
+        return response
+    return not_modified(request, NotModified(response.headers["ETag"]))
 
 
 def not_modified(_request: Request, exc: Exception) -> Response:
