@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from app.access.dependencies import Acting
 from app.access.keys import key_authenticator
@@ -17,15 +18,19 @@ from app.dashboard.assets import mount_assets
 from app.dashboard.router import router as dashboard_router
 from app.kit import migrate
 from app.kit.admission import Admission
+from app.kit.conditional import NotModified, not_modified
+from app.kit.cors import Cors
 from app.kit.db import make_engine, make_sessionmaker, write_session
+from app.kit.docs_pages import install_docs
 from app.kit.errors import install_error_handlers, problem, problem_response
-from app.kit.etags import NotModified, not_modified
 from app.kit.idempotency.middleware import Idempotency
 from app.kit.middleware import BodyLimit, CatchAll, HeadAsGet, RequestId
-from app.kit.openapi import complete_openapi
+from app.kit.openapi import complete_openapi, operation_id
+from app.kit.problem_pages import router as problem_pages_router
 from app.kit.settings import Settings, get_settings
 from app.plans.router import router as plans_router
 from app.projects.router import router as projects_router
+from app.reports.formats import XLSX_MEDIA_TYPE
 from app.reports.router import alerts_router, filings_router
 from app.reports.router import plan_router as plan_reports_router
 from app.reports.router import router as reports_router
@@ -42,6 +47,11 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: problem_response("Invalid values"),
     500: problem_response("Unexpected failure"),
 }
+
+
+# Answers of this size or more are gzip-compressed for clients that accept it (not XLSX files:
+# they are ZIP archives already).
+GZIP_MINIMUM_BYTES = 1024
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -61,6 +71,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             "land, occupancy and land clearance. Areas in hectares, rates as fractions."
         ),
         responses=COMMON_RESPONSES,
+        generate_unique_id_function=operation_id,
+        # Served by install_docs instead, with local assets.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -77,8 +91,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         queue_timeout=settings.queue_timeout_s,
         max_queue=settings.max_queue,
     )
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=GZIP_MINIMUM_BYTES,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, XLSX_MEDIA_TYPE),
+    )
     app.add_middleware(HeadAsGet)
     app.add_middleware(CatchAll)
+    app.add_middleware(Cors, origins=settings.cors_origins)
     app.add_middleware(RequestId)
     install_error_handlers(app)
     app.add_exception_handler(NotModified, not_modified)
@@ -126,5 +146,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             )
         return JSONResponse({"status": "ready", "schema": current})
 
+    app.include_router(problem_pages_router)
+    install_docs(app)
     complete_openapi(app, public_read=settings.public_read)
     return app

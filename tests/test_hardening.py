@@ -95,17 +95,22 @@ def test_a_5000_digit_decimal_is_refused_as_a_value_not_a_crash(client):
 # ----------------------------------------------------------------- HEAD
 
 
+@pytest.mark.parametrize("encoding", ["identity", "gzip"])
 @pytest.mark.parametrize(
     "path",
     ["/api/v1/zones", "/api/v1/reports/occupancy?as_of=2024-06-24", "/healthz", "/openapi.json"],
 )
-def test_head_answers_like_get_without_a_body(client, path):
-    get = client.get(path)
-    head = client.head(path)
+def test_head_answers_like_get_without_a_body(client, path, encoding):
+    """The same status and headers as GET, compressed or not: Content-Length is the length of
+    the bytes GET sends (compressed ones when it compresses), Content-Encoding the same."""
+    asked = {"Accept-Encoding": encoding}
+    get = client.get(path, headers=asked)
+    head = client.head(path, headers=asked)
     assert head.status_code == get.status_code == 200
     assert head.content == b""
     assert head.headers["content-type"] == get.headers["content-type"]
-    assert head.headers["content-length"] == str(len(get.content))
+    assert head.headers.get("content-encoding") == get.headers.get("content-encoding")
+    assert head.headers["content-length"] == str(get.num_bytes_downloaded)
 
 
 def test_head_on_a_single_zone_carries_its_etag(client):

@@ -2,6 +2,7 @@ from fastapi import APIRouter, Response, status
 
 from app.access import keys
 from app.access.schemas import KeyCreate, KeyCreated, KeyRead
+from app.kit.conditional import Conditional
 from app.kit.deps import IdPath, SessionDep
 from app.kit.etags import tag
 from app.kit.json_body import ExactJsonRoute
@@ -11,7 +12,7 @@ from app.kit.uow import WorkDep
 router = APIRouter(prefix="/api/v1/keys", tags=["access"], route_class=ExactJsonRoute)
 
 
-@router.get("", response_model=Page[KeyRead])
+@router.get("", response_model=Page[KeyRead], dependencies=[Conditional])
 def list_keys(session: SessionDep, page: PageDep) -> Page[KeyRead]:
     """API keys, without their secrets."""
     rows, total = keys.list_keys(session, limit=page.limit, offset=page.offset)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BeforeValidator
 
 from app.kit import audit as service
+from app.kit.conditional import Conditional
 from app.kit.deps import SessionDep
 from app.kit.json_body import ExactJsonRoute
 from app.kit.pagination import Page, PageDep
@@ -37,7 +38,7 @@ class AuditEventRead(OutputModel):
     request_id: str | None
 
 
-@router.get("", response_model=Page[AuditEventRead])
+@router.get("", response_model=Page[AuditEventRead], dependencies=[Conditional])
 def list_audit_events(
     session: SessionDep,
     page: PageDep,

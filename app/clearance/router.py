@@ -2,6 +2,7 @@ from fastapi import APIRouter, Response, status
 
 from app.clearance import service
 from app.clearance.schemas import ClearanceCreate, ClearanceRead, ClearanceUpdate
+from app.kit.conditional import Conditional
 from app.kit.deps import IdPath, IfMatch, SessionDep
 from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import tag
@@ -27,7 +28,7 @@ def add_clearance_record(
     return work.created(read, entity=record, location=location)
 
 
-@router.get("", response_model=Page[ClearanceRead])
+@router.get("", response_model=Page[ClearanceRead], dependencies=[Conditional])
 def list_clearance_records(
     zone_id: IdPath, session: SessionDep, page: PageDep
 ) -> Page[ClearanceRead]:

@@ -10,8 +10,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
+from app.kit.problems import CATALOGUE
+
 PROBLEM_JSON = "application/problem+json"
-PROBLEM_BASE = "/problems/"
 
 
 class DomainError(Exception):
@@ -116,8 +117,10 @@ def _number(value: Decimal) -> int | float:
 def problem(
     status: int, title: str, detail: str, slug: str | None = None, **extensions: Any
 ) -> JSONResponse:
+    if slug is not None and slug not in CATALOGUE:
+        raise ValueError(f"problem type {slug!r} is not in app.kit.problems.CATALOGUE")
     body: dict[str, Any] = {
-        "type": PROBLEM_BASE + slug if slug else "about:blank",
+        "type": CATALOGUE[slug].uri if slug else "about:blank",
         "title": title,
         "status": status,
         "detail": detail,
@@ -130,7 +133,11 @@ PROBLEM_SCHEMA = {
     "type": "object",
     "required": ["type", "title", "status", "detail"],
     "properties": {
-        "type": {"type": "string"},
+        "type": {
+            "type": "string",
+            "description": "/problems/<slug>: a page (GET) explains it; or about:blank",
+            "enum": ["about:blank", *(problem.uri for problem in CATALOGUE.values())],
+        },
         "title": {"type": "string"},
         "status": {"type": "integer"},
         "detail": {"type": "string"},
@@ -146,8 +153,14 @@ PROBLEM_SCHEMA = {
 }
 
 
+# Every problem response of the OpenAPI document refers to PROBLEM_SCHEMA under this name
+# (app.kit.openapi puts it in the document's components).
+PROBLEM_SCHEMA_NAME = "Problem"
+
+
 def problem_response(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}}
+    schema = {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA_NAME}"}
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": schema}}}
 
 
 STALE_RESPONSES: dict[int | str, dict[str, Any]] = {

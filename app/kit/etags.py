@@ -8,7 +8,7 @@ the service has locked the row, so two writers holding the same ETag cannot both
 
 import hashlib
 
-from fastapi import Request, Response
+from fastapi import Response
 from sqlalchemy import inspect
 
 from app.kit.errors import DomainError
@@ -44,31 +44,3 @@ def ensure_match(entity: object, if_match: str | None) -> None:
 def tag(response: Response, entity: object) -> None:
     """Send the stored row's version as the response's ETag."""
     response.headers["ETag"] = etag_of(entity)
-
-
-class NotModified(Exception):
-    """The client's copy (If-None-Match) is current: answer 304 with its ETag, no body."""
-
-    def __init__(self, etag: str) -> None:
-        super().__init__(etag)
-        self.etag = etag
-
-
-def matches(if_none_match: str | None, etag: str) -> bool:
-    """Whether an If-None-Match header names this ETag (weak comparison, RFC 9110 §13.1.2)."""
-    if not if_none_match:
-        return False
-    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-    return "*" in tags or etag.removeprefix("W/") in tags
-
-
-def version_tag(version: int, *parts: str) -> str:
-    """A weak ETag for a computed representation: the data version and what was asked."""
-    digest = hashlib.sha256("|".join((str(version), *parts)).encode()).hexdigest()[:20]
-    return f'W/"{digest}"'
-
-
-def not_modified(_request: Request, exc: Exception) -> Response:
-    """The 304 answer: the ETag again, no body."""
-    assert isinstance(exc, NotModified)
-    return Response(status_code=304, headers={"ETag": exc.etag})

@@ -16,6 +16,8 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
+from app.kit.conditional import settle_any_tag
+
 # Python refuses to convert integers of more than 4,300 digits (a guard against slow
 # conversions); no field of this API takes more than 16.
 _MAX_INT_DIGITS = 4300
@@ -55,12 +57,15 @@ class ExactJsonRequest(Request):
 
 
 class ExactJsonRoute(APIRoute):
-    """A route whose JSON body is parsed by `loads_exact`; every router uses it."""
+    """A route whose JSON body is parsed by `loads_exact`; every router uses it. It is also
+    where a report's or a list's answer to `If-None-Match: *` is settled, once the route has
+    validated the request and answered (app.kit.conditional.settle_any_tag)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def exact(request: Request) -> Response:
-            return await handler(ExactJsonRequest(request.scope, request.receive))
+            answer = await handler(ExactJsonRequest(request.scope, request.receive))
+            return settle_any_tag(request, answer)
 
         return exact

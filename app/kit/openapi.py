@@ -1,9 +1,13 @@
-"""What FastAPI cannot infer for the OpenAPI document: reads open to anonymous callers, the
-Idempotency-Key header on POST, and the headers success responses carry."""
+"""What FastAPI cannot infer for the OpenAPI document: readable operation ids, reads open to
+anonymous callers, the Idempotency-Key header on POST, the 304 of conditional reads, and the
+headers success responses carry."""
 
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from app.kit.errors import PROBLEM_SCHEMA, PROBLEM_SCHEMA_NAME
 
 IDEMPOTENCY_KEY_PARAMETER = {
     "name": "Idempotency-Key",
@@ -15,19 +19,35 @@ IDEMPOTENCY_KEY_PARAMETER = {
 RESPONSE_HEADERS = {
     "X-Request-ID": {"description": "The request's id, as recorded in the audit trail."},
     "ETag": {"description": "Version of the stored resource, for If-Match."},
+    "Weak-ETag": {"description": "Weak tag of this answer, for If-None-Match (304)."},
     "Location": {"description": "Where the created resource is read."},
     "Idempotent-Replayed": {"description": "true when this is a replay under Idempotency-Key."},
 }
 
 
+NOT_MODIFIED = {"description": "Not modified: If-None-Match names the current ETag (no body)."}
+
+
+def operation_id(route: APIRoute) -> str:
+    """The operation's id: its route function's name in camelCase (`list_zones` is
+    `listZones`), so generated clients get readable method names."""
+    head, *rest = route.name.split("_")
+    return head + "".join(word.capitalize() for word in rest)
+
+
 def complete_openapi(app: FastAPI, *, public_read: bool) -> None:
     """What FastAPI cannot infer: reads open to anonymous callers (security "a key, or
-    nothing"), the Idempotency-Key header on POST, and the headers success responses carry."""
+    nothing"), the Idempotency-Key header on POST, the 304 of the reads that take
+    If-None-Match, the headers success responses carry, and the one problem schema every
+    error response refers to."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = build()
+            schema.setdefault("components", {}).setdefault("schemas", {})[PROBLEM_SCHEMA_NAME] = (
+                PROBLEM_SCHEMA
+            )
             for path, operations in schema["paths"].items():
                 admin_only = path.startswith(("/api/v1/keys", "/api/v1/audit"))
                 for method, operation in operations.items():
@@ -40,22 +60,33 @@ def complete_openapi(app: FastAPI, *, public_read: bool) -> None:
                         operation["security"] = [*operation["security"], {}]
                     if method == "post" and path.startswith("/api/"):
                         operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
-                    for status, response in operation.get("responses", {}).items():
-                        if status.startswith("2"):
-                            response["headers"] = _headers_for(path, method, status)
+                    conditional = any(
+                        p["name"] == "If-None-Match" for p in operation.get("parameters", [])
+                    )
+                    responses = operation.get("responses", {})
+                    if conditional:
+                        responses.setdefault("304", dict(NOT_MODIFIED))
+                    for status, response in responses.items():
+                        if status.startswith("2") or status == "304":
+                            response["headers"] = _headers_for(path, method, status, conditional)
             app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI documents overriding it
 
 
-def _headers_for(path: str, method: str, status: str) -> dict[str, Any]:
+def _headers_for(path: str, method: str, status: str, conditional: bool) -> dict[str, Any]:
     names = ["X-Request-ID"]
     single = path.endswith("}") or method in ("post", "patch")
-    if single and status != "204" and path.startswith("/api/"):
+    if conditional:
+        names.append("Weak-ETag")
+    elif single and status != "204" and path.startswith("/api/"):
         names.append("ETag")
     if status == "201":
         names.append("Location")
     if method == "post":
         names.append("Idempotent-Replayed")
-    return {name: RESPONSE_HEADERS[name] | {"schema": {"type": "string"}} for name in names}
+    return {
+        name.removeprefix("Weak-"): RESPONSE_HEADERS[name] | {"schema": {"type": "string"}}
+        for name in names
+    }

@@ -1,10 +1,15 @@
 """Configuration, read from OCCUPANCY_* environment variables (and a .env file)."""
 
+import json
+import re
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# A browser's Origin header: scheme, host and port, nothing after (no path, no trailing slash).
+ORIGIN = re.compile(r"https?://([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:[0-9]{1,5})?")
 
 
 class Settings(BaseSettings):
@@ -54,6 +59,39 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not all(p in value for p in ("{z}", "{x}", "{y}")):
             raise ValueError("must name the tile's {z}, {x} and {y}")
         return value
+
+    # Web origins whose pages may call the API from a browser (CORS), e.g.
+    # https://kcn.example.gov.vn; none by default. In the environment: comma-separated, or a
+    # JSON list. "*" lets every origin in (the API uses no cookies, so that exposes nothing
+    # a script could not already fetch without a browser).
+    cors_origins: Annotated[list[str], NoDecode] = []
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"a JSON list of origins cannot be read: {exc}") from exc
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_origins(cls, origins: list[str]) -> list[str]:
+        checked = []
+        for origin in origins:
+            origin = origin.strip().lower()
+            if origin != "*" and not ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"{origin!r} is not a web origin: write scheme://host[:port], e.g. "
+                    "https://kcn.example.gov.vn, with no path and no trailing slash"
+                )
+            checked.append(origin)
+        return checked
 
 
 @lru_cache

@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from app.kit.conditional import Conditional
 from app.kit.deps import IdPath, IfMatch, SessionDep
 from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import tag
@@ -43,7 +44,7 @@ def _read_one(session: SessionDep, plan: Plan) -> PlanRead:
     return plan_read(plan, service.targets_of(session, [plan.id])[plan.id])
 
 
-@router.get("/plans", response_model=Page[PlanRead])
+@router.get("/plans", response_model=Page[PlanRead], dependencies=[Conditional])
 def list_plans(session: SessionDep, page: PageDep) -> Page[PlanRead]:
     """Plans, earliest first, with their targets."""
     plans, total = service.list_plans(session, limit=page.limit, offset=page.offset)
@@ -124,7 +125,7 @@ def add_actual(plan_id: IdPath, body: ActualCreate, work: WorkDep) -> ActualRead
     return work.created(read, entity=actual, location=location)
 
 
-@router.get("/plans/{plan_id}/actuals", response_model=Page[ActualRead])
+@router.get("/plans/{plan_id}/actuals", response_model=Page[ActualRead], dependencies=[Conditional])
 def list_actuals(
     plan_id: IdPath,
     session: SessionDep,
@@ -139,7 +140,7 @@ def list_actuals(
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
-@router.get("/indicators", response_model=list[IndicatorRead])
+@router.get("/indicators", response_model=list[IndicatorRead], dependencies=[Conditional])
 def list_indicators() -> list[IndicatorRead]:
     """The indicators the service computes; any other indicator is reported."""
     return [IndicatorRead.model_validate(info) for info in CATALOGUE]

@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from app.kit.conditional import Conditional
 from app.kit.countries import DOMESTIC
 from app.kit.deps import IdPath, IfMatch, SessionDep
 from app.kit.errors import STALE_RESPONSES
@@ -42,7 +43,7 @@ def _read_one(session: SessionDep, project: Project) -> ProjectRead:
     return project_read(project, service.zone_codes(session, [project])[project.zone_id])
 
 
-@router.get("", response_model=Page[ProjectRead])
+@router.get("", response_model=Page[ProjectRead], dependencies=[Conditional])
 def list_projects(
     session: SessionDep,
     page: PageDep,

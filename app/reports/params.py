@@ -5,13 +5,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query
 from pydantic import AfterValidator, Field
 
-from app.kit.db import data_version
-from app.kit.deps import SessionDep, TodayDep
+from app.kit.deps import TodayDep
 from app.kit.errors import InvalidValues
-from app.kit.etags import NotModified, matches, version_tag
 from app.kit.schema_types import DateIn, QueryText
 from app.models.enums import ESTABLISHED_STATUSES, ZoneKind, ZoneStatus
 
@@ -114,17 +112,3 @@ async def zone_selection(
 
 Selection = Annotated[ZoneSelection, Depends(zone_selection)]
 FormatParam = Annotated[Format, Query(description="json (default), csv or xlsx.")]
-
-
-def report_version(request: Request, session: SessionDep, today: TodayDep) -> str:
-    """The report's ETag: the data version, what was asked (path and query) and today's date
-    (reports default to today). When If-None-Match already holds it, the answer is 304 before
-    anything is computed."""
-    query = "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()))
-    etag = version_tag(data_version(session), request.url.path, query, today.isoformat())
-    if matches(request.headers.get("if-none-match"), etag):
-        raise NotModified(etag)
-    return etag
-
-
-ReportTag = Annotated[str, Depends(report_version)]

@@ -6,6 +6,7 @@ import orjson
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from app.kit.conditional import Conditional, DataTag
 from app.kit.db import utcnow
 from app.kit.deps import IdPath, SessionDep, SettingsDep, TodayDep
 from app.kit.json_body import ExactJsonRoute
@@ -22,7 +23,7 @@ from app.reports.filing_schemas import (
     Restatement,
 )
 from app.reports.formats import GEOJSON_MEDIA_TYPE, feature_collection
-from app.reports.params import FormatParam, PeriodParam, ReportDate, ReportTag, Selection
+from app.reports.params import FormatParam, PeriodParam, ReportDate, Selection
 from app.reports.rendering import FILE_RESPONSES, json_bytes, json_data, render
 from app.reports.schemas import (
     AlertsReport,
@@ -53,7 +54,7 @@ plan_router = APIRouter(prefix="/api/v1/plans", tags=["plans"], route_class=Exac
 )
 def occupancy_report(
     session: SessionDep,
-    etag: ReportTag,
+    etag: DataTag,
     day: ReportDate,
     selection: Selection,
     format: Annotated[
@@ -74,7 +75,7 @@ def occupancy_report(
 @router.get("/occupancy/history", response_model=HistoryReport, responses=FILE_RESPONSES)
 def occupancy_history(
     session: SessionDep,
-    etag: ReportTag,
+    etag: DataTag,
     today: TodayDep,
     selection: Selection,
     from_: Annotated[DateIn, Query(alias="from", description="First day, YYYY-MM-DD.")],
@@ -94,7 +95,7 @@ def occupancy_history(
 @router.get("/clearance", response_model=ClearanceReport, responses=FILE_RESPONSES)
 def clearance_report(
     session: SessionDep,
-    etag: ReportTag,
+    etag: DataTag,
     settings: SettingsDep,
     day: ReportDate,
     selection: Selection,
@@ -108,7 +109,7 @@ def clearance_report(
 @router.get("/investment", response_model=InvestmentReport, responses=FILE_RESPONSES)
 def investment_report(
     session: SessionDep,
-    etag: ReportTag,
+    etag: DataTag,
     day: ReportDate,
     selection: Selection,
     format: FormatParam = "json",
@@ -124,7 +125,7 @@ def investment_report(
 @router.get("/summary", response_model=SummaryReport, responses=FILE_RESPONSES)
 def summary_report(
     session: SessionDep,
-    etag: ReportTag,
+    etag: DataTag,
     settings: SettingsDep,
     day: ReportDate,
     selection: Selection,
@@ -138,7 +139,7 @@ def summary_report(
 @router.get("/forecast", response_model=ForecastReport, responses=FILE_RESPONSES)
 def forecast_report(
     session: SessionDep,
-    etag: ReportTag,
+    etag: DataTag,
     day: ReportDate,
     selection: Selection,
     target: Annotated[
@@ -162,7 +163,7 @@ def forecast_report(
 def plan_report(
     plan_id: IdPath,
     session: SessionDep,
-    etag: ReportTag,
+    etag: DataTag,
     settings: SettingsDep,
     day: ReportDate,
     format: FormatParam = "json",
@@ -190,7 +191,7 @@ def file_report(
     return work.created(filing_read(filing), entity=filing, location=location)
 
 
-@filings_router.get("", response_model=Page[FilingRead])
+@filings_router.get("", response_model=Page[FilingRead], dependencies=[Conditional])
 def list_filings(
     session: SessionDep,
     page: PageDep,
@@ -252,7 +253,7 @@ alerts_router = APIRouter(prefix="/api/v1/alerts", tags=["reports"], route_class
 @alerts_router.get("", response_model=AlertsReport, responses=FILE_RESPONSES)
 def list_alerts(
     session: SessionDep,
-    etag: ReportTag,
+    etag: DataTag,
     settings: SettingsDep,
     day: ReportDate,
     selection: Selection,

@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 
+from app.kit.conditional import Conditional
 from app.kit.deps import (
     IdPath,
     IfMatch,
@@ -79,7 +80,7 @@ def revision_read(revision: ZoneRevision) -> ZoneRevisionRead:
     )
 
 
-@router.get("", response_model=Page[ZoneRead])
+@router.get("", response_model=Page[ZoneRead], dependencies=[Conditional])
 def list_zones(
     session: SessionDep,
     page: PageDep,
@@ -132,7 +133,7 @@ def get_zone(
     return _read(session, zone, as_of or day, settings.stall_days)
 
 
-@router.get("/{zone_id}/history", response_model=ZoneHistory)
+@router.get("/{zone_id}/history", response_model=ZoneHistory, dependencies=[Conditional])
 def zone_history(zone_id: IdPath, session: SessionDep) -> ZoneHistory:
     """Every revision of the zone's time-varying fields, oldest first."""
     return ZoneHistory(items=[revision_read(r) for r in service.history(session, zone_id)])
@@ -183,7 +184,7 @@ def zone_occupancy(
 province_router = APIRouter(prefix="/api/v1/provinces", tags=["zones"], route_class=ExactJsonRoute)
 
 
-@province_router.get("", response_model=ProvinceList)
+@province_router.get("", response_model=ProvinceList, dependencies=[Conditional])
 def list_provinces(session: SessionDep, day: TodayDep, as_of: AsOf = None) -> ProvinceList:
     """The provinces that hold zones on a date (default today), with their zones by kind."""
     when: date = as_of or day
