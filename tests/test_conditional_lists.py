@@ -61,6 +61,8 @@ REPORTS = {
     "/api/v1/reports/investment",
     "/api/v1/reports/summary",
     "/api/v1/plans/{plan_id}/report",
+    "/api/v1/reports/forecast",
+    "/api/v1/alerts",
 }
 
 
