@@ -22,7 +22,7 @@ from app.kit.audit import set_context
 from app.kit.db import bump_data_version, make_engine, make_sessionmaker, write_session
 from tests.databases import scratch_database
 from tests.flaky_proxy import STALL_S, flaky_proxy
-from tests.live_server import VENV_BIN, _free_port, make_key, running_server
+from tests.live_server import VENV_BIN, free_port, make_key, running_server
 
 pytestmark = pytest.mark.server
 
@@ -248,7 +248,7 @@ def test_filing_with_a_viewer_key_exits_1(live, use_key, capsysbinary):
 
 
 def test_an_unreachable_server_exits_3_after_its_retries(use_key, capsysbinary):
-    nowhere = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+    nowhere = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     code, out, err = run(capsysbinary, "report", "occupancy", "--server", nowhere, "--retries", "1")
     assert code == 3 and out == b""
     assert nowhere in err and "after 2 attempts" in err
@@ -437,7 +437,7 @@ def test_the_installed_command_exits_with_the_status_it_says(live):
     assert done.stdout == direct.content
     refused = occupancy("report", "plan", "--plan", str(NO_SUCH_ID), "--server", live.base)
     assert refused.returncode == 1 and b"404" in refused.stderr
-    nowhere = f"http://127.0.0.1:{_free_port()}"
+    nowhere = f"http://127.0.0.1:{free_port()}"
     unreachable = occupancy("report", "occupancy", "--retries", "0", "--server", nowhere)
     assert unreachable.returncode == 3 and unreachable.stdout == b""
 
