@@ -22,7 +22,14 @@ def _migrate(_args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from app.kit.serve import serve
 
-    serve(host=args.host, port=args.port, workers=args.workers, log_level=get_settings().log_level)
+    settings = get_settings()
+    serve(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=settings.log_level,
+        log_format=settings.log_format,
+    )
     return 0
 
 
@@ -123,8 +130,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _configuration_errors() -> str | None:
+    """What is wrong with the OCCUPANCY_* settings, or None."""
+    from pydantic import ValidationError
+
+    try:
+        get_settings()
+    except ValidationError as exc:
+        return "; ".join(
+            f"OCCUPANCY_{str(error['loc'][0]).upper()}: {error['msg']}" for error in exc.errors()
+        )
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    wrong = _configuration_errors()
+    if wrong is not None:
+        print(f"invalid configuration: {wrong}", file=sys.stderr)
+        return 2
     handlers = {"migrate": _migrate, "serve": _serve, "demo": _demo, "keys": _keys_create}
     return handlers[args.command](args)
 

@@ -1,10 +1,11 @@
 """The ASGI layers every request passes through before routing, outermost first:
 
-RequestId (every response carries X-Request-ID) → CatchAll (an unexpected failure becomes a
-logged 500 problem, a busy database a 503, still inside RequestId) → HeadAsGet (HEAD answers
-like GET without a body) → Admission (app.kit.admission: how many requests reach the database
-at once) → access control (app.access) → BodyLimit (the body is read once, at most max_bytes
-of it) → Idempotency (app.kit.idempotency) → the routes.
+RequestId (every response carries X-Request-ID) → Observe (app.kit.observe: every answer
+counted in the metrics and written as one access line) → CatchAll (an unexpected failure
+becomes a logged 500 problem, a busy database a 503, still inside RequestId and Observe) →
+HeadAsGet (HEAD answers like GET without a body) → Admission (app.kit.admission: how many
+requests reach the database at once) → access control (app.access) → BodyLimit (the body is
+read once, at most max_bytes of it) → Idempotency (app.kit.idempotency) → the routes.
 """
 
 import logging

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     # "Today" for computed fields is the date in this offset from UTC (Vietnam: +7, no DST).
     utc_offset_hours: float = Field(default=7, ge=-12, le=14)
     log_level: str = "info"
+    # text: one human-readable line per request; json: one JSON object per line.
+    log_format: Literal["text", "json"] = "text"
+    # GET /metrics is open to anyone, like /healthz; false: it needs an API key (any role).
+    public_metrics: bool = True
 
 
 @lru_cache
