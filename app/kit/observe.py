@@ -1,4 +1,5 @@
-"""Observe: every request counted in the metrics and written as one access line.
+"""Observe: every request counted in the metrics and written as one access line, as the last
+of its answer goes out (so a client that has the whole answer finds it counted).
 
 It sits just inside RequestId and outside everything else (app.kit.middleware tells the order),
 so it sees every answer — a 500 made by CatchAll, a 503 from Admission, a 401 from access
@@ -33,6 +34,17 @@ class Observe:
         status = 500
         responded = False
         replayed = False
+        finished = False
+
+        def finish(failed: bool) -> None:
+            # Once per request: when the last of the answer is handed on (before it is sent, so a
+            # client holding the whole answer finds it counted), or when the request failed.
+            nonlocal finished
+            if finished:
+                return
+            finished = True
+            self.metrics.in_flight.dec()
+            self._record(scope, status, time.perf_counter() - started, replayed, failed)
 
         async def watch(message: Message) -> None:
             nonlocal status, responded, replayed
@@ -40,20 +52,20 @@ class Observe:
                 responded = True
                 status = int(message["status"])
                 replayed = (b"idempotent-replayed", b"true") in message.get("headers", [])
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                finish(failed=False)
             await send(message)
 
         self.metrics.in_flight.inc()
-        failed = False
         try:
             await self.app(scope, receive, watch)
         except BaseException:
-            failed = True
             if not responded:
                 status = 500
+            finish(failed=True)
             raise
         finally:
-            self.metrics.in_flight.dec()
-            self._record(scope, status, time.perf_counter() - started, replayed, failed)
+            finish(failed=False)  # an answer that never completed (the client went away)
 
     def _record(
         self, scope: Scope, status: int, duration_s: float, replayed: bool, failed: bool
