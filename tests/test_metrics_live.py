@@ -3,8 +3,8 @@ whichever worker answers a scrape, it adds up every worker's figures; a worker t
 keeps its counts but not its gauges; the metrics directory is the server's own and goes when
 it stops; with OCCUPANCY_LOG_FORMAT=json every line the server writes is one JSON object.
 
-The server is given TMPDIR, so the directory it makes for the workers' metric files is
-inside the test's own temporary directory, where the test can look at it.
+The server's TMPDIR is the test's own temporary directory (tests/live_server.py puts it beside
+the server's log), so the test can look at the directory it makes for the workers' metric files.
 """
 
 import json
@@ -103,7 +103,7 @@ def migrated(scratch_url: str) -> str:
 
 
 def test_a_scrape_adds_up_every_worker(migrated, tmp_path):
-    env = {"TMPDIR": str(tmp_path), "OCCUPANCY_DB_SLOTS": str(SLOTS)}
+    env = {"OCCUPANCY_DB_SLOTS": str(SLOTS)}
     log_path = tmp_path / "server.log"
     with running_server(migrated, workers=WORKERS, log_path=log_path, env=env) as base:
         [directory] = metrics_dirs(tmp_path)
@@ -128,7 +128,7 @@ def test_a_scrape_adds_up_every_worker(migrated, tmp_path):
 
 
 def test_a_dead_workers_counts_stay_and_its_gauges_go(migrated, tmp_path):
-    env = {"TMPDIR": str(tmp_path), "OCCUPANCY_DB_SLOTS": str(SLOTS)}
+    env = {"OCCUPANCY_DB_SLOTS": str(SLOTS)}
     server = start_server(migrated, workers=WORKERS, log_path=tmp_path / "server.log", env=env)
     try:
         [directory] = metrics_dirs(tmp_path)
