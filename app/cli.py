@@ -79,7 +79,8 @@ def _serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"occupancy serve: {exc}", file=sys.stderr)
         return 2
-    serve(**options, log_level=get_settings().log_level)
+    settings = get_settings()
+    serve(**options, log_level=settings.log_level, log_format=settings.log_format)
     return 0
 
 
@@ -290,8 +291,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _configuration_errors() -> str | None:
+    """What is wrong with the OCCUPANCY_* settings, or None."""
+    from pydantic import ValidationError
+
+    try:
+        get_settings()
+    except ValidationError as exc:
+        return "; ".join(
+            f"OCCUPANCY_{str(error['loc'][0]).upper()}: {error['msg']}" for error in exc.errors()
+        )
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    wrong = _configuration_errors()
+    if wrong is not None:
+        print(f"invalid configuration: {wrong}", file=sys.stderr)
+        return 2
     keys: dict[str, Callable[[argparse.Namespace], int]] = {
         "create": _keys_create,
         "list": _keys_list,

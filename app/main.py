@@ -1,10 +1,12 @@
 """The application factory: routers, error handlers, middlewares and the engine, wired once."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import partial
 from typing import Any
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Response
+from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy import Engine, text
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
@@ -24,9 +26,12 @@ from app.kit.db import make_engine, make_sessionmaker, write_session
 from app.kit.docs_pages import install_docs
 from app.kit.errors import install_error_handlers, problem, problem_response
 from app.kit.idempotency.middleware import Idempotency
+from app.kit.metrics import CONTENT_TYPE, Metrics, watch_pool
 from app.kit.middleware import BodyLimit, CatchAll, HeadAsGet, RequestId
+from app.kit.observe import Observe
 from app.kit.openapi import complete_openapi, operation_id
 from app.kit.problem_pages import router as problem_pages_router
+from app.kit.routes import RouteTemplates, route_paths
 from app.kit.settings import Settings, get_settings
 from app.plans.router import router as plans_router
 from app.projects.router import router as projects_router
@@ -63,6 +68,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         pg_lock_timeout_ms=settings.pg_lock_timeout_ms,
         pool_size=settings.db_slots,
     )
+    metrics = Metrics.from_environment()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        stop_watching = watch_pool(engine, metrics)
+        try:
+            yield
+        finally:
+            stop_watching()
+
     app = FastAPI(
         title="Industrial-zone occupancy service",
         version="1.0.0",
@@ -75,14 +90,18 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         # Served by install_docs instead, with local assets.
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.metrics = metrics
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     # Added innermost first; the order a request meets them is told in app.kit.middleware.
     app.add_middleware(Idempotency)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(AccessControl, public_read=settings.public_read)
+    app.add_middleware(
+        AccessControl, public_read=settings.public_read, public_metrics=settings.public_metrics
+    )
     app.add_middleware(
         Admission,
         slots=settings.db_slots,
@@ -90,6 +109,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         or (1 if engine.dialect.name == "sqlite" else settings.db_slots),
         queue_timeout=settings.queue_timeout_s,
         max_queue=settings.max_queue,
+        on_waiting=metrics.admission_waiting.set,
     )
     app.add_middleware(
         GZipMiddleware,
@@ -99,6 +119,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(HeadAsGet)
     app.add_middleware(CatchAll)
     app.add_middleware(Cors, origins=settings.cors_origins)
+    app.add_middleware(Observe, metrics=metrics)
     app.add_middleware(RequestId)
     install_error_handlers(app)
     app.add_exception_handler(NotModified, not_modified)
@@ -120,6 +141,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # The dashboard reads through the API like any client: it needs no session of its own.
     app.include_router(dashboard_router)
     mount_assets(app)
+    # The routers are included without a prefix, so their routes' paths are the served ones.
+    served_paths = [
+        path
+        for router in (*routers, keys_router, audit_router)
+        for path in route_paths(router.routes)
+    ]
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:
@@ -148,5 +175,19 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     app.include_router(problem_pages_router)
     install_docs(app)
+
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        response_class=PlainTextResponse,
+        responses={200: {"description": "Prometheus text format (version 0.0.4)"}},
+    )
+    def metrics_text() -> Response:
+        """Prometheus metrics of every worker: requests by route template, method and status,
+        their latency, requests in flight, database pool use, the admission line, capacity
+        refusals and idempotent replays. Open unless OCCUPANCY_PUBLIC_METRICS is false."""
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE)
+
+    app.state.route_templates = RouteTemplates(served_paths + route_paths(app.routes))
     complete_openapi(app, public_read=settings.public_read)
     return app

@@ -109,7 +109,14 @@ def start_server(
     port = free_port()
     env = (
         os.environ
-        | {"OCCUPANCY_DATABASE_URL": database_url, "OCCUPANCY_LOG_LEVEL": "warning"}
+        | {
+            "OCCUPANCY_DATABASE_URL": database_url,
+            "OCCUPANCY_LOG_LEVEL": "warning",
+            # The server's temporary files (its workers' metrics directory) go beside its log,
+            # in the test's own directory, even when a test kills the server before it can
+            # clean up.
+            "TMPDIR": str(log_path.parent),
+        }
         | (env or {})
     )
     command = [

@@ -4,7 +4,8 @@ It runs before the request body is read, so a caller who may not write learns no
 how the service would parse their body, and the body is not even parsed. The rule:
 /api/v1/keys, /api/v1/audit and province merges need admin; other reads need viewer (or nothing, when
 OCCUPANCY_PUBLIC_READ is true); other writes need editor. Paths outside /api/ (health,
-readiness, the OpenAPI document) are open.
+readiness, the OpenAPI document) are open, and so is /metrics unless OCCUPANCY_PUBLIC_METRICS
+is false: then it needs a key of any role (a scraper's viewer key).
 """
 
 from collections.abc import Callable
@@ -18,13 +19,18 @@ from app.models.enums import Role
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ADMIN_PATHS = ("/api/v1/keys", "/api/v1/audit", "/api/v1/provinces/merge")
+METRICS_PATH = "/metrics"
 
 # Looks up a presented key: the principal, or None when it is unknown or revoked.
 Authenticator = Callable[[str], Principal | None]
 
 
-def required_role(method: str, path: str, public_read: bool) -> Role | None:
+def required_role(
+    method: str, path: str, public_read: bool, public_metrics: bool = True
+) -> Role | None:
     """The least role a request needs; None when anyone may make it."""
+    if path == METRICS_PATH:
+        return None if public_metrics else Role.VIEWER
     if not path.startswith("/api/"):
         return None
     if any(path == p or path.startswith(p + "/") for p in ADMIN_PATHS):
@@ -35,17 +41,22 @@ def required_role(method: str, path: str, public_read: bool) -> Role | None:
 
 
 class AccessControl:
-    def __init__(self, app: ASGIApp, *, public_read: bool) -> None:
+    def __init__(self, app: ASGIApp, *, public_read: bool, public_metrics: bool = True) -> None:
         self.app = app
         self.public_read = public_read
+        self.public_metrics = public_metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        needed = required_role(scope["method"], scope["path"], self.public_read)
+        needed = required_role(
+            scope["method"], scope["path"], self.public_read, self.public_metrics
+        )
         try:
             principal = await self._principal(scope)
+            # Known from here on, refused or not: the access line names the key.
+            scope.setdefault("state", {})["principal"] = principal
             if needed is not None and principal.role is None:
                 raise Unauthorized("this request needs an API key: Authorization: Bearer <key>")
             if needed is not None and not principal.has(needed):
@@ -57,7 +68,6 @@ class AccessControl:
             response.headers.update(refusal.headers)
             await response(scope, receive, send)
             return
-        scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)
 
     async def _principal(self, scope: Scope) -> Principal:

@@ -16,6 +16,7 @@ pool never runs dry for an admitted request.
 
 import asyncio
 import math
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -34,6 +35,7 @@ class Admission:
         write_slots: int,
         queue_timeout: float,
         max_queue: int,
+        on_waiting: Callable[[int], None] = lambda _waiting: None,
     ) -> None:
         self.app = app
         self.slots = slots
@@ -41,6 +43,8 @@ class Admission:
         self.queue_timeout = queue_timeout
         self.max_queue = max_queue
         self.waiting = 0
+        # Told how many requests wait in line whenever that changes (the metrics' gauge).
+        self.on_waiting = on_waiting
         # Made on first use, inside the worker's event loop.
         self._any: asyncio.Semaphore | None = None
         self._writes: asyncio.Semaphore | None = None
@@ -70,6 +74,7 @@ class Admission:
         if self.waiting >= self.max_queue:
             return False
         self.waiting += 1
+        self.on_waiting(self.waiting)
         waiting = asyncio.ensure_future(lane.acquire())
         try:
             await asyncio.wait_for(asyncio.shield(waiting), self.queue_timeout)
@@ -85,6 +90,7 @@ class Admission:
             return False
         finally:
             self.waiting -= 1
+            self.on_waiting(self.waiting)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem(

@@ -13,6 +13,9 @@ from starlette.routing import compile_path
 from app.kit.problems import CATALOGUE
 
 PROBLEM_JSON = "application/problem+json"
+# Where a domain error's answer leaves its problem type (e.g. "capacity-exceeded") in the
+# request state, for the metrics (app.kit.observe).
+PROBLEM_SLUG = "problem"
 
 
 class DomainError(Exception):
@@ -209,7 +212,8 @@ def _allowed_methods(request: Request) -> list[str]:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
-    def on_domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+    def on_domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        request.scope.setdefault("state", {})[PROBLEM_SLUG] = exc.slug
         response = problem(exc.status, exc.title, exc.detail, exc.slug, **exc.extensions)
         response.headers.update(exc.headers)
         return response

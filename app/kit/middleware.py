@@ -1,14 +1,15 @@
 """The ASGI layers every request passes through before routing, outermost first:
 
-RequestId (every response carries X-Request-ID) → Cors (app.kit.cors: answers a browser's
-preflight itself, before access control, and lets allowed origins read every answer, errors
-included) → CatchAll (an unexpected failure becomes a logged 500 problem, a busy database a
-503, still inside RequestId and Cors) → HeadAsGet (HEAD answers like GET without a body) →
-GZip (Starlette's: answers of 1 KiB or more compressed for clients that accept gzip; inside
-HeadAsGet, so HEAD carries the same Content-Encoding and Content-Length as GET) → Admission
-(app.kit.admission: how many requests reach the database at once) → access control
-(app.access) → BodyLimit (the body is read once, at most max_bytes of it) → Idempotency
-(app.kit.idempotency, which stores and replays uncompressed answers) → the routes.
+RequestId (every response carries X-Request-ID) → Observe (app.kit.observe: every answer
+counted in the metrics and written as one access line) → Cors (app.kit.cors: answers a
+browser's preflight itself, before access control, and lets allowed origins read every answer,
+errors included) → CatchAll (an unexpected failure becomes a logged 500 problem, a busy
+database a 503, still inside RequestId, Observe and Cors) → HeadAsGet (HEAD answers like GET
+without a body) → GZip (Starlette's: answers of 1 KiB or more compressed for clients that
+accept gzip; inside HeadAsGet, so HEAD carries the same Content-Encoding and Content-Length as
+GET) → Admission (app.kit.admission: how many requests reach the database at once) → access
+control (app.access) → BodyLimit (the body is read once, at most max_bytes of it) →
+Idempotency (app.kit.idempotency, which stores and replays uncompressed answers) → the routes.
 """
 
 import logging

@@ -93,6 +93,11 @@ class Settings(BaseSettings):
             checked.append(origin)
         return checked
 
+    # text: one human-readable line per request; json: one JSON object per line.
+    log_format: Literal["text", "json"] = "text"
+    # GET /metrics is open to anyone, like /healthz; false: it needs an API key (any role).
+    public_metrics: bool = True
+
 
 @lru_cache
 def get_settings() -> Settings:
