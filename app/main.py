@@ -144,7 +144,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # The routers are included without a prefix, so their routes' paths are the served ones.
     served_paths = [
         path
-        for router in (*routers, keys_router, audit_router)
+        for router in (*routers, keys_router, audit_router, dashboard_router, problem_pages_router)
         for path in route_paths(router.routes)
     ]
 

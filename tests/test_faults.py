@@ -213,7 +213,12 @@ def _leases_in_effect_sql(database_url: str, zone_id: int, day: date) -> tuple[D
                 {"zone": zone_id, "day": day},
             ).scalar_one()
             land = connection.execute(
-                text("SELECT industrial_land_ha FROM zones WHERE id = :zone"), {"zone": zone_id}
+                text(
+                    "SELECT industrial_land_ha FROM zone_states WHERE zone_id = :zone"
+                    " AND (valid_from IS NULL OR valid_from <= :day)"
+                    " AND (valid_to IS NULL OR valid_to > :day)"
+                ),
+                {"zone": zone_id, "day": day},
             ).scalar_one()
     finally:
         engine.dispose()
