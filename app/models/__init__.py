@@ -6,6 +6,7 @@ from app.models.clearance import ClearanceRecord
 from app.models.data_version import DataVersion
 from app.models.filing import Filing
 from app.models.idempotency import IdempotencyRecord
+from app.models.imports import ImportRecord
 from app.models.plan import Plan, PlanActual, PlanTarget
 from app.models.project import Project
 from app.models.zone import Zone, ZoneRevision, ZoneState
@@ -17,6 +18,7 @@ __all__ = [
     "DataVersion",
     "Filing",
     "IdempotencyRecord",
+    "ImportRecord",
     "Plan",
     "PlanActual",
     "PlanTarget",
