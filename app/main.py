@@ -18,6 +18,7 @@ from app.audit.router import router as audit_router
 from app.clearance.router import router as clearance_router
 from app.dashboard.assets import mount_assets
 from app.dashboard.router import router as dashboard_router
+from app.imports.router import router as imports_router
 from app.kit import migrate
 from app.kit.admission import Admission
 from app.kit.conditional import NotModified, not_modified
@@ -102,7 +103,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.sessionmaker = make_sessionmaker(engine)
     # Added innermost first; the order a request meets them is told in app.kit.middleware.
     app.add_middleware(Idempotency)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        larger={"/api/v1/imports": settings.max_import_bytes},
+    )
     app.add_middleware(
         AccessControl, public_read=settings.public_read, public_metrics=settings.public_metrics
     )
@@ -140,6 +145,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         plan_reports_router,
         filings_router,
         alerts_router,
+        imports_router,
     )
     for router in (*routers, keys_router, audit_router):
         app.include_router(router, dependencies=[Acting])

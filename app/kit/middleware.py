@@ -12,6 +12,7 @@ control (app.access) → BodyLimit (the body is read once, at most max_bytes of 
 Idempotency (app.kit.idempotency, which stores and replays uncompressed answers) → the routes.
 """
 
+from collections.abc import Mapping
 import logging
 import re
 import uuid
@@ -128,17 +129,22 @@ class BodyLimit:
     whether or not the client sent Content-Length.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # Paths (exact) that take larger bodies, e.g. spreadsheet uploads.
+        self.larger = dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope["path"].rstrip("/"), self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length", b"0")
-        if not declared.isdigit() or int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if not declared.isdigit() or int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
             return
         chunks: list[bytes] = []
         size = 0
@@ -149,8 +155,8 @@ class BodyLimit:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(scope, receive, send)
+            if size > limit:
+                await self._refuse(scope, receive, send, limit)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -167,9 +173,9 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         response = problem(
-            413, "Request body too large", f"request bodies are limited to {self.max_bytes} bytes"
+            413, "Request body too large", f"request bodies here are limited to {limit} bytes"
         )
         await response(scope, receive, send)
 

@@ -184,6 +184,40 @@ _TYPES = (
         headers=(("Retry-After", "seconds to wait before retrying"),),
     ),
     ProblemType(
+        "invalid-rows",
+        "Rows of the spreadsheet break the rules",
+        (422,),
+        "An imported spreadsheet was read, but some of its cells or rows break the rules the "
+        "API applies (a value of the wrong kind, a zone code that does not exist, leases above "
+        "a zone's land, a project code used twice). An import is all or nothing: nothing was "
+        "written.",
+        "Fix every row listed in `errors` (each names the spreadsheet's row number and column, "
+        "the value as typed, and what is wrong in English and Vietnamese) and send the whole "
+        "file again. A dry run (`dry_run=true`) checks a file without writing.",
+        members=(
+            (
+                "errors",
+                "one entry per problem: `row` (the spreadsheet's row number; the "
+                "header is row 1), `column`, `value` (as typed), `message`, `message_vi`",
+            ),
+            ("error_count", "how many errors there are (at most 5,000 are listed)"),
+            ("detail_vi", "the detail in Vietnamese"),
+        ),
+    ),
+    ProblemType(
+        "invalid-spreadsheet",
+        "Not a spreadsheet the service can read",
+        (422,),
+        "The uploaded file is not what it claims or not a register the service reads: not an "
+        "XLSX workbook or a UTF-8 CSV file, a workbook with macros, a compressed file that "
+        "would expand beyond the limit, formulas whose results were never stored, missing, "
+        "duplicated or unknown columns, or more than 50,000 rows. Nothing was written.",
+        "Save the register from the spreadsheet program as an Excel workbook (.xlsx) or as "
+        '"CSV UTF-8", with the header row of the import template '
+        "(GET /api/v1/imports/template), and send it again.",
+        members=(("detail_vi", "the detail in Vietnamese"),),
+    ),
+    ProblemType(
         "bad-request",
         "Bad request",
         (400,),

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     max_queue: int = Field(default=500, ge=0)
     # Request bodies larger than this are refused with 413 before they are parsed.
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # Spreadsheet imports (POST /api/v1/imports) take bodies up to this size instead.
+    max_import_bytes: int = Field(default=10 * 1_048_576, ge=1024)
     # "Today" for computed fields is the date in this offset from UTC (Vietnam: +7, no DST).
     utc_offset_hours: float = Field(default=7, ge=-12, le=14)
     log_level: str = "info"

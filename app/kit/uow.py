@@ -55,6 +55,26 @@ class UnitOfWork:
         self._commit(status.HTTP_200_OK, result)
         return result
 
+    def checked(self, result: Result) -> Result:
+        """200 OK for a write that was only checked (a dry run): whatever it wrote is
+        rolled back; only the Idempotency-Key claim is committed, and the data version
+        stays (nothing changed)."""
+        self.session.rollback()
+        self._response.status_code = status.HTTP_200_OK
+        complete_write(
+            self.session,
+            self._request,
+            self._response,
+            status.HTTP_200_OK,
+            result.model_dump_json(by_alias=True),
+        )
+        self.session.info[COMMITTING] = True
+        try:
+            self.session.commit()
+        finally:
+            self.session.info[COMMITTING] = False
+        return result
+
     def deleted(self) -> Response:
         """204 No Content after a deletion; commit."""
         self._commit(status.HTTP_204_NO_CONTENT, None)

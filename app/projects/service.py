@@ -75,7 +75,7 @@ def list_projects(
 
 def create_project(session: Session, data: ProjectCreate) -> Project:
     values = data.model_dump()
-    _check_project_rules(values)
+    check_project_rules(values)
     zone = lock_zone(session, values["zone_id"])
     if zone is None:
         raise InvalidValues("zone_id", f"zone {values['zone_id']} does not exist")
@@ -109,7 +109,7 @@ def update_project(
         raise NotFound("project", project_id)
     ensure_match(project, if_match)
     values = {name: getattr(project, name) for name in _WRITABLE} | dict(changes)
-    _check_project_rules(values)
+    check_project_rules(values)
     if project.terminated_on is not None and values["lease_start"] > project.terminated_on:
         raise InvalidValues("lease_start", "must not be after the project's termination date")
     if "project_code" in changes:
@@ -188,7 +188,7 @@ def _reload(session: Session, project_id: int) -> Project | None:
     ).one_or_none()
 
 
-def _check_project_rules(values: Mapping[str, Any]) -> None:
+def check_project_rules(values: Mapping[str, Any]) -> None:
     end: date | None = values["lease_end"]
     if end is not None and end <= values["lease_start"]:
         raise InvalidValues("lease_end", "must be after lease_start")

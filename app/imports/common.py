@@ -1,0 +1,83 @@
+"""What every register's importer shares: the outcome it counts, progress, and reading stored
+rows in chunks (IN lists stay well under every database's parameter limit)."""
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.imports.rows import RowError
+from app.models import Zone
+
+# (rows done, rows in all): a command line draws its progress bar from it.
+Progress = Callable[[int, int], None]
+CHUNK = 1000
+T = TypeVar("T")
+
+
+def no_progress(_done: int, _total: int) -> None:
+    return None
+
+
+@dataclass
+class Outcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def zone_ids_by_code(session: Session, codes: Iterable[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for batch in chunks(sorted(set(codes))):
+        found.update(
+            {
+                code: zone_id
+                for code, zone_id in session.execute(
+                    select(Zone.code, Zone.id).where(Zone.code.in_(batch))
+                )
+            }
+        )
+    return found
+
+
+def lock_zones(session: Session, zone_ids: Iterable[int]) -> None:
+    """Hold the row locks of every zone the file touches until the transaction ends, taken
+    in id order so that two importers never wait on each other in a cycle (API writers hold
+    one zone at a time). SQLite's writer lock already admits one writer."""
+    for batch in chunks(sorted(set(zone_ids))):
+        session.execute(
+            select(Zone.id).where(Zone.id.in_(batch)).order_by(Zone.id).with_for_update()
+        )
+
+
+def same(stored: Any, given: Any) -> bool:
+    """Whether a cell states what is stored (decimals compare by value: 2.50 is 2.5)."""
+    if isinstance(stored, Decimal) and isinstance(given, Decimal | int):
+        return stored == given
+    if isinstance(stored, date) and isinstance(given, date):
+        return stored == given
+    return bool(stored == given)
+
+
+def changed(stored: dict[str, Any], given: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    return {
+        name: given[name]
+        for name in names
+        if name in given and not same(stored.get(name), given[name])
+    }

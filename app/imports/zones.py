@@ -1,0 +1,111 @@
+"""Importing the register of zones: each row creates a zone (a new code) or revises one,
+through the zone service, so every rule of POST and PATCH /zones applies unchanged."""
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from app.imports.common import Outcome, Progress, changed, zone_ids_by_code
+from app.imports.rows import domain_errors, error, schema_errors
+from app.kit.errors import DomainError
+from app.land.revisions import TIME_VARYING
+from app.sheets.reading import Row, Sheet
+from app.zones import service
+from app.zones.schemas import NULLABLE_FIELDS, ZoneCreate, ZoneUpdate
+
+REQUIRED = tuple(name for name, f in ZoneCreate.model_fields.items() if f.is_required())
+COMPARED = tuple(name for name in ZoneUpdate.model_fields if name not in ("code", "effective_from"))
+
+
+def import_zones(
+    session: Session, sheet: Sheet, bad: Mapping[int, set[str]], progress: Progress, today: date
+) -> Outcome:
+    outcome = Outcome()
+    codes = [c for row in sheet.rows if isinstance(c := row.values.get("code"), str)]
+    stored = zone_ids_by_code(session, codes)
+    first_row: dict[str, int] = {}
+    for done, row in enumerate(sheet.rows, start=1):
+        progress(done, len(sheet.rows))
+        skip = bad.get(row.number, set())
+        code = row.values.get("code")
+        if isinstance(code, str):
+            if code in first_row:
+                outcome.errors.append(
+                    error(
+                        row.number,
+                        "code",
+                        code,
+                        f"zone {code} is already on row {first_row[code]}",
+                        f"khu/cụm {code} đã có ở dòng {first_row[code]}",
+                    )
+                )
+                continue
+            first_row[code] = row.number
+        zone_id = stored.get(code) if isinstance(code, str) else None
+        if zone_id is None:
+            _create(session, row, skip, outcome)
+        else:
+            _update(session, row, zone_id, skip, outcome, today)
+    return outcome
+
+
+def _given(row: Row, skip: set[str]) -> dict[str, Any]:
+    return {name: value for name, value in row.values.items() if name not in skip}
+
+
+def _create(session: Session, row: Row, skip: set[str], outcome: Outcome) -> None:
+    payload = {name: value for name, value in _given(row, skip).items() if value is not None}
+    try:
+        data = ZoneCreate.model_validate(payload)
+    except ValidationError as exc:
+        outcome.errors += [
+            e for e in schema_errors(row.number, row.values, exc) if e.column not in skip
+        ]
+        return
+    if skip:
+        return
+    try:
+        with session.begin_nested():
+            service.create_zone(session, data)
+    except DomainError as exc:
+        outcome.errors += domain_errors(row.number, row.values, exc, fallback="code")
+        return
+    outcome.created += 1
+
+
+def _update(
+    session: Session, row: Row, zone_id: int, skip: set[str], outcome: Outcome, today: date
+) -> None:
+    given = _given(row, skip)
+    dated = given.pop("effective_from", None)
+    missing = [name for name in REQUIRED if name in given and given[name] is None]
+    for name in missing:
+        outcome.errors.append(error(row.number, name, None, "is required", "không được để trống"))
+    # An empty cell clears a field that may be empty; the others keep what is stored.
+    given = {
+        name: value for name, value in given.items() if value is not None or name in NULLABLE_FIELDS
+    }
+    stored = service.get_zone(session, zone_id, dated or today, or_first_day=True).values()
+    changes = changed(stored, given, COMPARED)
+    if missing or skip:
+        return
+    if not changes:
+        outcome.unchanged += 1
+        return
+    if dated is not None and changes.keys() & set(TIME_VARYING):
+        changes["effective_from"] = dated
+    try:
+        data = ZoneUpdate.model_validate(changes)
+    except ValidationError as exc:
+        outcome.errors += schema_errors(row.number, row.values, exc)
+        return
+    try:
+        with session.begin_nested():
+            service.update_zone(session, zone_id, data.model_dump(exclude_unset=True), today=today)
+    except DomainError as exc:
+        outcome.errors += domain_errors(row.number, row.values, exc, fallback="code")
+        return
+    outcome.updated += 1
