@@ -1,5 +1,5 @@
 """The `occupancy` command line: migrate, serve, healthcheck, demo and keys on the configured
-database; report, file (and keys with --server) against a running service, through
+database, import spreadsheets; report, file (and keys with --server) against a running service, through
 app/remote.py."""
 
 import argparse
@@ -243,6 +243,108 @@ def _keys_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    """Import a register from a spreadsheet, as POST /api/v1/imports does, with a progress
+    bar on stderr and the same error list."""
+    from app.imports.service import RowsRefused, Source, run_import
+    from app.imports.upload import CSV, XLSX
+    from app.kit.db import bump_data_version
+    from app.kit.errors import DomainError
+    from app.kit.settings import local_today
+    from app.sheets.layout import Entity
+    from app.sheets.reading import Refused, read_sheet
+
+    settings = get_settings()
+    path = args.file
+    try:
+        with open(path, "rb") as handle:
+            content = handle.read(settings.max_import_bytes + 1)
+    except OSError as exc:
+        print(f"occupancy import: {exc.strerror}: {path}", file=sys.stderr)
+        return 1
+    if len(content) > settings.max_import_bytes:
+        print(
+            f"occupancy import: files are limited to {settings.max_import_bytes} bytes",
+            file=sys.stderr,
+        )
+        return 1
+    name = os.path.basename(path)
+    media_type = (
+        XLSX if name.lower().endswith(".xlsx") else CSV if name.lower().endswith(".csv") else ""
+    )
+    entity = Entity(args.entity)
+    try:
+        sheet = read_sheet(content, media_type, entity)
+    except Refused as exc:
+        print(f"file refused: {exc.message}\n  {exc.message_vi}", file=sys.stderr)
+        return 1
+    bar = ProgressBar(sys.stderr, label="dry run" if args.dry_run else "import")
+    try:
+        with _write_session("cli:import") as session:
+            result = run_import(
+                session,
+                entity,
+                sheet,
+                Source(content, media_type or "application/octet-stream", name),
+                dry_run=args.dry_run,
+                today=local_today(settings),
+                progress=bar,
+            )
+            if not args.dry_run:
+                bump_data_version(session)
+                session.commit()
+    except RowsRefused as exc:
+        bar.done()
+        print(f"nothing imported: {exc.detail}", file=sys.stderr)
+        for item in exc.extensions["errors"]:
+            value = "" if item["value"] is None else f" ({item['value']!r})"
+            print(
+                f"  row {item['row']}, {item['column'] or 'row'}{value}: {item['message']}\n"
+                f"      {item['message_vi']}",
+                file=sys.stderr,
+            )
+        return 1
+    except DomainError as exc:
+        bar.done()
+        print(f"nothing imported: {exc.detail}", file=sys.stderr)
+        return 1
+    bar.done()
+    what = (
+        "checked (dry run, nothing written)" if args.dry_run else f"imported (import {result.id})"
+    )
+    print(
+        f"{result.rows} rows {what}: {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged"
+    )
+    return 0
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal (a line per tenth on anything else)."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: Any, *, label: str) -> None:
+        self.stream, self.label = stream, label
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if not self.tty and tenth == self.shown:
+            return
+        self.shown = tenth
+        filled = done * self.WIDTH // max(total, 1)
+        line = f"{self.label} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total} rows"
+        self.stream.write(f"\r{line}" if self.tty else f"{line}\n")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.tty and self.shown >= 0:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="occupancy", description="Industrial-zone occupancy service."
@@ -286,6 +388,16 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("key_id", nargs="?", type=remote.key_id, metavar="ID")
     which.add_argument("--name")
     remote.add_server_options(revoke, required=False)
+    spreadsheet = commands.add_parser(
+        "import",
+        help="import zones, projects or clearance records from a spreadsheet (XLSX or CSV) "
+        "into the configured database, all or nothing",
+    )
+    spreadsheet.add_argument("file", metavar="FILE")
+    spreadsheet.add_argument("--entity", required=True, choices=["zones", "projects", "clearance"])
+    spreadsheet.add_argument(
+        "--dry-run", action="store_true", help="check every row, write nothing"
+    )
     remote.add_report_command(commands)
     remote.add_file_command(commands)
     return parser
@@ -320,6 +432,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": _serve,
         "healthcheck": _healthcheck,
         "demo": _demo,
+        "import": _import,
         "keys": lambda args: keys[args.keys_command](args),
         "report": remote.report_command,
         "file": remote.file_command,

@@ -1,7 +1,7 @@
 """Request-scoped dependencies shared by the routers."""
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.kit.db import open_session
 from app.kit.schema_types import MAX_ID
-from app.kit.settings import Settings
+from app.kit.settings import Settings, local_today
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -52,8 +52,7 @@ IfMatch = Annotated[
 
 async def today(settings: SettingsDep) -> date:
     """Today in the province's time zone (Vietnam keeps UTC+7 all year)."""
-    offset = timezone(timedelta(hours=settings.utc_offset_hours))
-    return datetime.now(UTC).astimezone(offset).date()
+    return local_today(settings)
 
 
 TodayDep = Annotated[date, Depends(today)]

@@ -12,10 +12,10 @@ control (app.access) → BodyLimit (the body is read once, at most max_bytes of 
 Idempotency (app.kit.idempotency, which stores and replays uncompressed answers) → the routes.
 """
 
-from collections.abc import Mapping
 import logging
 import re
 import uuid
+from collections.abc import Mapping
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout

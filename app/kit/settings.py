@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
@@ -99,6 +100,12 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     # GET /metrics is open to anyone, like /healthz; false: it needs an API key (any role).
     public_metrics: bool = True
+
+
+def local_today(settings: Settings) -> date:
+    """Today in the province's time zone (Vietnam keeps UTC+7 all year)."""
+    offset = timezone(timedelta(hours=settings.utc_offset_hours))
+    return datetime.now(UTC).astimezone(offset).date()
 
 
 @lru_cache
