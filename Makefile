@@ -15,7 +15,7 @@ STAMP  := $(VENV)/.installed-$(shell cat $(LOCKS) pyproject.toml | cksum | cut -
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run check browser test test-sqlite test-postgres bench bench-load bench-throughput bench-dashboard lock clean
+.PHONY: install run check browser test test-sqlite test-postgres bench bench-load bench-throughput bench-dashboard bench-imports lock clean
 
 install: $(STAMP)
 
@@ -81,6 +81,10 @@ bench-throughput: install $(DATASETTE)
 # The dashboard in Chromium: first render and bytes transferred (bench/dashboard.py).
 bench-dashboard: install browser
 	$(BIN)/python -m bench.dashboard $(BENCH_ARGS)
+
+# Spreadsheet imports: 2,000 zones, then 10k/20k/40k projects, dry run and real, beside the floor.
+bench-imports: install
+	$(BIN)/python -m bench.imports $(BENCH_ARGS)
 
 # Write bursts (1/2/4 workers), keep-alive latency, the cost of SQLite's synchronous=FULL.
 bench-load: install

@@ -158,3 +158,53 @@ def test_registrations_racing_back_dated_land_cuts_keep_the_invariant_on_every_d
         assert leased <= Decimal(str(shown["industrial_land_ha"])), (day, shown)
         if day >= "2022-01-01":
             assert leased == stored  # every lease is open-ended from 2022-01-01
+
+
+def test_imports_racing_registrations_keep_the_invariant_all_or_nothing(server: httpx.Client):
+    """Spreadsheet imports lock every zone they touch like a registration does: whatever the
+    interleaving, the zone never holds more than its land, and each import is written whole
+    or not at all."""
+    zone = _zone(
+        server, code="KCN-RACE", total_area_ha=20, industrial_land_ha=10, service_land_ha=0
+    )
+    header = "zone_code,project_code,name,investor,investor_country,leased_ha,lease_start"
+
+    def sheet(n: int) -> bytes:
+        rows = [
+            f"KCN-RACE,IMP-{n}-{k},Nhà máy {n}-{k},Công ty {n},VN,1,2024-01-01" for k in range(3)
+        ]
+        return "\n".join([header, *rows]).encode()
+
+    requests: list[tuple[str, bytes | dict]] = []
+    for n in range(8):
+        requests.append(("api", project_body(zone["id"], leased_ha=1, lease_start="2024-01-01")))
+        if n % 2 == 0:
+            requests.append(("import", sheet(n)))
+
+    def send(request: tuple[str, bytes | dict]) -> tuple[str, httpx.Response]:
+        kind, body = request
+        if isinstance(body, dict):
+            return kind, server.post("/api/v1/projects", json=body)
+        response = server.post(
+            "/api/v1/imports",
+            params={"entity": "projects"},
+            content=body,
+            headers={"Content-Type": "text/csv"},
+        )
+        return kind, response
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        results = list(pool.map(send, requests))
+
+    assert all(r.status_code < 500 for _, r in results), [r.text for _, r in results]
+    imported = [r for kind, r in results if kind == "import" and r.status_code == 201]
+    refused = [r.json() for kind, r in results if kind == "import" and r.status_code != 201]
+    assert all(body["type"].endswith("/invalid-rows") for body in refused), refused
+    assert all(e["column"] == "leased_ha" for body in refused for e in body["errors"]), refused
+    registered = [r for kind, r in results if kind == "api" and r.status_code == 201]
+    assert all(r.status_code in (201, 409) for kind, r in results if kind == "api")
+    stored = _all_projects(server, zone["id"])
+    assert len(stored) == 3 * len(imported) + len(registered)
+    assert sum(Decimal(str(p["leased_ha"])) for p in stored) <= Decimal(10)
+    from_imports = Counter(p["project_code"].rsplit("-", 1)[0] for p in stored if p["project_code"])
+    assert all(count == 3 for count in from_imports.values()), from_imports
