@@ -54,6 +54,10 @@ class SpreadsheetRefused(DomainError):
         super().__init__(message, detail_vi=message_vi)
 
 
+class _Undo(Exception):
+    """Leaves the import's savepoint rolled back (errors found, or a dry run)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where the rows came from."""
@@ -89,18 +93,15 @@ def run_import(
     bad: dict[int, set[str]] = {}
     for cell in sheet.errors:
         bad.setdefault(cell.row, set()).add(cell.column)
-    savepoint = session.begin_nested()
     try:
-        outcome = IMPORTERS[entity](session, sheet, bad, progress, today)
-    except BaseException:
-        savepoint.rollback()
-        raise
-    found = [error(e.row, e.column, e.value, e.message, e.message_vi) for e in sheet.errors]
-    found += outcome.errors
-    if found or dry_run:
-        savepoint.rollback()
-    else:
-        savepoint.commit()
+        with session.begin_nested():
+            outcome = IMPORTERS[entity](session, sheet, bad, progress, today)
+            found = [error(e.row, e.column, e.value, e.message, e.message_vi) for e in sheet.errors]
+            found += outcome.errors
+            if found or dry_run:
+                raise _Undo
+    except _Undo:
+        pass
     if found:
         raise RowsRefused(in_sheet_order(found, sheet.columns))
     record_id = None if dry_run else _record(session, entity, sheet, source, outcome).id
