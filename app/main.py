@@ -36,10 +36,11 @@ from app.kit.routes import RouteTemplates, route_paths
 from app.kit.settings import Settings, get_settings
 from app.plans.router import router as plans_router
 from app.projects.router import router as projects_router
-from app.reports.formats import XLSX_MEDIA_TYPE
 from app.reports.router import alerts_router, filings_router
 from app.reports.router import plan_router as plan_reports_router
 from app.reports.router import router as reports_router
+from app.sheets.router import router as sheets_router
+from app.sheets.writing import XLSX_MEDIA_TYPE
 from app.zones.router import province_router
 from app.zones.router import router as zones_router
 
@@ -135,7 +136,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(NotModified, not_modified)
     app.state.authenticate = key_authenticator(app.state.sessionmaker)
     app.state.idempotency_sessions = partial(write_session, app.state.sessionmaker)
+    # The import template's path (/api/v1/imports/template) comes before any route with a
+    # parameter under /api/v1/imports.
     routers = (
+        sheets_router,
         zones_router,
         province_router,
         projects_router,

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from app.sheets.labels import QUALIFIERS, TERMS, label
 from tests.factories import assert_problem, create_project, create_zone
 
 REPORTS = "/api/v1/reports"
@@ -54,10 +55,28 @@ def workbook(response):
     return load_workbook(io.BytesIO(response.content))
 
 
+# Report workbooks have two header rows by default: the Vietnamese labels, then the English.
+HEADER_ROWS = 2
+# Every column name a report table may have (a term, or one qualifier and a term), by its
+# pair of labels; the indicator tables' label columns too.
+BY_LABELS: dict[tuple[str, str], str] = {
+    ("Tên chỉ tiêu", "Indicator (Vietnamese)"): "indicator_label_vi",
+    ("Tên chỉ tiêu (tiếng Anh)", "Indicator (English)"): "indicator_label_en",
+}
+for _name in [*TERMS, *(f"{q}_{t}" for q in QUALIFIERS for t in TERMS)]:
+    BY_LABELS.setdefault((label(_name, "vi"), label(_name, "en")), _name)
+
+
+def field_names(sheet) -> list[str]:
+    """The field names of a report sheet's columns, read back from their two labels."""
+    vi, en = (list(row) for row in sheet.iter_rows(max_row=HEADER_ROWS, values_only=True))
+    return [BY_LABELS[pair] for pair in zip(vi, en, strict=True)]
+
+
 def sheet_rows(sheet) -> list[dict[str, Any]]:
-    values = list(sheet.iter_rows(values_only=True))
-    header = list(values[0])
-    return [dict(zip(header, row, strict=True)) for row in values[1:]]
+    header = field_names(sheet)
+    values = sheet.iter_rows(min_row=HEADER_ROWS + 1, values_only=True)
+    return [dict(zip(header, row, strict=True)) for row in values]
 
 
 def is_rate_column(name: Any) -> bool:
@@ -72,11 +91,11 @@ def unformatted_rate_cells(book) -> list[str]:
     """Every numeric cell of a rate column whose number format is not a percentage."""
     bad = []
     for sheet in book.worksheets:
-        header = [cell.value for cell in sheet[1]]
+        header = field_names(sheet)
         for index, name in enumerate(header, start=1):
             if not is_rate_column(name):
                 continue
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            for (cell,) in sheet.iter_rows(min_row=HEADER_ROWS + 1, min_col=index, max_col=index):
                 if isinstance(cell.value, int | float) and "%" not in cell.number_format:
                     bad.append(f"{sheet.title}!{cell.coordinate} ({name}: {cell.number_format})")
     return bad
@@ -352,7 +371,7 @@ def test_occupancy_xlsx_has_rows_and_totals(client, zones):
     assert_attachment(response, XLSX_TYPE, ".xlsx")
     book = workbook(response)
     assert len(book.worksheets) >= 2
-    zone_sheets = [s for s in book.worksheets if "code" in [c.value for c in s[1]]]
+    zone_sheets = [s for s in book.worksheets if "code" in field_names(s)]
     assert len(zone_sheets) == 1
     rows = sheet_rows(zone_sheets[0])
     assert len(rows) == 3
@@ -372,10 +391,10 @@ def test_occupancy_xlsx_rate_columns_are_percentages(client, zones):
     book = workbook(fetch(client, OCCUPANCY, as_of=AS_OF, format="xlsx"))
     formatted = []
     for sheet in book.worksheets:
-        header = [cell.value for cell in sheet[1]]
+        header = field_names(sheet)
         if "occupancy_rate" in header:
             index = header.index("occupancy_rate") + 1
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            for (cell,) in sheet.iter_rows(min_row=HEADER_ROWS + 1, min_col=index, max_col=index):
                 if isinstance(cell.value, int | float):
                     assert "%" in cell.number_format, (sheet.title, cell.coordinate)
                     formatted.append(cell)
@@ -391,10 +410,12 @@ def test_occupancy_xlsx_every_rate_is_a_percentage(client, zones):
 def test_occupancy_xlsx_area_columns_are_not_percentages(client, zones):
     book = workbook(fetch(client, OCCUPANCY, as_of=AS_OF, format="xlsx"))
     for sheet in book.worksheets:
-        header = [cell.value for cell in sheet[1]]
+        header = field_names(sheet)
         for index, name in enumerate(header, start=1):
             if isinstance(name, str) and name.endswith("_ha"):
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                for (cell,) in sheet.iter_rows(
+                    min_row=HEADER_ROWS + 1, min_col=index, max_col=index
+                ):
                     assert "%" not in cell.number_format, (sheet.title, cell.coordinate)
 
 
@@ -403,14 +424,14 @@ def test_clearance_xlsx_has_rows_and_totals(client, zones):
     assert_attachment(response, XLSX_TYPE, ".xlsx")
     book = workbook(response)
     assert len(book.worksheets) >= 2
-    zone_sheets = [s for s in book.worksheets if "code" in [c.value for c in s[1]]]
+    zone_sheets = [s for s in book.worksheets if "code" in field_names(s)]
     assert len(zone_sheets) == 1
     assert len(sheet_rows(zone_sheets[0])) == 3
     totals = [row for s in book.worksheets if s is not zone_sheets[0] for row in sheet_rows(s)]
     assert any(row.get("required_ha") == 150 + 80 + 60 for row in totals), totals
     assert unformatted_rate_cells(book) == []
     rate_cells = [
-        cell for sheet in book.worksheets for cell in sheet[1] if cell.value == "clearance_rate"
+        name for sheet in book.worksheets for name in field_names(sheet) if name == "clearance_rate"
     ]
     assert len(rate_cells) >= 2  # in the rows and in the totals
 
@@ -432,7 +453,7 @@ def test_summary_xlsx_rates_are_percentages(client, zones):
     assert unformatted_rate_cells(book) == []
     bad = []
     for sheet in book.worksheets:
-        for row in sheet.iter_rows(min_row=2):
+        for row in sheet.iter_rows(min_row=HEADER_ROWS + 1):
             key = row[0].value
             if is_rate_column(key):
                 for cell in row[1:]:
@@ -458,11 +479,11 @@ def test_plan_report_xlsx_achievement_is_a_percentage(client, plan):
     assert {row["label"] for row in rows} >= {"Tỷ lệ lấp đầy KCN", "Chỉ số sản xuất công nghiệp"}
     cells = []
     for sheet in book.worksheets:
-        header = [cell.value for cell in sheet[1]]
+        header = field_names(sheet)
         index = header.index("achievement") + 1
         cells += [
             c
-            for (c,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index)
+            for (c,) in sheet.iter_rows(min_row=HEADER_ROWS + 1, min_col=index, max_col=index)
             if isinstance(c.value, int | float)
         ]
     assert cells
@@ -552,3 +573,160 @@ def test_file_formats_refuse_bad_parameters_too(client, url):
     for fmt in ("csv", "xlsx"):
         response = client.get(url, params={"format": fmt, "period": "2024-H2"})
         assert_problem(response, 422, field="query.period")
+
+
+# ---------------------------------------------------------------------------- for people
+
+FORECAST = f"{REPORTS}/forecast"
+ALERTS = "/api/v1/alerts"
+
+
+def test_report_xlsx_headers_are_vietnamese_then_english(client, zones):
+    book = workbook(fetch(client, OCCUPANCY, as_of=AS_OF, format="xlsx"))
+    zone_sheet = book["zones"]
+    vi, en = (list(row) for row in zone_sheet.iter_rows(max_row=2, values_only=True))
+    names = field_names(zone_sheet)
+    at = names.index("occupancy_rate")
+    assert (vi[at], en[at]) == ("Tỷ lệ lấp đầy", "Occupancy rate")
+    at = names.index("occupancy_rate_incl_service")
+    assert vi[at] == "Tỷ lệ lấp đầy (gồm đất dịch vụ)"
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A3", sheet.title
+        last = sheet.cell(2, sheet.max_column).column_letter
+        assert sheet.auto_filter.ref == f"A2:{last}{sheet.max_row}", sheet.title
+        assert all(cell.font.b for cell in sheet[1] + sheet[2]), sheet.title
+
+
+def test_report_xlsx_in_english_has_one_header_row(client, zones):
+    book = workbook(fetch(client, OCCUPANCY, as_of=AS_OF, format="xlsx", lang="en"))
+    sheet = book["zones"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == ["Id", "Code", "Name"]
+    assert "Occupancy rate" in header
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}4"
+    rate = sheet.cell(2, header.index("Occupancy rate") + 1)
+    assert isinstance(rate.value, float) and rate.number_format == "0.00%"
+    totals = book["totals"]
+    assert [cell.value for cell in totals[1]][:2] == ["Kind", "As of"]
+
+
+def test_report_xlsx_in_vietnamese_only(client, zones):
+    sheet = workbook(fetch(client, CLEARANCE, as_of=AS_OF, format="xlsx", lang="vi"))["zones"]
+    assert [cell.value for cell in sheet[1]][:3] == ["Mã hệ thống", "Mã khu/cụm", "Tên"]
+    assert sheet.freeze_panes == "A2"
+
+
+def test_report_xlsx_dates_areas_and_widths(client, zones):
+    book = workbook(fetch(client, OCCUPANCY, as_of=AS_OF, format="xlsx"))
+    sheet = book["zones"]
+    names = field_names(sheet)
+    rows = list(sheet.iter_rows(min_row=HEADER_ROWS + 1))
+    for row in rows:
+        as_of = row[names.index("as_of")]
+        assert as_of.is_date and as_of.value.date().isoformat() == AS_OF
+        assert as_of.number_format == "dd/mm/yyyy"
+        assert row[names.index("industrial_land_ha")].number_format == "#,##0.00##"
+        assert row[names.index("id")].number_format == "0"
+        assert row[names.index("active_projects")].number_format == "#,##0"
+
+    def width(name: str) -> float:
+        return sheet.column_dimensions[sheet.cell(1, names.index(name) + 1).column_letter].width
+
+    # The names are the longest cells; a kind is a short word.
+    assert width("name") == max(len(n) for n in NAMES.values()) + 2
+    assert width("kind") < width("name")
+
+
+def test_clearance_xlsx_booleans_and_dates(client, zones):
+    book = workbook(fetch(client, CLEARANCE, as_of=AS_OF, format="xlsx"))
+    rows = sheet_rows(book["zones"])
+    by_code = {row["code"]: row for row in rows}
+    assert by_code["KCN-LS"]["stalled"] is False
+    assert by_code["KCN-LS"]["last_recorded_on"].date().isoformat() == "2024-01-01"
+    assert by_code["KCN-NLS"]["last_recorded_on"] is None
+
+
+def test_report_csv_booleans_are_lower_case(client, zones):
+    rows = csv_rows(fetch(client, CLEARANCE, as_of=AS_OF, format="csv"))
+    assert {row["stalled"] for row in rows} == {"false"}
+
+
+def test_report_csv_with_semicolons_and_decimal_commas(client, zones):
+    plain = fetch(client, OCCUPANCY, as_of=AS_OF, format="csv")
+    response = fetch(client, OCCUPANCY, as_of=AS_OF, format="csv", sep=";")
+    assert response.content.startswith(BOM)
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
+    assert text.splitlines()[0] == plain.content.decode("utf-8-sig").splitlines()[0].replace(
+        ",", ";"
+    )
+    by_code = {row["code"]: row for row in rows}
+    assert by_code["KCN-LS"]["occupancy_rate"] == "0,3"
+    assert by_code["CCN-DP"]["occupancy_rate"] == "0,25"
+    assert by_code["KCN-LS"]["leased_industrial_ha"] == "30"
+    assert by_code["KCN-LS"]["as_of"] == AS_OF
+    # A name with a semicolon is quoted, not split.
+    assert by_code["KCN-NLS"]["name"] == NAMES["bare"]
+    assert response.headers["etag"] != plain.headers["etag"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"lang": "fr"}, "query.lang"), ({"lang": "VI"}, "query.lang"), ({"sep": "\t"}, "query.sep")],
+)
+def test_bad_presentation_parameters_are_422(client, params, field):
+    response = client.get(OCCUPANCY, params={"format": "xlsx"} | params)
+    assert_problem(response, 422, field=field)
+
+
+def test_every_report_column_and_indicator_has_a_label(client, zones, plan):
+    """Every column a report's tables have (and every indicator its indicator tables name) is
+    explained by app.sheets.labels: none is left with its field name as its label."""
+    from app.reports import tables
+    from app.sheets.labels import is_known
+
+    create_project(client, zones["park"]["id"], leased_ha=1, lease_end="2024-08-01")
+    documents = {
+        "occupancy": fetch(client, OCCUPANCY, as_of=AS_OF).json(),
+        "occupancy/history": fetch(client, HISTORY, **HISTORY_PARAMS).json(),
+        "clearance": fetch(client, CLEARANCE, as_of=AS_OF).json(),
+        "investment": fetch(client, INVESTMENT, as_of=AS_OF).json(),
+        "summary": fetch(client, SUMMARY, as_of=AS_OF).json(),
+        "plan": fetch(client, f"{plan_url(plan['id'])}/report", as_of=AS_OF).json(),
+        "forecast": fetch(client, FORECAST, as_of=AS_OF).json(),
+        "alerts": fetch(client, ALERTS, as_of=AS_OF, scope="all").json(),
+    }
+    made = tables.BY_REPORT | {"forecast": tables.forecast, "alerts": tables.alerts}
+    assert {alert["kind"] for alert in documents["alerts"]["alerts"]} >= {"lease_expiring"}
+    unexplained = []
+    for report, document in documents.items():
+        for table in made[report](document):
+            assert table.rows, (report, table.name)
+            unexplained += [f"{report}:{name}" for name in table.header if not is_known(name)]
+            if table.header[0] == "indicator" and report != "plan":
+                unexplained += [
+                    f"{report}:{row['indicator']}"
+                    for row in table.rows
+                    if not is_known(row["indicator"])
+                ]
+    assert unexplained == []
+
+
+def test_summary_xlsx_names_each_indicator(client, zones):
+    book = workbook(fetch(client, SUMMARY, as_of=AS_OF, format="xlsx"))
+    rows = {row["indicator"]: row for row in sheet_rows(book["indicators"])}
+    park_rate = rows["occupancy_park_occupancy_rate"]
+    assert park_rate["indicator_label_vi"] == "Lấp đầy – KCN – Tỷ lệ lấp đầy"
+    assert park_rate["indicator_label_en"] == "Occupancy – Parks – Occupancy rate"
+    assert rows["as_of"]["value"].date().isoformat() == AS_OF
+
+
+def test_filed_report_xlsx_takes_lang_and_csv_takes_sep(client, zones):
+    filed = client.post("/api/v1/filings", json={"report": "occupancy", "params": {"as_of": AS_OF}})
+    assert filed.status_code == 201, filed.text
+    url = f"/api/v1/filings/{filed.json()['id']}"
+    sheet = workbook(fetch(client, url, format="xlsx", lang="en"))["zones"]
+    assert [cell.value for cell in sheet[1]][:2] == ["Id", "Code"]
+    text = fetch(client, url, format="csv", sep=";").content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("id;code;name;")

@@ -1,18 +1,38 @@
+from typing import Any
+
 from fastapi import APIRouter, Response, status
 
 from app.clearance import service
 from app.clearance.schemas import ClearanceCreate, ClearanceRead, ClearanceUpdate
-from app.kit.conditional import Conditional
-from app.kit.deps import IdPath, IfMatch, SessionDep
+from app.kit.conditional import DataTag
+from app.kit.deps import IdPath, IfMatch, SessionDep, TodayDep
 from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import tag
 from app.kit.json_body import ExactJsonRoute
 from app.kit.pagination import Page, PageDep
 from app.kit.uow import WorkDep
+from app.models import ClearanceRecord
+from app.sheets.layout import Entity
+from app.sheets.responses import EXPORT_RESPONSES, ListFormatParam, SepParam, export
 
 router = APIRouter(
     prefix="/api/v1/zones/{zone_id}/clearance", tags=["clearance"], route_class=ExactJsonRoute
 )
+
+
+# A record's stored fields that its row of the register holds (with its zone's code).
+RECORD_FIELDS = (
+    "recorded_on",
+    "cleared_ha",
+    "households_total",
+    "households_relocated",
+    "compensation_paid_vnd",
+    "note",
+)
+
+
+def clearance_record(record: ClearanceRecord, zone_code: str) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in RECORD_FIELDS} | {"zone_code": zone_code}
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ClearanceRead)
@@ -28,11 +48,23 @@ def add_clearance_record(
     return work.created(read, entity=record, location=location)
 
 
-@router.get("", response_model=Page[ClearanceRead], dependencies=[Conditional])
+@router.get("", response_model=Page[ClearanceRead], responses=EXPORT_RESPONSES)
 def list_clearance_records(
-    zone_id: IdPath, session: SessionDep, page: PageDep
-) -> Page[ClearanceRead]:
-    """A zone's clearance records, oldest first."""
+    zone_id: IdPath,
+    session: SessionDep,
+    etag: DataTag,
+    today: TodayDep,
+    page: PageDep,
+    format: ListFormatParam = "json",
+    sep: SepParam = ",",
+) -> Any:
+    """A zone's clearance records, oldest first. As csv or xlsx: every record, in the import
+    template's layout."""
+    if format != "json":
+        zone, stored = service.all_records(session, zone_id)
+        rows = [clearance_record(record, zone.code) for record in stored]
+        name = f"clearance-{zone.code}"
+        return export(Entity.CLEARANCE, rows, format, name=name, day=today, sep=sep, etag=etag)
     records, total = service.list_records(session, zone_id, limit=page.limit, offset=page.offset)
     items = [ClearanceRead.model_validate(r) for r in records]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)

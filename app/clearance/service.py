@@ -100,6 +100,13 @@ def list_records(
     return paginate(session, query, order_by=order, limit=limit, offset=offset)
 
 
+def all_records(session: Session, zone_id: int) -> tuple[Zone, list[ClearanceRecord]]:
+    """The zone and every one of its records, oldest first (the exports)."""
+    zone = get_or_404(session, Zone, zone_id, name="zone")
+    query = select(ClearanceRecord).where(ClearanceRecord.zone_id == zone_id)
+    return zone, list(session.scalars(query.order_by(ClearanceRecord.recorded_on)))
+
+
 def _required_ha(session: Session, zone: Zone, day: date) -> Decimal:
     """The most a record dated `day` may state cleared: the least area needing clearance on
     any day from then on (a cumulative record holds until a later one, which states no

@@ -1,10 +1,10 @@
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.kit.conditional import Conditional
+from app.kit.conditional import DataTag
 from app.kit.countries import DOMESTIC
-from app.kit.deps import IdPath, IfMatch, SessionDep
+from app.kit.deps import IdPath, IfMatch, SessionDep, TodayDep
 from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import tag
 from app.kit.json_body import ExactJsonRoute
@@ -21,6 +21,8 @@ from app.projects.schemas import (
     ProjectUpdate,
 )
 from app.projects.service import ProjectFilters
+from app.sheets.layout import Entity
+from app.sheets.responses import EXPORT_RESPONSES, ListFormatParam, SepParam, export
 
 router = APIRouter(prefix="/api/v1/projects", tags=["projects"], route_class=ExactJsonRoute)
 
@@ -39,13 +41,24 @@ def project_read(project: Project, zone_code: str) -> ProjectRead:
     )
 
 
+def project_record(project: Project, zone_code: str) -> dict[str, Any]:
+    """A project's row of the register: its stored fields, its zone by code and its status as
+    read (`terminated` once terminated)."""
+    return {name: getattr(project, name) for name in PROJECT_COLUMNS} | {
+        "zone_code": zone_code,
+        "status": service.read_status(project),
+    }
+
+
 def _read_one(session: SessionDep, project: Project) -> ProjectRead:
     return project_read(project, service.zone_codes(session, [project])[project.zone_id])
 
 
-@router.get("", response_model=Page[ProjectRead], dependencies=[Conditional])
+@router.get("", response_model=Page[ProjectRead], responses=EXPORT_RESPONSES)
 def list_projects(
     session: SessionDep,
+    etag: DataTag,
+    today: TodayDep,
     page: PageDep,
     zone_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     status: ProjectState | None = None,
@@ -55,11 +68,22 @@ def list_projects(
         Annotated[str, QueryText(200)] | None,
         Query(description="Substring of name or investor, any case, accents as written."),
     ] = None,
-) -> Page[ProjectRead]:
-    """List investor projects, oldest first."""
+    format: ListFormatParam = "json",
+    sep: SepParam = ",",
+) -> Any:
+    """List investor projects, oldest first. As csv or xlsx: every project of the filters, in
+    the import template's layout."""
     filters = ProjectFilters(
         zone_id=zone_id, status=status, investor_country=investor_country, fdi=fdi, q=q
     )
+    if format != "json":
+        records = [
+            project_record(project, code)
+            for project, code in service.all_projects(session, filters=filters)
+        ]
+        return export(
+            Entity.PROJECTS, records, format, name="projects", day=today, sep=sep, etag=etag
+        )
     projects, total = service.list_projects(
         session, filters=filters, limit=page.limit, offset=page.offset
     )

@@ -1,4 +1,5 @@
-"""Rendering a report as JSON, CSV or XLSX: the one place that picks the format."""
+"""Rendering a report as JSON, CSV or XLSX: the one place that picks the format (the files
+themselves are written by app.sheets)."""
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
@@ -8,24 +9,27 @@ import orjson
 from fastapi import Response
 
 from app.kit.schema_types import OutputModel
-from app.reports.formats import (
-    CSV_MEDIA_TYPE,
-    XLSX_MEDIA_TYPE,
-    Table,
-    flatten,
-    to_csv,
-    to_xlsx,
-)
+from app.sheets.labels import Lang
+from app.sheets.responses import FILE_CONTENT, attachment
+from app.sheets.tables import Table, table_csv, tables_xlsx
+from app.sheets.writing import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Separator
 
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {
-            CSV_MEDIA_TYPE: {"schema": {"type": "string"}},
-            XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-        }
-    },
+    200: {"content": FILE_CONTENT},
     304: {"description": "Not modified: If-None-Match names the current ETag (no body)."},
 }
+
+
+def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested objects become prefixed columns: {"clearance": {"status": x}} -> clearance_status."""
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, f"{name}_"))
+        else:
+            flat[name] = value
+    return flat
 
 
 def json_data(model: OutputModel) -> dict[str, Any]:
@@ -47,14 +51,6 @@ def zone_rows(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _file(content: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
 def json_bytes(document: Any) -> bytes:
     """A JSON document written once: UTF-8, compact, the same bytes FastAPI's own JSON
     responses have (orjson writes them an order of magnitude faster)."""
@@ -69,18 +65,19 @@ def render(
     tables: Callable[[], list[Table]],
     *,
     etag: str | None = None,
+    sep: Separator = ",",
+    lang: Lang | None = None,
 ) -> Response:
     """The report in the asked format, written once (a model is dumped, a document of JSON
-    values is written as it is: neither is validated again), with its ETag."""
+    values is written as it is: neither is validated again), with its ETag. `sep` shapes the
+    CSV, `lang` the XLSX's header rows (app.sheets.tables)."""
     if fmt == "json":
         document = report.model_dump(mode="json") if isinstance(report, OutputModel) else report
         response = Response(json_bytes(document), media_type="application/json")
-    elif fmt == "csv":
-        filename = f"{name}-{day.isoformat()}.csv"
-        response = _file(to_csv(tables()[0]), CSV_MEDIA_TYPE, filename)
-    else:
-        filename = f"{name}-{day.isoformat()}.xlsx"
-        response = _file(to_xlsx(tables()), XLSX_MEDIA_TYPE, filename)
-    if etag is not None:
-        response.headers["ETag"] = etag
-    return response
+        if etag is not None:
+            response.headers["ETag"] = etag
+        return response
+    filename = f"{name}-{day.isoformat()}.{fmt}"
+    if fmt == "csv":
+        return attachment(table_csv(tables()[0], sep=sep), CSV_MEDIA_TYPE, filename, etag)
+    return attachment(tables_xlsx(tables(), lang=lang), XLSX_MEDIA_TYPE, filename, etag)

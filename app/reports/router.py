@@ -22,7 +22,7 @@ from app.reports.filing_schemas import (
     RestatedFigure,
     Restatement,
 )
-from app.reports.formats import GEOJSON_MEDIA_TYPE, feature_collection
+from app.reports.geojson import GEOJSON_MEDIA_TYPE, feature_collection
 from app.reports.params import FormatParam, PeriodParam, ReportDate, Selection
 from app.reports.rendering import FILE_RESPONSES, json_bytes, json_data, render
 from app.reports.schemas import (
@@ -35,6 +35,7 @@ from app.reports.schemas import (
     PlanReport,
     SummaryReport,
 )
+from app.sheets.responses import LangParam, SepParam
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"], route_class=ExactJsonRoute)
 # The plan report is a report over a plan's targets; it is read under the plan's own path.
@@ -61,6 +62,8 @@ def occupancy_report(
         Literal["json", "csv", "xlsx", "geojson"],
         Query(description="json (default), csv, xlsx or geojson."),
     ] = "json",
+    sep: SepParam = ",",
+    lang: LangParam = None,
 ) -> Any:
     """Occupancy of every zone in scope on a date, with totals per kind (area-weighted and
     plain mean, on both legal bases)."""
@@ -69,7 +72,16 @@ def occupancy_report(
         collection = json_bytes(feature_collection(features))
         return Response(collection, media_type=GEOJSON_MEDIA_TYPE, headers={"ETag": etag})
     report = service.occupancy_document(session, selection, day)
-    return render(report, format, "occupancy", day, lambda: tables.occupancy(report), etag=etag)
+    return render(
+        report,
+        format,
+        "occupancy",
+        day,
+        lambda: tables.occupancy(report),
+        etag=etag,
+        sep=sep,
+        lang=lang,
+    )
 
 
 @router.get("/occupancy/history", response_model=HistoryReport, responses=FILE_RESPONSES)
@@ -82,13 +94,22 @@ def occupancy_history(
     to: Annotated[DateIn | None, Query(description="Last day, YYYY-MM-DD; default today.")] = None,
     interval: Literal["month", "quarter", "year"] = "month",
     format: FormatParam = "json",
+    sep: SepParam = ",",
+    lang: LangParam = None,
 ) -> Any:
     """Occupancy totals at the end of each month, quarter or year in [from, to], with net
     absorption (leased land gained since the previous point). At most 400 points."""
     end = to or today
     report = service.history_document(session, selection, from_, end, interval)
     return render(
-        report, format, "occupancy-history", end, lambda: tables.history(report), etag=etag
+        report,
+        format,
+        "occupancy-history",
+        end,
+        lambda: tables.history(report),
+        etag=etag,
+        sep=sep,
+        lang=lang,
     )
 
 
@@ -100,10 +121,21 @@ def clearance_report(
     day: ReportDate,
     selection: Selection,
     format: FormatParam = "json",
+    sep: SepParam = ",",
+    lang: LangParam = None,
 ) -> Any:
     """Land clearance of every zone in scope on a date, with totals and stalled zones."""
     report = service.clearance_document(session, selection, day, settings.stall_days)
-    return render(report, format, "clearance", day, lambda: tables.clearance(report), etag=etag)
+    return render(
+        report,
+        format,
+        "clearance",
+        day,
+        lambda: tables.clearance(report),
+        etag=etag,
+        sep=sep,
+        lang=lang,
+    )
 
 
 @router.get("/investment", response_model=InvestmentReport, responses=FILE_RESPONSES)
@@ -113,12 +145,21 @@ def investment_report(
     day: ReportDate,
     selection: Selection,
     format: FormatParam = "json",
+    sep: SepParam = ",",
+    lang: LangParam = None,
 ) -> Any:
     """Investor projects whose leases are in effect on a date: FDI and domestic, capital,
     employees, and land per country and per sector."""
     report = service.investment_report(session, selection, day)
     return render(
-        report, format, "investment", day, lambda: tables.investment(json_data(report)), etag=etag
+        report,
+        format,
+        "investment",
+        day,
+        lambda: tables.investment(json_data(report)),
+        etag=etag,
+        sep=sep,
+        lang=lang,
     )
 
 
@@ -130,10 +171,21 @@ def summary_report(
     day: ReportDate,
     selection: Selection,
     format: FormatParam = "json",
+    sep: SepParam = ",",
+    lang: LangParam = None,
 ) -> Any:
     """One call for a dashboard: zone counts, occupancy, clearance and investment totals."""
     report = service.summary_document(session, selection, day, settings.stall_days)
-    return render(report, format, "summary", day, lambda: tables.summary(report), etag=etag)
+    return render(
+        report,
+        format,
+        "summary",
+        day,
+        lambda: tables.summary(report),
+        etag=etag,
+        sep=sep,
+        lang=lang,
+    )
 
 
 @router.get("/forecast", response_model=ForecastReport, responses=FILE_RESPONSES)
@@ -150,13 +202,24 @@ def forecast_report(
         int, Query(ge=1, le=240, description="Months of history the pace is taken over.")
     ] = 24,
     format: FormatParam = "json",
+    sep: SepParam = ",",
+    lang: LangParam = None,
 ) -> Any:
     """When each zone and each kind reaches `target` occupancy at the net absorption pace of
     the last `window` months, with the range from the slowest and fastest 12 months of the
     window, and the occupancy projected at the end of the active plan. A linear pace is a
     projection, not a prediction."""
     report = forecast.forecast_document(session, selection, day, target, window)
-    return render(report, format, "forecast", day, lambda: tables.forecast(report), etag=etag)
+    return render(
+        report,
+        format,
+        "forecast",
+        day,
+        lambda: tables.forecast(report),
+        etag=etag,
+        sep=sep,
+        lang=lang,
+    )
 
 
 @plan_router.get("/{plan_id}/report", response_model=PlanReport, responses=FILE_RESPONSES)
@@ -167,10 +230,21 @@ def plan_report(
     settings: SettingsDep,
     day: ReportDate,
     format: FormatParam = "json",
+    sep: SepParam = ",",
+    lang: LangParam = None,
 ) -> Any:
     """Each target with its actual on the date and the achievement (actual / target)."""
     report = plan.plan_report(session, plan_id, day, settings.stall_days)
-    return render(report, format, "plan", day, lambda: tables.plan(json_data(report)), etag=etag)
+    return render(
+        report,
+        format,
+        "plan",
+        day,
+        lambda: tables.plan(json_data(report)),
+        etag=etag,
+        sep=sep,
+        lang=lang,
+    )
 
 
 filings_router = APIRouter(prefix="/api/v1/filings", tags=["filings"], route_class=ExactJsonRoute)
@@ -217,7 +291,13 @@ def list_filings(
         }
     },
 )
-def get_filing(filing_id: IdPath, session: SessionDep, format: FormatParam = "json") -> Response:
+def get_filing(
+    filing_id: IdPath,
+    session: SessionDep,
+    format: FormatParam = "json",
+    sep: SepParam = ",",
+    lang: LangParam = None,
+) -> Response:
     """The filed report exactly as it was served (JSON), or rendered as CSV or XLSX."""
     filing = filings.get_filing(session, filing_id)
     etag = f'"{filing.sha256}"'
@@ -228,7 +308,13 @@ def get_filing(filing_id: IdPath, session: SessionDep, format: FormatParam = "js
     document = orjson.loads(filing.body)
     name = f"filing-{filing.id}-{filing.report.replace('/', '-')}"
     return render(
-        document, format, name, filing.as_of, lambda: tables.BY_REPORT[filing.report](document)
+        document,
+        format,
+        name,
+        filing.as_of,
+        lambda: tables.BY_REPORT[filing.report](document),
+        sep=sep,
+        lang=lang,
     )
 
 
@@ -261,9 +347,13 @@ def list_alerts(
         int, Query(ge=1, le=3650, description="Look for lease expiries this many days ahead.")
     ] = 180,
     format: FormatParam = "json",
+    sep: SepParam = ",",
+    lang: LangParam = None,
 ) -> Any:
     """What needs attention on a date: leases expiring within `days`, zones at 90 %
     occupancy or more, stalled land clearance, and indicators of the running plan that the
     current pace leaves below target; each with a message in Vietnamese and English."""
     report = alerts.alerts_document(session, selection, day, days, settings.stall_days)
-    return render(report, format, "alerts", day, lambda: tables.alerts(report), etag=etag)
+    return render(
+        report, format, "alerts", day, lambda: tables.alerts(report), etag=etag, sep=sep, lang=lang
+    )

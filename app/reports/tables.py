@@ -4,8 +4,8 @@ renders a report served now and a filed one read back."""
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from app.reports.formats import Table, flatten
-from app.reports.rendering import zone_rows
+from app.reports.rendering import flatten, zone_rows
+from app.sheets.tables import Table
 
 Document = Mapping[str, Any]
 

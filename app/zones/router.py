@@ -1,10 +1,10 @@
 from dataclasses import asdict
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.kit.conditional import Conditional
+from app.kit.conditional import Conditional, DataTag
 from app.kit.deps import (
     IdPath,
     IfMatch,
@@ -23,6 +23,8 @@ from app.land.queries import ZoneFigures
 from app.land.revisions import AREA_FIELDS
 from app.models import ZoneRevision
 from app.models.enums import ZoneKind, ZoneStatus
+from app.sheets.layout import Entity
+from app.sheets.responses import EXPORT_RESPONSES, ListFormatParam, SepParam, export
 from app.zones import provinces, service
 from app.zones.schemas import (
     MovedZoneRead,
@@ -56,6 +58,13 @@ def zone_read(zone: ZoneAt, figures: ZoneFigures, day: date, stall_days: int) ->
     )
 
 
+def zone_record(zone: ZoneAt) -> dict[str, Any]:
+    """A zone's row of the register: its fields on the day (`effective_from` stays empty, so
+    that a row sent back unchanged changes nothing, and a changed one takes effect from the
+    day it is imported unless the editor dates it)."""
+    return zone.values()
+
+
 def _read(session: SessionDep, zone: ZoneAt, day: date, stall_days: int) -> ZoneRead:
     return zone_read(*service.with_figures(session, [zone], day)[0], day, stall_days)
 
@@ -80,9 +89,10 @@ def revision_read(revision: ZoneRevision) -> ZoneRevisionRead:
     )
 
 
-@router.get("", response_model=Page[ZoneRead], dependencies=[Conditional])
+@router.get("", response_model=Page[ZoneRead], responses=EXPORT_RESPONSES)
 def list_zones(
     session: SessionDep,
+    etag: DataTag,
     page: PageDep,
     day: TodayDep,
     settings: SettingsDep,
@@ -96,11 +106,19 @@ def list_zones(
     ] = None,
     sort: ZoneSort = "code",
     as_of: AsOf = None,
-) -> Page[ZoneRead]:
+    format: ListFormatParam = "json",
+    sep: SepParam = ",",
+) -> Any:
     """List the zones that exist on a date (default today) as they stood then, with their
-    occupancy on that date; filters match the values of that date."""
+    occupancy on that date; filters match the values of that date. As csv or xlsx: every
+    zone of the filters, in the import template's layout."""
     day = as_of or day
     filters = ZoneFilters(kind=kind, status=status, province=province, code=code, q=q, sort=sort)
+    if format != "json":
+        records = [
+            zone_record(zone) for zone in service.all_zones(session, filters=filters, day=day)
+        ]
+        return export(Entity.ZONES, records, format, name="zones", day=day, sep=sep, etag=etag)
     zones, total = service.list_zones(
         session, filters=filters, limit=page.limit, offset=page.offset, day=day
     )

@@ -124,6 +124,20 @@ def list_zones(
     session: Session, *, filters: ZoneFilters, limit: int, offset: int, day: date
 ) -> tuple[list[ZoneAt], int]:
     """One page of the zones that exist on `day`, filtered on their values then."""
+    query, ordering = _matching(filters, day)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = session.execute(query.order_by(*ordering).limit(limit).offset(offset))
+    return [ZoneAt(row[0], row[1]) for row in rows], total or 0
+
+
+def all_zones(session: Session, *, filters: ZoneFilters, day: date) -> list[ZoneAt]:
+    """Every zone of the filter on `day`, in the list's order: one query (the exports)."""
+    query, ordering = _matching(filters, day)
+    return [ZoneAt(row[0], row[1]) for row in session.execute(query.order_by(*ordering))]
+
+
+def _matching(filters: ZoneFilters, day: date) -> tuple[Select[Zone, ZoneState], tuple[Any, ...]]:
+    """The zones that exist on `day` and match the filters, and the order they are listed in."""
     query = _zones_on(day)
     if filters.kind:
         query = query.where(Zone.kind == filters.kind)
@@ -147,9 +161,7 @@ def list_zones(
         ordering = (ZoneState.name, Zone.id)
     else:
         ordering = (Zone.code, Zone.id)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = session.execute(query.order_by(*ordering).limit(limit).offset(offset))
-    return [ZoneAt(row[0], row[1]) for row in rows], total or 0
+    return query, ordering
 
 
 def history(session: Session, zone_id: int) -> list[ZoneRevision]:
