@@ -12,7 +12,6 @@ exactly what was measured here), or when it carries macros. Memory stays at one 
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
 from io import BytesIO
 
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
@@ -27,12 +26,13 @@ _LOCAL_SIGNATURE = b"PK\x03\x04"
 _ENCRYPTED = 0x1
 
 
-@dataclass(frozen=True)
 class UnsafeArchive(Exception):
     """The archive is not a workbook this service will open; the messages say why."""
 
-    message: str
-    message_vi: str
+    def __init__(self, message: str, message_vi: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_vi = message_vi
 
 
 def check_workbook_archive(content: bytes) -> None:

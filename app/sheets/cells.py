@@ -214,11 +214,13 @@ def _split_sign(text: str) -> tuple[str, str]:
 
 
 def _in_threes(text: str, separator: str) -> bool:
-    """`1.234.567` with separator `.`: a first group of 1-3 digits, then groups of three."""
+    """`1.234.567` with separator `.`: a first group of 1-3 digits not starting with 0, then
+    groups of three."""
     groups = text.split(separator)
     return (
         len(groups) > 1
         and 1 <= len(groups[0]) <= 3
+        and not groups[0].startswith("0")
         and all(len(group) == 3 for group in groups[1:])
         and all(set(group) <= _DIGITS for group in groups)
     )

@@ -14,17 +14,19 @@ staff may type.
 
 import codecs
 import csv
+import re
 from collections.abc import Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO, TextIOWrapper
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 from xml.etree.ElementTree import Element, ParseError, iterparse
 
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.datetime import from_excel
+from openpyxl.xml.constants import SHARED_STRINGS
 
 from app.sheets.archive import UnsafeArchive, check_workbook_archive
 from app.sheets.cells import CellProblem, parse_cell, shown
@@ -49,9 +51,32 @@ _SNIFF_BYTES = 8192
 _BINARY_BYTES = frozenset(range(0x00, 0x09)) | frozenset(range(0x0E, 0x1B)) | {0x1C, 0x1D}
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _SHEET_DATA, _ROW, _CELL = f"{_NS}sheetData", f"{_NS}row", f"{_NS}c"
-_VALUE, _FORMULA, _INLINE, _TEXT, _RUN = (f"{_NS}{tag}" for tag in ("v", "f", "is", "t", "r"))
+_VALUE, _FORMULA, _INLINE, _TEXT, _RUN, _SHARED_ITEM = (
+    f"{_NS}{tag}" for tag in ("v", "f", "is", "t", "r", "si")
+)
+_ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
 
 
+_Exception = TypeVar("_Exception", bound=BaseException)
+
+
+def _settable_in_flight(cls: type[_Exception]) -> type[_Exception]:
+    """A frozen dataclass exception, except for the attributes Python sets on an exception
+    in flight: contextlib assigns `__traceback__` when one passes through a `with` block,
+    which a plain frozen dataclass refuses (FrozenInstanceError instead of the refusal)."""
+    frozen = cls.__setattr__
+
+    def __setattr__(self: object, name: str, value: object) -> None:
+        if name.startswith("__") and name.endswith("__"):
+            object.__setattr__(self, name, value)
+        else:
+            frozen(self, name, value)
+
+    cls.__setattr__ = __setattr__  # type: ignore[method-assign]
+    return cls
+
+
+@_settable_in_flight
 @dataclass(frozen=True)
 class Refused(Exception):
     """The file as a whole cannot be read; nothing in it was taken."""
@@ -378,7 +403,6 @@ def _workbook_rows(content: bytes) -> Generator[_RawRow, None, None]:
     with reader.archive:
         try:
             reader.read_manifest()
-            reader.read_strings()
             reader.read_workbook()
             apply_stylesheet(reader.archive, reader.wb)
             sheets = [
@@ -395,10 +419,14 @@ def _workbook_rows(content: bytes) -> Generator[_RawRow, None, None]:
             # apply_stylesheet leaves the date styles on the workbook (openpyxl 3.1, pinned;
             # tests/test_sheet_reading.py reads date cells and fails if that changes).
             state: dict[str, Any] = vars(reader.wb)
+            strings: list[str] = []
+            for part in reader.package.findall(SHARED_STRINGS):
+                with reader.archive.open(str(part.PartName).lstrip("/")) as source:
+                    strings = _shared_strings(source)
             with reader.archive.open(path) as source:
                 yield from _sheet_xml_rows(
                     source,
-                    list(reader.shared_strings),
+                    strings,
                     frozenset(state["_date_formats"]),
                     frozenset(state["_timedelta_formats"]),
                     reader.wb.epoch,
@@ -407,6 +435,30 @@ def _workbook_rows(content: bytes) -> Generator[_RawRow, None, None]:
             raise
         except Exception:
             raise _damaged_workbook() from None
+
+
+def _shared_strings(source: IO[bytes]) -> list[str]:
+    """The workbook's shared strings: plain text of each item, formatting runs joined,
+    phonetic guides left out."""
+    strings: list[str] = []
+    for _, element in iterparse(source, events=("end",)):
+        if element.tag == _SHARED_ITEM:
+            strings.append(_plain_text(element))
+            element.clear()
+    return strings
+
+
+def _plain_text(item: Element) -> str:
+    """The text of a string item (`<si>` or `<is>`): its `<t>`, or its runs' `<t>`s."""
+    plain = item.find(_TEXT)
+    if plain is not None:
+        text = plain.text or ""
+    else:
+        text = "".join(t.text or "" for t in item.iterfind(f"{_RUN}/{_TEXT}"))
+    if "_x" in text:
+        # OOXML writes characters XML cannot hold as _xHHHH_ (and a literal `_x` as _x005F_x).
+        text = _ESCAPED.sub(lambda match: chr(int(match[1], 16)), text)
+    return text
 
 
 def _sheet_xml_rows(
@@ -472,12 +524,7 @@ def _cell_value(
     kind = cell.get("t", "n")
     if kind == "inlineStr":
         inline = cell.find(_INLINE)
-        if inline is None:
-            return None
-        plain = inline.find(_TEXT)
-        if plain is not None:
-            return plain.text or ""
-        return "".join(t.text or "" for t in inline.iterfind(f"{_RUN}/{_TEXT}"))
+        return None if inline is None else _plain_text(inline)
     text = cell.findtext(_VALUE)
     if text is None or (not text and kind == "n"):
         # No stored result: `<v/>` is what openpyxl writes under a formula; a formula whose
