@@ -392,7 +392,7 @@ def test_many_formulas_without_results_are_counted_not_all_listed():
 def test_a_formula_error_result_is_a_cell_error():
     content = excel({1: HEADER, 2: ["KCN-A", "2024-06-14", '<t="e"><f>1/0</f><v>#DIV/0!</v></c>']})
     sheet = read_sheet(content, XLSX_MEDIA_TYPE, CLEARANCE)
-    assert [(e.row, e.column) for e in sheet.errors] == [(2, "cleared_ha")]
+    assert [(e.row, e.column, e.value) for e in sheet.errors] == [(2, "cleared_ha", "#DIV/0!")]
     assert "#DIV/0!" in sheet.errors[0].message and "#DIV/0!" in sheet.errors[0].message_vi
 
 
@@ -410,6 +410,26 @@ def test_an_openpyxl_file_whose_dimension_lies_is_read_whole():
         content, "xl/worksheets/sheet1.xml", b'<dimension ref="A1:E11"', b'<dimension ref="A1"'
     )
     assert len(read_sheet(content, XLSX_MEDIA_TYPE, CLEARANCE).rows) == 10
+
+
+INLINE_HEADER = "".join(
+    f'<c r="{letter}1" t="inlineStr"><is><t>{name}</t></is></c>'
+    for letter, name in zip("ABC", HEADER, strict=False)
+)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        '<row r="2"><c r="A2"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>',
+        '<row r="3"><c r="A3"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>',
+        '<row r="1048577"><c r="A1048577"><v>1</v></c></row>',
+        '<row r="x"><c r="A2"><v>1</v></c></row>',
+    ],
+)
+def test_rows_out_of_order_or_beyond_excel_are_refused(rows):
+    content = excel_like(f'<row r="1">{INLINE_HEADER}</row>{rows}', [])
+    assert "damaged" in refusal(content).message
 
 
 def test_cells_without_references_are_placed_by_order():
@@ -669,6 +689,8 @@ def csv_bytes(*lines: str, encoding: str = "utf-8") -> bytes:
             csv_bytes("zone_code,recorded_on,cleared_ha", "kcn-a,2024-06-14,2.5", ""),
             "application/vnd.ms-excel",
         ),
+        (b"zone_code,recorded_on,cleared_ha\rkcn-a,2024-06-14,2.5\r", CSV_MEDIA_TYPE),
+        (b"zone_code,recorded_on,cleared_ha\nkcn-a,2024-06-14,2.5\n", CSV_MEDIA_TYPE),
     ],
 )
 def test_csv_habits(content, media_type):

@@ -42,6 +42,7 @@ MAX_ERRORS = 10_000
 # How many cells a refusal lists before it says "and N more".
 LISTED = 10
 DATA_SHEET = "data"
+EXCEL_ROWS = 1_048_576  # the most rows a sheet can have
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -196,7 +197,7 @@ def _assemble(rows: Iterator[_RawRow], entity: Entity) -> Sheet:
     uncached = [cell.reference for cell in header_cells if isinstance(cell, _Uncached)]
     if uncached:
         raise _uncached_refusal(uncached, len(uncached))
-    match = match_header([_header_text(cell) for cell in header_cells], entity)
+    match = match_header([_typed(cell) for cell in header_cells], entity)
     if not match.usable:
         raise _header_refusal(match, entity)
     return _data(rows, match, entity, len(header_cells))
@@ -230,7 +231,7 @@ def _data(rows: Iterator[_RawRow], match: HeaderMatch, entity: Entity, width: in
                 values[column.name] = _value(column, raw)
             except CellProblem as problem:
                 errors.append(
-                    CellError(number, column.name, shown(raw), problem.message, problem.message_vi)
+                    CellError(number, column.name, _typed(raw), problem.message, problem.message_vi)
                 )
         if size > width or unread:
             for position in [*unread, *range(width, size)]:
@@ -268,7 +269,8 @@ def _blank(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _header_text(cell: object) -> str | None:
+def _typed(cell: object) -> str | None:
+    """The cell as staff see it: `#N/A` for a formula's error result."""
     if isinstance(cell, _ErrorResult):
         return cell.code
     return shown(cell)
@@ -478,8 +480,12 @@ def _sheet_xml_rows(
                 if tag == _SHEET_DATA:
                     return  # what follows the data (merges, validations, ...) is not needed
                 continue
-            given = element.get("r")
-            number = int(given) if given else number + 1
+            given = int(element.get("r") or number + 1)
+            if not number < given <= EXCEL_ROWS:
+                # Rows come in order and within Excel's sheet: anything else is not a sheet a
+                # spreadsheet program saved (and would let empty rows go on without end).
+                raise _damaged_workbook()
+            number = given
             cells: list[object] = []
             position = -1
             for cell in element:
@@ -497,7 +503,7 @@ def _sheet_xml_rows(
                 cells[position] = value
             element.clear()
             yield number, cells
-    except ParseError:
+    except (ParseError, ValueError):
         raise _damaged_workbook() from None
 
 
