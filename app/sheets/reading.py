@@ -457,9 +457,13 @@ def _plain_text(item: Element) -> str:
         text = plain.text or ""
     else:
         text = "".join(t.text or "" for t in item.iterfind(f"{_RUN}/{_TEXT}"))
+    return _unescaped(text)
+
+
+def _unescaped(text: str) -> str:
+    """OOXML writes characters XML cannot hold as _xHHHH_ (and a literal `_x` as _x005F_x)."""
     if "_x" in text:
-        # OOXML writes characters XML cannot hold as _xHHHH_ (and a literal `_x` as _x005F_x).
-        text = _ESCAPED.sub(lambda match: chr(int(match[1], 16)), text)
+        return _ESCAPED.sub(lambda match: chr(int(match[1], 16)), text)
     return text
 
 
@@ -471,7 +475,10 @@ def _sheet_xml_rows(
     epoch: datetime,
 ) -> Generator[_RawRow, None, None]:
     """Rows as (number, cells). Only end events are asked for (half the work of start and
-    end); each row is cleared once read, so what stays behind is one empty element per row."""
+    end); each row is cleared once read, so what stays behind is one empty element per row.
+    Shared strings and plain numbers, nearly every cell, take the short way."""
+    reader = _CellReader(strings, date_styles, duration_styles, epoch)
+    positions: dict[str, int] = {}
     number = 0
     try:
         for _, element in iterparse(source, events=("end",)):
@@ -492,73 +499,107 @@ def _sheet_xml_rows(
                 if cell.tag != _CELL:
                     continue
                 reference = cell.get("r")
-                position = _position(reference) if reference else position + 1
-                value = _cell_value(cell, strings, date_styles, duration_styles, epoch)
-                if value is None:
+                if reference:
+                    letters = reference.rstrip(_ROW_DIGITS)
+                    found = positions.get(letters)
+                    if found is None:
+                        found = positions[letters] = _position(letters)
+                    position = found
+                else:
+                    position += 1
+                kind = cell.get("t")
+                value: object
+                if kind == "inlineStr":  # what openpyxl writes, so this service's exports
+                    inline = cell.find(_INLINE)
+                    plain = None if inline is None else inline.find(_TEXT)
+                    value = _unescaped(plain.text or "") if plain is not None else None
+                    if value is None:
+                        value = reader.value(cell, kind, None)
+                        if value is None:
+                            continue
+                    if position >= len(cells):
+                        cells.extend([None] * (position + 1 - len(cells)))
+                    cells[position] = value
                     continue
-                if isinstance(value, _Uncached) and not reference:
-                    value = _Uncached(f"{_letters(position)}{number}")
+                text = cell.findtext(_VALUE)
+                if text and kind == "s":
+                    value = strings[int(text)]
+                elif text and kind is None and cell.get("s") is None:
+                    is_float = "." in text or "E" in text or "e" in text
+                    value = float(text) if is_float else int(text)
+                else:
+                    value = reader.value(cell, kind or "n", text)
+                    if value is None:
+                        continue
+                    if type(value) is _Uncached:
+                        value = _Uncached(f"{_letters(position)}{number}")
                 if position >= len(cells):
                     cells.extend([None] * (position + 1 - len(cells)))
                 cells[position] = value
             element.clear()
             yield number, cells
-    except (ParseError, ValueError):
+    except (ParseError, ValueError, IndexError):
         raise _damaged_workbook() from None
 
 
-def _position(reference: str) -> int:
-    """`AB12` -> 27 (0-based column)."""
+_ROW_DIGITS = "0123456789"
+
+
+def _position(letters: str) -> int:
+    """`AB` -> 27 (0-based column)."""
     number = 0
-    for char in reference:
-        if "A" <= char <= "Z":
-            number = number * 26 + ord(char) - 64
-        elif "a" <= char <= "z":
-            number = number * 26 + ord(char) - 96
-        else:
-            break
+    for char in letters.upper():
+        if not "A" <= char <= "Z":
+            raise ValueError(letters)
+        number = number * 26 + ord(char) - 64
     return number - 1
 
 
-def _cell_value(
-    cell: Element,
-    strings: list[str],
-    date_styles: frozenset[int],
-    duration_styles: frozenset[int],
-    epoch: datetime,
-) -> object:
-    kind = cell.get("t", "n")
-    if kind == "inlineStr":
-        inline = cell.find(_INLINE)
-        return None if inline is None else _plain_text(inline)
-    text = cell.findtext(_VALUE)
-    if text is None or (not text and kind == "n"):
-        # No stored result: `<v/>` is what openpyxl writes under a formula; a formula whose
-        # text result is empty is stored as t="str" with an empty <v>, and reads as empty.
-        if cell.find(_FORMULA) is not None:
-            return _Uncached(cell.get("r") or "")
-        return None
-    if kind == "s":
-        return strings[int(text)]
-    if kind == "str":
-        return text
-    if kind == "b":
-        return text.strip() in ("1", "true")
-    if kind == "e":
-        return _ErrorResult(text)
-    if kind == "d":
-        try:
-            return datetime.fromisoformat(text)
-        except ValueError:
+class _CellReader:
+    """Every kind of cell the short ways in _sheet_xml_rows do not take."""
+
+    def __init__(
+        self,
+        strings: list[str],
+        date_styles: frozenset[int],
+        duration_styles: frozenset[int],
+        epoch: datetime,
+    ) -> None:
+        self.strings = strings
+        self.date_styles = frozenset(str(style) for style in date_styles)
+        self.duration_styles = frozenset(str(style) for style in duration_styles)
+        self.epoch = epoch
+
+    def value(self, cell: Element, kind: str, text: str | None) -> object:
+        if kind == "inlineStr":
+            inline = cell.find(_INLINE)
+            return None if inline is None else _plain_text(inline)
+        if text is None or (not text and kind == "n"):
+            # No stored result: `<v/>` is what openpyxl writes under a formula; a formula
+            # whose text result is empty is stored as t="str" with an empty <v>: empty.
+            return None if cell.find(_FORMULA) is None else _Uncached("")
+        if kind == "s":
+            return self.strings[int(text)]
+        if kind == "str":
             return text
-    number: int | float = float(text) if any(c in text for c in ".eE") else int(text)
-    style = int(cell.get("s", "0") or 0)
-    if style in date_styles:
-        try:
-            return from_excel(number, epoch, timedelta=style in duration_styles)
-        except (OverflowError, ValueError):
-            return number
-    return number
+        if kind == "b":
+            return text.strip() in ("1", "true")
+        if kind == "e":
+            return _ErrorResult(text)
+        if kind == "d":
+            try:
+                return datetime.fromisoformat(text)
+            except ValueError:
+                return text
+        number = float(text) if "." in text or "E" in text or "e" in text else int(text)
+        style = cell.get("s")
+        if style in self.date_styles:
+            try:
+                duration = style in self.duration_styles
+                return from_excel(number, self.epoch, timedelta=duration)
+            except (OverflowError, ValueError):
+                return number
+        return number
 
 
 # ---------------------------------------------------------------------------------- CSV
