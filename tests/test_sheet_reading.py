@@ -8,6 +8,8 @@ import struct
 import time
 import tracemalloc
 import zipfile
+from contextlib import contextmanager
+from dataclasses import FrozenInstanceError
 from datetime import date, datetime
 from decimal import Decimal as D
 from xml.sax.saxutils import escape
@@ -17,6 +19,7 @@ from openpyxl import Workbook
 
 from app.sheets import reading
 from app.sheets.archive import MAX_RATIO
+from app.sheets.headers import ROW_NUMBER_HEADERS, names
 from app.sheets.layout import Entity, columns
 from app.sheets.reading import (
     CSV_MEDIA_TYPE,
@@ -496,6 +499,17 @@ def test_header_variants(header):
     ]
 
 
+@pytest.mark.parametrize("entity", list(Entity))
+def test_every_spelling_names_one_column_only(entity):
+    """A label shared by two columns of one register (or with the row-number column) would
+    make headers ambiguous; this fails when layout.py gains such a label."""
+    owners: dict[str, str] = {}
+    for column in columns(entity):
+        for spelling in names(column):
+            assert owners.setdefault(spelling, column.name) == column.name, spelling
+    assert not set(owners) & ROW_NUMBER_HEADERS
+
+
 def test_columns_come_back_in_layout_order_whatever_the_file_order():
     content = workbook(["cleared_ha", "zone_code", "recorded_on"], ["1", "KCN-A", "2024-06-14"])
     sheet = read_sheet(content, XLSX_MEDIA_TYPE, CLEARANCE)
@@ -543,6 +557,21 @@ def test_values_under_a_column_without_a_name_refuse_the_file():
 
 
 # ------------------------------------------------------------------ files that are refused
+
+
+def test_a_refusal_passes_through_with_blocks_and_stays_frozen():
+    """contextlib sets __traceback__ on an exception leaving a generator-based with block (as
+    FastAPI's dependencies with yield are): the refusal must arrive, not FrozenInstanceError."""
+
+    @contextmanager
+    def unit_of_work():
+        yield
+
+    with pytest.raises(Refused) as caught, unit_of_work():
+        read_sheet(b"%PDF-1.4", OCTET, CLEARANCE)
+    assert "PDF" in caught.value.message
+    with pytest.raises(FrozenInstanceError):
+        caught.value.message = "changed"  # type: ignore[misc]
 
 
 def test_an_empty_body_is_refused():
