@@ -97,6 +97,7 @@ def excel_like(
     dimension: str = "",
     name: str = "data",
     shared: str | None = None,
+    properties: str = "",
 ) -> bytes:
     """A workbook as Excel saves it: shared strings (or the `<si>` items given as XML), style 1
     a date format (numFmtId 14), a sheet whose <sheetData> is given."""
@@ -119,7 +120,7 @@ def excel_like(
                 f'Type="{DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
             ).encode(),
             "xl/workbook.xml": (
-                f'<workbook xmlns="{MAIN}" xmlns:r="{DOC}"><sheets>'
+                f'<workbook xmlns="{MAIN}" xmlns:r="{DOC}">{properties}<sheets>'
                 f'<sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
             ).encode(),
             "xl/_rels/workbook.xml.rels": (
@@ -338,6 +339,16 @@ def test_shared_strings_with_formatting_runs_phonetics_and_escapes():
             },
         )
     ]
+
+
+def test_dates_of_a_workbook_counting_from_1904():
+    """Excel for Mac's old default: serial 0 is 1904-01-01, so 43995 (45457 in the 1900 system) is 2024-06-14."""
+    writer = Cells()
+    data = writer.row(1, HEADER[:3]) + '<row r="2">' + writer.cell("A2", "KCN-A")
+    data += '<c r="B2" s="1"><v>43995</v></c><c r="C2"><v>1</v></c></row>'
+    content = excel_like(data, writer.strings, properties='<workbookPr date1904="1"/>')
+    sheet = read_sheet(content, XLSX_MEDIA_TYPE, CLEARANCE)
+    assert sheet.rows[0].values["recorded_on"] == date(2024, 6, 14)
 
 
 def test_formulas_with_cached_results_read_their_results():
