@@ -17,8 +17,8 @@ from xml.sax.saxutils import escape
 import pytest
 from openpyxl import Workbook
 
-from app.sheets import reading
-from app.sheets.archive import MAX_RATIO
+from app.sheets import archive, reading
+from app.sheets.archive import MAX_MEMBERS, MAX_RATIO
 from app.sheets.headers import ROW_NUMBER_HEADERS, names
 from app.sheets.layout import Entity, columns
 from app.sheets.reading import (
@@ -693,6 +693,27 @@ def test_a_member_inflating_beyond_its_declared_size_is_refused():
     content = rezip({**parts, "xl/worksheets/sheet1.xml": big}, level=9)
     lying = _declare(content, "xl/worksheets/sheet1.xml", size=1000)
     assert "damaged" in refusal(lying).message
+
+
+def test_a_zip_of_too_many_members_is_refused_before_they_are_listed(monkeypatch):
+    parts = members(workbook(HEADER))
+    many = rezip({**parts, **{f"xl/media/{n}.bin": b"" for n in range(MAX_MEMBERS + 1)}}, level=1)
+    count = len(parts) + MAX_MEMBERS + 1
+
+    def listing(*args, **kwargs):
+        raise AssertionError("the members were listed")
+
+    monkeypatch.setattr(archive.zipfile, "ZipFile", listing)
+    refused = refusal(many)
+    assert f"holds {count:,} parts" in refused.message
+    assert f"chứa {count:,} thành phần".replace(",", ".") in refused.message_vi
+
+
+def test_a_zip64_archive_is_refused():
+    content = bytearray(workbook(HEADER))
+    end = content.rfind(b"PK\x05\x06")
+    struct.pack_into("<H", content, end + 10, 0xFFFF)
+    assert "ZIP64" in refusal(bytes(content)).message
 
 
 def test_an_encrypted_zip_member_is_refused():

@@ -23,6 +23,9 @@ RATIO_FROM_BYTES = 1024 * 1024
 CHUNK = 64 * 1024
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, ..., name length, extra length
 _LOCAL_SIGNATURE = b"PK\x03\x04"
+_END_SIGNATURE = b"PK\x05\x06"
+_END = struct.Struct("<10xHI")  # ..., members in total, size of the central directory
+_END_SEARCH = 22 + 65535  # the record and the longest comment
 _ENCRYPTED = 0x1
 
 
@@ -38,20 +41,16 @@ class UnsafeArchive(Exception):
 def check_workbook_archive(content: bytes) -> None:
     """Raise UnsafeArchive unless `content` is a zip holding an XLSX workbook, without macros,
     whose members really inflate to their declared sizes within the bounds above."""
+    _check_member_count(content)
     try:
         archive = zipfile.ZipFile(BytesIO(content))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise _damaged() from None
     with archive:
         members = archive.infolist()
-        _check_contents({member.filename for member in members}, archive)
         if len(members) > MAX_MEMBERS:
-            raise UnsafeArchive(
-                f"The workbook holds {len(members):,} parts; a register has a few dozen. It "
-                "was not opened.",
-                f"Tệp chứa {len(members):,} thành phần, trong khi một sổ tính chỉ có vài chục. "
-                "Tệp không được mở.",
-            )
+            raise _too_many_members(len(members))
+        _check_contents({member.filename for member in members}, archive)
         declared = sum(member.file_size for member in members)
         if declared > MAX_TOTAL_BYTES:
             raise _too_large()
@@ -60,6 +59,35 @@ def check_workbook_archive(content: bytes) -> None:
             total += _inflated_size(content, member)
             if total > MAX_TOTAL_BYTES:
                 raise _too_large()
+
+
+def _check_member_count(content: bytes) -> None:
+    """Count the members from the end-of-archive record before zipfile lists them: a 10 MiB
+    upload can name 200,000 members, and listing them takes time and memory. A workbook of
+    this size never needs ZIP64 (more than 65,535 members or 4 GiB), whose counts are not
+    checked here, so such an archive is refused too."""
+    end = content.rfind(_END_SIGNATURE, max(0, len(content) - _END_SEARCH))
+    if end < 0 or end + _END.size > len(content):
+        return  # zipfile says what is wrong
+    count, directory_size = _END.unpack_from(content, end)
+    if count == 0xFFFF or directory_size == 0xFFFFFFFF:
+        raise UnsafeArchive(
+            "This file uses ZIP64, which no workbook of a few megabytes needs. Open it in Excel "
+            "or LibreOffice, save it as .xlsx and send it again.",
+            "Tệp này dùng ZIP64, điều không sổ tính vài megabyte nào cần. Hãy mở bằng Excel "
+            "hoặc LibreOffice, lưu dạng .xlsx rồi gửi lại.",
+        )
+    if count > MAX_MEMBERS:
+        raise _too_many_members(count)
+
+
+def _too_many_members(count: int) -> UnsafeArchive:
+    count_vi = f"{count:,}".replace(",", ".")  # Vietnamese groups thousands with dots
+    return UnsafeArchive(
+        f"The workbook holds {count:,} parts; a register has a few dozen. It was not opened.",
+        f"Tệp chứa {count_vi} thành phần, trong khi một sổ tính chỉ có vài chục. Tệp không "
+        "được mở.",
+    )
 
 
 def _check_contents(names: set[str], archive: zipfile.ZipFile) -> None:
