@@ -246,7 +246,7 @@ def _keys_revoke(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     """Import a register from a spreadsheet, as POST /api/v1/imports does, with a progress
     bar on stderr and the same error list."""
-    from app.imports.service import RowsRefused, Source, run_import
+    from app.imports.service import NO_ROWS, RowsRefused, Source, run_import
     from app.imports.upload import CSV, XLSX
     from app.kit.db import bump_data_version
     from app.kit.errors import DomainError
@@ -277,6 +277,9 @@ def _import(args: argparse.Namespace) -> int:
         sheet = read_sheet(content, media_type, entity)
     except Refused as exc:
         print(f"file refused: {exc.message}\n  {exc.message_vi}", file=sys.stderr)
+        return 1
+    if not sheet.rows and not sheet.errors:
+        print(f"file refused: {NO_ROWS[0]}\n  {NO_ROWS[1]}", file=sys.stderr)
         return 1
     bar = ProgressBar(sys.stderr, label="dry run" if args.dry_run else "import")
     try:

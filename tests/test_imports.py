@@ -6,6 +6,7 @@ stored data, import records, audit, Idempotency-Key, roles and body limits.
 Every refusal also checks that nothing changed.
 """
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import bearer
 from tests.factories import create_project, create_zone
+from tests.test_sheet_reading import members, rezip, workbook
 
 IMPORTS = "/api/v1/imports"
 CSV = "text/csv"
@@ -115,11 +117,16 @@ def test_a_zone_revision_takes_effect_from_the_row_s_date(client: TestClient):
     zone = create_zone(
         client,
         code="KCN-REV",
+        name="Khu",
+        province="Phú Thọ",
         total_area_ha=100,
         industrial_land_ha=60,
         effective_from="2020-01-01",
     )
-    text = csv_text("code,industrial_land_ha,effective_from", "KCN-REV,70,2024-01-01")
+    text = csv_text(
+        "code,name,kind,province,total_area_ha,industrial_land_ha,effective_from",
+        "KCN-REV,Khu,park,Phú Thọ,100,70,2024-01-01",
+    )
     assert post_csv(client, "zones", text).status_code == 201
     history = client.get(f"/api/v1/zones/{zone['id']}/history").json()["items"]
     assert history[-1]["effective_from"] == "2024-01-01"
@@ -401,3 +408,167 @@ def test_an_empty_body_is_refused(client: TestClient, entity: str):
     )
     assert response.status_code == 422
     assert response.json()["type"].endswith("/invalid-spreadsheet")
+
+
+# ------------------------------------------------------------- files as staff send them
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def post_file(client: TestClient, entity: str, content: bytes, media_type: str) -> Any:
+    return client.post(
+        IMPORTS, params={"entity": entity}, content=content, headers={"Content-Type": media_type}
+    )
+
+
+def test_a_workbook_with_vietnamese_habits_imports(client: TestClient):
+    create_zone(client, code="KCN-VN", total_area_ha=100, industrial_land_ha=60)
+    content = workbook(
+        [
+            "zone_code",
+            "name",
+            "investor",
+            "investor_country",
+            "leased_ha",
+            "lease_start",
+            "land_use",
+            "registered_capital",
+            "capital_currency",
+        ],
+        [
+            "kcn-vn",
+            "Nhà máy A",
+            "Công ty A",
+            "vn",
+            "12,5",
+            "01/03/2024",
+            "Industrial",
+            "1.234,5",
+            "usd",
+        ],
+        ["KCN-VN", "Nhà máy B", "Công ty B", "JP", 2.25, date(2024, 6, 14), None, None, None],
+    )
+    response = post_file(client, "projects", content, XLSX_TYPE)
+    assert response.status_code == 201, response.text
+    stored = sorted(projects(client), key=lambda p: p["name"])
+    assert [(p["leased_ha"], p["lease_start"]) for p in stored] == [
+        (12.5, "2024-03-01"),
+        (2.25, "2024-06-14"),
+    ]
+    assert stored[0]["registered_capital"] == 1234.5 and stored[0]["capital_currency"] == "USD"
+    assert stored[0]["investor_country"] == "VN" and stored[1]["land_use"] == "industrial"
+
+
+def hostile_files() -> dict[str, tuple[bytes, str]]:
+    good = workbook(["code", "name"], ["KCN-X", "Khu"])
+    parts = members(good)
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    bomb = sheet.replace(b"</sheetData>", b"</sheetData>" + b" " * (40 * 1024 * 1024))
+    header = ZONE_HEADER + "\r\n"
+    many = header + "".join(
+        f"KCN-M{n},Khu,park,Phú Thọ,operating,100,60,5\r\n" for n in range(50_001)
+    )
+    return {
+        "not a workbook": (b"%PDF-1.4 not a sheet", XLSX_TYPE),
+        "zip bomb": (rezip({**parts, "xl/worksheets/sheet1.xml": bomb}, level=9), XLSX_TYPE),
+        "macro workbook": (rezip({**parts, "xl/vbaProject.bin": b"\x00" * 64}), XLSX_TYPE),
+        "other encoding": (
+            (header + "KCN-X,Khu Đồng Tâm,park,Phú Thọ,operating,100,60,5\r\n")
+            .encode("cp1258", errors="replace")
+            .replace(b"?", b"\xd0"),
+            CSV,
+        ),
+        "missing column": (b"code,name,kind\r\nKCN-X,Khu,park\r\n", CSV),
+        "duplicated column": (
+            (
+                header.replace("name", "name,name")
+                + "KCN-X,Khu,Khu,park,Phú Thọ,operating,100,60,5\r\n"
+            ).encode(),
+            CSV,
+        ),
+        "50,001 rows": (many.encode(), CSV),
+        "formulas without values": (
+            workbook(
+                ZONE_HEADER.split(","),
+                ["KCN-X", "Khu", "park", "Phú Thọ", "operating", "=50*2", 60, 5],
+            ),
+            XLSX_TYPE,
+        ),
+        "header only": ((header).encode(), CSV),
+    }
+
+
+@pytest.mark.parametrize("name", list(hostile_files()))
+def test_a_hostile_file_is_refused_cleanly_and_writes_nothing(client: TestClient, name: str):
+    content, media_type = hostile_files()[name]
+    before = snapshot(client)
+    response = post_file(client, "zones", content, media_type)
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["type"].endswith("/invalid-spreadsheet"), body
+    assert body["detail"] and body["detail_vi"]
+    assert snapshot(client) == before
+
+
+def test_an_export_imports_back_unchanged(client: TestClient):
+    zone = create_zone(
+        client,
+        code="KCN-RT",
+        name="=SUM(A1) khu",
+        locality="Xã Đồng Tâm",
+        total_area_ha=120.5,
+        industrial_land_ha=80.25,
+        latitude=21.3,
+        longitude=105.5,
+        established_on="2019-05-20",
+    )
+    create_project(
+        client,
+        zone["id"],
+        project_code="+84-IRC",
+        leased_ha=2.5,
+        registered_capital=1500000.5,
+        capital_currency="USD",
+        sector="1410",
+        lease_end="2070-01-01",
+        employees=120,
+    )
+    gone = create_project(client, zone["id"], leased_ha=1)
+    assert (
+        client.post(
+            f"/api/v1/projects/{gone['id']}/terminate",
+            json={"terminated_on": "2024-01-01", "reason": "Rút vốn"},
+        ).status_code
+        == 200
+    )
+    url = f"/api/v1/zones/{zone['id']}/clearance"
+    assert (
+        client.post(
+            url,
+            json={
+                "recorded_on": "2024-06-14",
+                "cleared_ha": 40.5,
+                "households_total": 10,
+                "note": "-đợt 1",
+            },
+        ).status_code
+        == 201
+    )
+    exports = {
+        "zones": ("/api/v1/zones", {}),
+        "projects": ("/api/v1/projects", {}),
+        "clearance": (url, {}),
+    }
+    before = snapshot(client)
+    for entity, (path, params) in exports.items():
+        for fmt, media_type in (("xlsx", XLSX_TYPE), ("csv", CSV)):
+            exported = client.get(path, params={**params, "format": fmt})
+            assert exported.status_code == 200, exported.text
+            response = post_file(client, entity, exported.content, media_type)
+            assert response.status_code == 201, (entity, fmt, response.text)
+            counts = response.json()
+            assert counts["created"] == counts["updated"] == 0, (entity, fmt, counts)
+            assert counts["unchanged"] == counts["rows"] > 0
+    zones_after, projects_after, _, _ = snapshot(client)
+    assert (zones_after, projects_after) == before[:2]

@@ -70,6 +70,8 @@ def same(stored: Any, given: Any) -> bool:
     """Whether a cell states what is stored (decimals compare by value: 2.50 is 2.5)."""
     if isinstance(stored, Decimal) and isinstance(given, Decimal | int):
         return stored == given
+    if isinstance(stored, float) and isinstance(given, Decimal):  # coordinates
+        return stored == float(given)
     if isinstance(stored, date) and isinstance(given, date):
         return stored == given
     return bool(stored == given)

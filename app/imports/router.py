@@ -5,7 +5,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from app.imports import service
 from app.imports.schemas import ImportRead, ImportResult
-from app.imports.service import Source, SpreadsheetRefused
+from app.imports.service import NO_ROWS, Source, SpreadsheetRefused
 from app.imports.upload import CSV, XLSX, UploadRefused, upload
 from app.kit.conditional import Conditional
 from app.kit.deps import IdPath, SessionDep, TodayDep
@@ -48,6 +48,8 @@ async def _sheet(request: Request, entity: Entity) -> tuple[Sheet, Source]:
         raise SpreadsheetRefused(exc.message, exc.message_vi) from exc
     except Refused as exc:
         raise SpreadsheetRefused(exc.message, exc.message_vi) from exc
+    if not sheet.rows and not sheet.errors:
+        raise SpreadsheetRefused(*NO_ROWS)
     return sheet, Source(file.content, file.media_type, file.filename)
 
 

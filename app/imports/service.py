@@ -47,6 +47,12 @@ class RowsRefused(DomainError):
         )
 
 
+NO_ROWS = (
+    "the sheet has its header but no rows to import",
+    "bảng tính chỉ có dòng tiêu đề, không có dòng dữ liệu nào để nhập",
+)
+
+
 class SpreadsheetRefused(DomainError):
     status, slug, title = 422, "invalid-spreadsheet", "Not a spreadsheet the service can read"
 
