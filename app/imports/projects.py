@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -405,21 +405,26 @@ def _write(
 ) -> None:
     now = utcnow()
     total = len(creates) + len(updates)
+    statement = insert(Project).returning(Project.id, sort_by_parameter_order=True)
     for done, batch in enumerate(chunks(creates, BATCH), start=1):
-        projects = [
-            Project(
-                **values,
-                search_text=search_key(values["name"], values["investor"]),
-                created_at=now,
-                updated_at=now,
-            )
+        rows = [
+            values
+            | {
+                "search_text": search_key(values["name"], values["investor"]),
+                "created_at": now,
+                "updated_at": now,
+            }
             for values in batch
         ]
-        session.add_all(projects)
-        _flush(session)
-        for project in projects:
-            audit.record(session, "create", "project", project.id, after=audit.snapshot(project))
-        _flush(session)
+        ids = _insert(session, statement, rows)
+        audit.record_created(
+            session,
+            "project",
+            [
+                (i, audit.snapshot_values(Project, row | {"id": i}))
+                for i, row in zip(ids, rows, strict=True)
+            ],
+        )
         progress(min(done * BATCH, total), total)
     for project, changes in updates:
         before = audit.snapshot(project)
@@ -434,14 +439,27 @@ def _write(
     session.flush()
 
 
+def _insert(session: Session, statement: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert a batch of new projects (one statement), their ids in the batch's order."""
+    try:
+        with session.begin_nested():
+            return list(session.scalars(statement, rows))
+    except IntegrityError as exc:
+        raise _code_taken() from exc
+
+
 def _flush(session: Session) -> None:
     """A project code a concurrent API request took meanwhile fails the unique index."""
     try:
         with session.begin_nested():
             session.flush()
     except IntegrityError as exc:
-        raise DuplicateValue(
-            "a project code in the file was taken by another request during the import; "
-            "nothing was written, try again",
-            field="project_code",
-        ) from exc
+        raise _code_taken() from exc
+
+
+def _code_taken() -> DuplicateValue:
+    return DuplicateValue(
+        "a project code in the file was taken by another request during the import; "
+        "nothing was written, try again",
+        field="project_code",
+    )

@@ -4,12 +4,13 @@ Who acted and which request it was come from the session's `info` (set per reque
 access dependency), so services record events without taking them as arguments.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session
 
 from app.kit.db import utcnow
@@ -61,6 +62,45 @@ def record(
             after=dict(after) if after is not None else None,
             request_id=session.info.get(REQUEST_ID),
         )
+    )
+
+
+def snapshot_values(model: type[Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """What `snapshot` shows for a row of `model` written from plain values (a bulk insert):
+    every column, absent ones as null."""
+    return {key: _json_value(values.get(key)) for key in _shown_columns(model)}
+
+
+@cache
+def _shown_columns(model: type[Any]) -> tuple[str, ...]:
+    return tuple(attr.key for attr in inspect(model).column_attrs if attr.key not in HIDDEN)
+
+
+def record_created(
+    session: Session, entity: str, rows: Sequence[tuple[int, Mapping[str, Any]]]
+) -> None:
+    """One "create" event per (id, after) written in one statement (bulk imports), the same
+    events `record` would leave."""
+    if not rows:
+        return
+    now = utcnow()
+    actor = session.info.get(ACTOR, "system")
+    request_id = session.info.get(REQUEST_ID)
+    session.execute(
+        insert(AuditEvent),
+        [
+            {
+                "occurred_at": now,
+                "actor": actor,
+                "action": "create",
+                "entity": entity,
+                "entity_id": entity_id,
+                "before": None,
+                "after": dict(after),
+                "request_id": request_id,
+            }
+            for entity_id, after in rows
+        ],
     )
 
 
