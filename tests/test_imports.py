@@ -572,3 +572,35 @@ def test_an_export_imports_back_unchanged(client: TestClient):
             assert counts["unchanged"] == counts["rows"] > 0
     zones_after, projects_after, _, _ = snapshot(client)
     assert (zones_after, projects_after) == before[:2]
+
+
+def test_an_imported_project_leaves_the_audit_event_an_api_create_leaves(client: TestClient):
+    zone = create_zone(client, code="KCN-AU", total_area_ha=100, industrial_land_ha=60)
+    body = {
+        "name": "Nhà máy",
+        "investor": "Công ty",
+        "investor_country": "KR",
+        "leased_ha": 2.5,
+        "lease_start": "2024-01-01",
+        "lease_end": "2074-01-01",
+        "registered_capital": 1000.5,
+        "capital_currency": "USD",
+        "employees": 12,
+    }
+    by_api = create_project(client, zone["id"], **body, project_code="BY-API")
+    text = csv_text(
+        "zone_code,project_code,name,investor,investor_country,leased_ha,lease_start,lease_end,"
+        "registered_capital,capital_currency,employees",
+        "KCN-AU,BY-SHEET,Nhà máy,Công ty,KR,2.5,2024-01-01,2074-01-01,1000.5,USD,12",
+    )
+    assert post_csv(client, "projects", text).status_code == 201
+    by_sheet = next(p for p in projects(client) if p["project_code"] == "BY-SHEET")
+    events = client.get("/api/v1/audit", params={"entity": "project", "limit": 50}).json()["items"]
+    after = {e["entity_id"]: e["after"] for e in events if e["action"] == "create"}
+    differ = {"id", "project_code", "created_at", "updated_at"}
+    api_after, sheet_after = after[by_api["id"]], after[by_sheet["id"]]
+    assert api_after.keys() == sheet_after.keys()
+    assert {k: v for k, v in api_after.items() if k not in differ} == {
+        k: v for k, v in sheet_after.items() if k not in differ
+    }
+    assert sheet_after["id"] == by_sheet["id"] and sheet_after["project_code"] == "BY-SHEET"

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session
 
-from app.kit.db import utcnow
+from app.kit.db import Base, copy_rows, utcnow
 from app.kit.repo import paginate
 from app.models import AuditEvent
 
@@ -65,14 +65,14 @@ def record(
     )
 
 
-def snapshot_values(model: type[Any], values: Mapping[str, Any]) -> dict[str, Any]:
+def snapshot_values(model: type[Base], values: Mapping[str, Any]) -> dict[str, Any]:
     """What `snapshot` shows for a row of `model` written from plain values (a bulk insert):
     every column, absent ones as null."""
     return {key: _json_value(values.get(key)) for key in _shown_columns(model)}
 
 
 @cache
-def _shown_columns(model: type[Any]) -> tuple[str, ...]:
+def _shown_columns(model: type[Base]) -> tuple[str, ...]:
     return tuple(attr.key for attr in inspect(model).column_attrs if attr.key not in HIDDEN)
 
 
@@ -86,22 +86,23 @@ def record_created(
     now = utcnow()
     actor = session.info.get(ACTOR, "system")
     request_id = session.info.get(REQUEST_ID)
-    session.execute(
-        insert(AuditEvent),
-        [
-            {
-                "occurred_at": now,
-                "actor": actor,
-                "action": "create",
-                "entity": entity,
-                "entity_id": entity_id,
-                "before": None,
-                "after": dict(after),
-                "request_id": request_id,
-            }
-            for entity_id, after in rows
-        ],
-    )
+    events = [
+        {
+            "occurred_at": now,
+            "actor": actor,
+            "action": "create",
+            "entity": entity,
+            "entity_id": entity_id,
+            "before": None,
+            "after": dict(after),
+            "request_id": request_id,
+        }
+        for entity_id, after in rows
+    ]
+    if session.get_bind().dialect.name == "postgresql":
+        copy_rows(session, AuditEvent, events)
+    else:
+        session.execute(insert(AuditEvent), events)
 
 
 def list_events(
