@@ -457,6 +457,21 @@ def test_clicking_a_zone_opens_its_card(visit, server):
     visit.page.wait_for_selector(f"#card[data-state=ready][data-zone-id='{zone_id}']")
     check_card(visit, server, zone_id, SEED_DATE)
     visit.shot("zone-card-vi")
+    # The card links its projects and clearance records as CSV and XLSX (the list exports).
+    links = visit.page.locator("#card-body .links a")
+    targets = {}
+    for i in range(links.count()):
+        parts = urlsplit(links.nth(i).get_attribute("href"))
+        query = parse_qs(parts.query)
+        targets[(parts.path, query["format"][0])] = query
+        answer = httpx.get(server.base + links.nth(i).get_attribute("href"))
+        assert answer.status_code == 200, links.nth(i).get_attribute("href")
+    for fmt in ("csv", "xlsx"):
+        assert targets[("/api/v1/projects", fmt)]["zone_id"] == [str(zone_id)]
+        assert (f"/api/v1/zones/{zone_id}/clearance", fmt) in targets
+    with visit.page.expect_download() as download:
+        visit.page.click("#card-body .links a[href*='/projects']:text-is('XLSX')")
+    assert download.value.suggested_filename.startswith("projects-")
     visit.page.keyboard.press("Escape")
     visit.page.wait_for_selector("#card", state="hidden")
     visit.assert_clean()

@@ -859,10 +859,6 @@ function downloads(title, path, values, formats) {
   ];
 }
 
-// The API's lists have no CSV or XLSX yet: a zone card links their JSON.
-function jsonLink(title, path, values) {
-  return [element("span", { text: `${title}: ` }), element("a", { href: url(path, values), "data-download": "", text: t("json") })];
-}
 
 function renderLinks(data) {
   const date = dateParams();
@@ -983,9 +979,9 @@ function renderCard() {
     element(
       "p",
       { class: "links" },
-      ...jsonLink(t("linksZone"), `/zones/${zone.id}`, { as_of: state.data.asOf }),
-      ...jsonLink(t("linksProjects"), "/projects", { zone_id: zone.id, limit: 500 }),
-      ...jsonLink(t("clearanceHistory"), `/zones/${zone.id}/clearance`, { limit: 500 }),
+      ...downloads(t("linksZone"), `/zones/${zone.id}`, { as_of: state.data.asOf }, ["json"]),
+      ...downloads(t("linksProjects"), "/projects", { zone_id: zone.id }, ["csv", "xlsx"]),
+      ...downloads(t("clearanceHistory"), `/zones/${zone.id}/clearance`, {}, ["csv", "xlsx"]),
     ),
   );
   chart("card-chart", {
