@@ -27,7 +27,7 @@ from app.kit.errors import (
 )
 from app.kit.etags import ensure_match
 from app.kit.repo import ensure_unique
-from app.kit.text import like_pattern, search_key
+from app.kit.text import like_pattern, search_fold, search_key
 from app.land.capacity import Land, overbooked
 from app.land.queries import (
     ZoneFigures,
@@ -109,6 +109,16 @@ def get_zone(session: Session, zone_id: int, day: date, *, or_first_day: bool = 
     return ZoneAt(row[0], row[1])
 
 
+def get_zone_by_code(session: Session, code: str, day: date) -> ZoneAt:
+    """The zone with this code (any case, as codes are stored upper-cased) as it stands on
+    `day`, as get_zone; 404 for a code no zone has."""
+    code = code.strip().upper()
+    zone_id = session.scalar(select(Zone.id).where(Zone.code == code))
+    if zone_id is None:
+        raise NotFound("zone", code, detail=f"no zone has the code {code}")
+    return get_zone(session, zone_id, day)
+
+
 def occupancy_on(session: Session, zone: ZoneAt, day: date) -> Occupancy:
     return occupancy_by_zone(session, [zone.state], day)[zone.zone.id].occupancy
 
@@ -130,7 +140,7 @@ def list_zones(
     if filters.status:
         query = query.where(ZoneState.status == filters.status)
     if filters.province:
-        query = query.where(ZoneState.province == filters.province)
+        query = query.where(ZoneState.province_key == search_fold(filters.province))
     if filters.code:
         query = query.where(Zone.code == filters.code.strip().upper())
     if filters.q:
@@ -326,6 +336,7 @@ def _rebuild_states(session: Session, zone: Zone, spans: Sequence[Span]) -> None
             valid_to=span.valid_to,
             **{name: span.values[name] for name in TIME_VARYING},
             search_text=search_key(span.values["name"], zone.code),
+            province_key=search_fold(span.values["province"]),
         )
         for span in spans
     )
