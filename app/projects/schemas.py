@@ -7,8 +7,8 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from app.kit.countries import ISO_3166_ALPHA2
 from app.kit.schema_types import (
-    AnyCase,
     MAX_ID,
+    AnyCase,
     AreaOut,
     DateIn,
     InputModel,

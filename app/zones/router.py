@@ -26,12 +26,12 @@ from app.models import ZoneRevision
 from app.zones import provinces, service
 from app.zones.schemas import (
     KindIn,
-    StatusIn,
     MovedZoneRead,
     ProvinceList,
     ProvinceMerge,
     ProvinceMergeResult,
     ProvinceRead,
+    StatusIn,
     ZoneCreate,
     ZoneHistory,
     ZoneRead,
