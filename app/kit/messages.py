@@ -12,7 +12,7 @@ message (a land use, the tail saying when a rule was broken) is translated too.
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
@@ -270,6 +270,9 @@ MESSAGES: Mapping[str, str] = {
 }
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# Placeholders that follow another directly match only what they can hold, so the split
+# between the two is the one the message was made with.
+_SHAPES = {"during": r"(?: \(in effect from .*?\))?", "until": r"(?: until \S+| on)"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +293,8 @@ def _templates() -> tuple[_Template, ...]:
         for match in _PLACEHOLDER.finditer(english):
             parts.append(re.escape(english[at : match.start()]))
             name = match.group(1)
-            parts.append(f"(?P={name})" if name in names else f"(?P<{name}>.*?)")
+            shape = _SHAPES.get(name, ".*?")
+            parts.append(f"(?P={name})" if name in names else f"(?P<{name}>{shape})")
             names.add(name)
             at = match.end()
         parts.append(re.escape(english[at:]))
@@ -482,7 +486,8 @@ def _places_hint(places: int, value: Any) -> Hint:
     unit = "1 m²" if places == 4 else f"{places} decimal places"
     unit_vi = "1 m²" if places == 4 else f"{places} chữ số thập phân"
     if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-        rounded = format(Decimal(str(value)).quantize(Decimal(1).scaleb(-places)), "f")
+        step = Decimal(1).scaleb(-places)
+        rounded = format(Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP), "f")
         return Hint(
             f"at most {places} decimal places ({unit}): send {rounded}, not {value}",
             f"tối đa {places} chữ số thập phân ({unit_vi}): gửi {rounded}, không phải {value}",
