@@ -66,9 +66,7 @@ def _sample(node: ast.expr) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
-        return "".join(
-            v.value if isinstance(v, ast.Constant) else _filled(v) for v in node.values
-        )
+        return "".join(v.value if isinstance(v, ast.Constant) else _filled(v) for v in node.values)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = _sample(node.left), _sample(node.right)
         return (left if left is not None else FILLER) + (right if right is not None else "")
@@ -277,7 +275,9 @@ def test_hint_for_a_day_first_date() -> None:
 )
 def test_hint_for_a_country_that_is_not_a_code(typed: str, code: str) -> None:
     found = hint("must be an ISO 3166-1 alpha-2 country code, e.g. VN, JP, KR", typed)
-    assert found is not None and found.en == f"use the two-letter ISO 3166-1 code: {code}, not {typed}"
+    assert (
+        found is not None and found.en == f"use the two-letter ISO 3166-1 code: {code}, not {typed}"
+    )
 
 
 def test_hint_for_an_unknown_country_lists_the_common_ones() -> None:

@@ -291,8 +291,12 @@ def test_no_error_is_reported_under_body_for_these_rules(client) -> None:
         (ZONES, zone_body(latitude=20.8)),
         (
             f"{ZONES}/{zone['id']}/clearance",
-            {"recorded_on": "2024-01-01", "cleared_ha": 1, "households_total": 1,
-             "households_relocated": 2},
+            {
+                "recorded_on": "2024-01-01",
+                "cleared_ha": 1,
+                "households_total": 1,
+                "households_relocated": 2,
+            },
         ),
         (PROJECTS, project_body(zone["id"], capital_currency="VND")),
         (PROJECTS, project_body(zone["id"], lease_start="2024-01-01", lease_end="2023-01-01")),
@@ -350,8 +354,7 @@ def test_land_in_use_by_clearance_names_the_zone_by_code(client) -> None:
         "the clearance record of zone KCN-CLR on 2024-01-01 states 40.5 ha cleared;"
     )
     assert problem["detail_vi"].startswith(
-        "Bản ghi giải phóng mặt bằng của khu/cụm KCN-CLR ngày 2024-01-01 ghi đã giải phóng "
-        "40.5 ha;"
+        "Bản ghi giải phóng mặt bằng của khu/cụm KCN-CLR ngày 2024-01-01 ghi đã giải phóng 40.5 ha;"
     )
 
 
@@ -361,7 +364,9 @@ def test_a_second_record_on_one_day_names_the_zone_by_code(client) -> None:
     assert client.post(f"{ZONES}/{zone['id']}/clearance", json=record).status_code == 201
     problem = assert_problem(client.post(f"{ZONES}/{zone['id']}/clearance", json=record), 409)
     assert problem["detail"] == "zone KCN-DAY already has a clearance record for 2024-01-01"
-    assert problem["detail_vi"] == "Khu/cụm KCN-DAY đã có bản ghi giải phóng mặt bằng ngày 2024-01-01"
+    assert (
+        problem["detail_vi"] == "Khu/cụm KCN-DAY đã có bản ghi giải phóng mặt bằng ngày 2024-01-01"
+    )
     assert problem["zone_code"] == "KCN-DAY"
 
 

@@ -62,7 +62,9 @@ def listed(client, **params: Any) -> list[str]:
     return codes(response.json())
 
 
-@pytest.mark.parametrize("q", ["dong tam", "ĐỒNG TÂM", "Đồng Tâm", "đồng tâm", "DONG TAM", "ong ta"])
+@pytest.mark.parametrize(
+    "q", ["dong tam", "ĐỒNG TÂM", "Đồng Tâm", "đồng tâm", "DONG TAM", "ong ta"]
+)
 def test_q_finds_a_name_however_it_is_typed(client, q: str) -> None:
     create_zone(client, code="CCN-DT", kind="cluster", name="Cụm công nghiệp Đồng Tâm")
     create_zone(client, code="CCN-TT", kind="cluster", name="Cụm công nghiệp Thanh Hà")
@@ -141,9 +143,7 @@ def test_project_q_folds_name_and_investor(client) -> None:
 def moved(client) -> dict[str, Any]:
     """A park under Hòa Bình until 30 June 2025 and under Phú Thọ from 1 July 2025, and a
     park that stays in Sơn La."""
-    zone = create_zone(
-        client, code="KCN-MOVE", province="Hòa Bình", effective_from="2020-01-01"
-    )
+    zone = create_zone(client, code="KCN-MOVE", province="Hòa Bình", effective_from="2020-01-01")
     response = client.patch(
         f"{ZONES}/{zone['id']}", json={"province": "Phú Thọ", "effective_from": "2025-07-01"}
     )
