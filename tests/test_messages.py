@@ -327,3 +327,16 @@ def test_no_hint_where_the_message_says_it_all() -> None:
 )
 def test_number_is_written_as_stored_without_trailing_zeros(value: Any, written: str) -> None:
     assert number(value) == written
+
+
+def test_hint_for_a_whole_number_sent_as_text_says_no_decimal_point() -> None:
+    assert hint("must be a JSON number", "12") == Hint(
+        'send 12 as a JSON number, without quotes: 12, not "12"',
+        'gửi 12 dưới dạng số JSON, không có dấu ngoặc kép: 12, không phải "12"',
+    )
+
+
+def test_hint_for_too_many_decimals_writes_the_rounded_value_as_stored() -> None:
+    message = "Decimal input should have no more than 4 decimal places"
+    found = hint(message, Decimal("1.000000000000000000001"))
+    assert found is not None and found.en.endswith("send 1, not 1.000000000000000000001")

@@ -399,17 +399,23 @@ def hint(message: str, value: Any) -> Hint | None:
     """A hint for the mistake behind an error (its English message and the value sent), or
     None when there is nothing to add to the message."""
     if message == "must be a JSON number" and isinstance(value, str):
-        number = number_as_json(value)
-        if number is None:
+        meant = number_as_json(value)
+        if meant is None:
             return Hint(
                 "send a JSON number without quotes, with a decimal point: e.g. 12.5",
                 "gửi một số JSON không có dấu ngoặc kép, dùng dấu chấm thập phân: ví dụ 12.5",
             )
+        if "." not in meant:
+            return Hint(
+                f'send {meant} as a JSON number, without quotes: {meant}, not "{value}"',
+                f"gửi {meant} dưới dạng số JSON, không có dấu ngoặc kép: {meant}, "
+                f'không phải "{value}"',
+            )
         return Hint(
-            f"send {number} as a JSON number, with a decimal point and no quotes: {number}, "
+            f"send {meant} as a JSON number, with a decimal point and no quotes: {meant}, "
             f'not "{value}"',
-            f"gửi {number} dưới dạng số JSON, dùng dấu chấm thập phân và không có dấu ngoặc kép: "
-            f'{number}, không phải "{value}"',
+            f"gửi {meant} dưới dạng số JSON, dùng dấu chấm thập phân và không có dấu ngoặc kép: "
+            f'{meant}, không phải "{value}"',
         )
     if message in ("must be a date as YYYY-MM-DD", "Input should be a valid date"):
         day_first = _DAY_FIRST.fullmatch(value.strip()) if isinstance(value, str) else None
@@ -487,7 +493,7 @@ def _places_hint(places: int, value: Any) -> Hint:
     unit_vi = "1 m²" if places == 4 else f"{places} chữ số thập phân"
     if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
         step = Decimal(1).scaleb(-places)
-        rounded = format(Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP), "f")
+        rounded = number(Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP))
         return Hint(
             f"at most {places} decimal places ({unit}): send {rounded}, not {value}",
             f"tối đa {places} chữ số thập phân ({unit_vi}): gửi {rounded}, không phải {value}",
