@@ -404,3 +404,14 @@ def test_message_stays_english_whatever_the_accept_language(client) -> None:
     problem = assert_problem(response, 422)
     assert only_error(problem, "code")["message"] == "Field required"
     assert only_error(problem, "code")["message_vi"] == "Thiếu trường bắt buộc"
+
+
+def test_a_filing_takes_its_report_and_parameters_in_any_case(client) -> None:
+    create_zone(client, effective_from="2020-01-01")
+    body = {"report": "Occupancy", "params": {"period": "2024-h1", "kind": "PARK", "scope": "All"}}
+    response = client.post("/api/v1/filings", json=body)
+    assert response.status_code == 201, response.text
+    filed = response.json()
+    assert filed["report"] == "occupancy"
+    assert filed["params"]["period"] == "2024-H1"
+    assert (filed["params"]["kind"], filed["params"]["scope"]) == ("park", "all")

@@ -1,11 +1,11 @@
 """Bodies of /api/v1/filings: a report filed with the parameters it was asked with."""
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import ConfigDict, Field
 
-from app.kit.schema_types import DateIn, InputModel, Note, OutputModel, Text
+from app.kit.schema_types import AnyCase, DateIn, InputModel, Note, OutputModel, Text
 from app.reports.params import Boundaries, Interval, Kind, PeriodParam, Scope
 
 ReportName = Literal["occupancy", "occupancy/history", "clearance", "investment", "summary", "plan"]
@@ -29,7 +29,7 @@ class FilingParams(InputModel):
 
 
 class FilingCreate(InputModel):
-    report: ReportName
+    report: Annotated[ReportName, AnyCase(get_args(ReportName))]
     params: FilingParams = Field(default_factory=FilingParams)
     note: Annotated[str, Note(2000)] | None = None
 
