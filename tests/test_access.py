@@ -818,7 +818,7 @@ def test_duplicate_key_name_is_409(client, session):
     ("body", "field"),
     [
         ({"name": "r", "role": "superuser"}, "role"),
-        ({"name": "r", "role": "Admin"}, "role"),
+        ({"name": "r", "role": "Admins"}, "role"),
         ({"name": "r", "role": None}, "role"),
         ({"name": "r"}, "role"),
         ({"role": "viewer"}, "name"),

@@ -172,7 +172,7 @@ def test_invalid_parameters_are_refused_whatever_the_tag(client, world, if_none_
         ("/api/v1/zones/2147483000/clearance", 404),
         ("/api/v1/plans/2147483000/actuals", 404),
         ("/api/v1/plans/2147483000/report", 404),
-        ("/api/v1/projects?investor_country=vn", 422),
+        ("/api/v1/projects?investor_country=xx", 422),
         ("/api/v1/reports/occupancy?as_of=2024-06-24&period=2024", 422),
         ("/api/v1/reports/occupancy/history?from=2024-06-30&to=2024-01-01", 422),
         ("/api/v1/audit?since=yesterday", 422),

@@ -222,3 +222,95 @@ def test_a_migration_waits_for_the_migration_lock_before_reading_the_schema(scra
             assert migrate.current_revision(connection) == migrate.head_revision()
     finally:
         holder.dispose()
+
+
+def test_accent_free_search_keys_migrate_and_back(scratch_url: str):
+    """0009 recomputes every stored search key without accents and fills province_key (in
+    batches: more projects than one batch holds); downgrading puts back the keys as they
+    were (case-folded, accents kept) and drops the column."""
+    scratch = make_engine(scratch_url)
+    created = datetime(2024, 1, 1, tzinfo=UTC)
+    zones = [
+        (1, "CCN-DT", "Cụm công nghiệp Đồng Tâm", "Hòa Bình"),
+        (2, "KCN-QV", "QUẾ VÕ", "Bắc Ninh"),
+    ]
+    old_state_keys = ["cụm công nghiệp đồng tâm\nccn-dt", "quế võ\nkcn-qv"]
+    projects = [(n, f"Nhà máy Đại Đồng {n}", "Công ty Điện Tử") for n in range(1, 1006)]
+    try:
+        migrate.upgrade(scratch_url, "0008")
+        with scratch.begin() as connection:
+            for (zone_id, code, name, province), key in zip(zones, old_state_keys, strict=True):
+                connection.execute(
+                    text(
+                        "INSERT INTO zones (id, code, kind, created_at, updated_at)"
+                        " VALUES (:id, :code, 'park', :created, :created)"
+                    ),
+                    {"id": zone_id, "code": code, "created": created},
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO zone_states (zone_id, name, province, status, total_area_ha,"
+                        " industrial_land_ha, service_land_ha, clearance_required_ha, search_text)"
+                        " VALUES (:id, :name, :province, 'operating', 1000000, 500000, 0,"
+                        " 1000000, :key)"
+                    ),
+                    {"id": zone_id, "name": name, "province": province, "key": key},
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO projects (id, zone_id, name, investor, investor_country,"
+                    " land_use, leased_ha, lease_start, status, search_text, created_at,"
+                    " updated_at) VALUES (:id, 1, :name, :investor, 'VN', 'industrial', 1,"
+                    " :start, 'operating', :key, :created, :created)"
+                ),
+                [
+                    {
+                        "id": n,
+                        "name": name,
+                        "investor": investor,
+                        "start": date(2020, 1, 1),
+                        "key": f"{name.casefold()}\n{investor.casefold()}",
+                        "created": created,
+                    }
+                    for n, name, investor in projects
+                ],
+            )
+        migrate.upgrade(scratch_url)
+        with scratch.connect() as connection:
+            states = connection.execute(
+                text("SELECT search_text, province_key FROM zone_states ORDER BY zone_id")
+            ).all()
+            keys = connection.execute(text("SELECT search_text FROM projects ORDER BY id")).all()
+        assert [tuple(s) for s in states] == [
+            ("cum cong nghiep dong tam\nccn-dt", "hoa binh"),
+            ("que vo\nkcn-qv", "bac ninh"),
+        ]
+        assert [k[0] for k in keys] == [
+            f"nha may dai dong {n}\ncong ty dien tu" for n, *_ in projects
+        ]
+        assert "ix_zone_states_province_key" in {
+            index["name"] for index in inspect(scratch).get_indexes("zone_states")
+        }
+
+        migrate.downgrade(scratch_url, "0008")
+        with scratch.connect() as connection:
+            back = (
+                connection.execute(text("SELECT search_text FROM zone_states ORDER BY zone_id"))
+                .scalars()
+                .all()
+            )
+            project_keys = (
+                connection.execute(text("SELECT search_text FROM projects ORDER BY id"))
+                .scalars()
+                .all()
+            )
+        assert back == old_state_keys
+        assert project_keys == [
+            f"{name.casefold()}\n{investor.casefold()}" for _, name, investor in projects
+        ]
+        assert "province_key" not in {
+            c["name"] for c in inspect(scratch).get_columns("zone_states")
+        }
+        migrate.upgrade(scratch_url)
+    finally:
+        scratch.dispose()

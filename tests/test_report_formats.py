@@ -555,7 +555,7 @@ def test_geojson_on_plan_report_is_422(client, plan):
 
 
 @pytest.mark.parametrize("url", [OCCUPANCY, CLEARANCE, INVESTMENT, SUMMARY])
-@pytest.mark.parametrize("fmt", ["pdf", "XLSX", "xls", "json "])
+@pytest.mark.parametrize("fmt", ["pdf", "XLSXX", "xls", "json "])
 def test_unknown_format_is_422(client, url, fmt):
     assert_problem(client.get(url, params={"format": fmt}), 422, field="query.format")
 

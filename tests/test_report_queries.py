@@ -315,6 +315,7 @@ def test_history_points_beyond_400_is_an_error(start, end, interval):
     ("period", "expected"),
     [
         ("2024-H1", "2024-06-14"),
+        ("2024-h1", "2024-06-14"),
         ("2024", "2024-12-14"),
         ("2023-H1", "2023-06-14"),
         ("2023", "2023-12-14"),
@@ -331,7 +332,7 @@ def test_period_date(period, expected):
     "period",
     [
         "2024-H2",
-        "2024-h1",
+        "2024-h2",
         "24",
         "024",
         "20245",

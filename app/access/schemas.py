@@ -3,13 +3,13 @@ from typing import Annotated
 
 from pydantic import Field
 
-from app.kit.schema_types import InputModel, OutputModel, Text
+from app.kit.schema_types import AnyCase, InputModel, OutputModel, Text
 from app.models.enums import Role
 
 
 class KeyCreate(InputModel):
     name: Annotated[str, Text(100)]
-    role: Role
+    role: Annotated[Role, AnyCase(Role)]
 
 
 class KeyRead(OutputModel):

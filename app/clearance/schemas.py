@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.kit.schema_types import (
     AreaIn,
@@ -30,15 +30,16 @@ class ClearanceCreate(InputModel):
     compensation_paid_vnd: Dong | None = None
     note: Annotated[str, Note(2000)] | None = None
 
-    @model_validator(mode="after")
-    def _relocated_within_total(self) -> "ClearanceCreate":
-        if (
-            self.households_total is not None
-            and self.households_relocated is not None
-            and self.households_relocated > self.households_total
-        ):
-            raise ValueError("households_relocated must not exceed households_total")
-        return self
+    @field_validator("households_relocated")
+    @classmethod
+    def _relocated_within_total(cls, relocated: int | None, info: ValidationInfo) -> int | None:
+        """Reported under households_relocated, the figure to fix: the households relocated
+        so far cannot outnumber those to relocate (the total is the survey's, which changes
+        less often). Fields validate in order, so households_total is known here."""
+        total = info.data.get("households_total")
+        if total is not None and relocated is not None and relocated > total:
+            raise ValueError(f"must not exceed households_total ({total})")
+        return relocated
 
 
 # Fields that may be null; the others, once set, always have a value.

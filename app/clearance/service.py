@@ -18,6 +18,7 @@ from app.kit import audit
 from app.kit.db import flush_or_raise, utcnow
 from app.kit.errors import DuplicateValue, InvalidValues, NotFound
 from app.kit.etags import ensure_match
+from app.kit.messages import number
 from app.kit.repo import get_or_404, paginate
 from app.land.queries import least_required_from, lock_zone
 from app.models import ClearanceRecord, Zone
@@ -33,7 +34,7 @@ def add_record(session: Session, zone_id: int, data: ClearanceCreate) -> Clearan
     now = utcnow()
     record = ClearanceRecord(zone_id=zone_id, **values, created_at=now, updated_at=now)
     session.add(record)
-    flush_or_raise(session, _date_taken(zone_id, data.recorded_on))
+    flush_or_raise(session, _date_taken(zone, data.recorded_on))
     audit.record(session, "create", "clearance_record", record.id, after=audit.snapshot(record))
     return record
 
@@ -60,7 +61,7 @@ def update_record(
     for name, value in changes.items():
         setattr(record, name, value)
     record.updated_at = utcnow()
-    flush_or_raise(session, _date_taken(zone_id, record.recorded_on))
+    flush_or_raise(session, _date_taken(zone, record.recorded_on))
     audit.record(
         session,
         "update",
@@ -150,10 +151,11 @@ def _check_record_rules(
     required = _required_ha(session, zone, day)
     if values["cleared_ha"] > required:
         raise InvalidValues(
-            "cleared_ha", f"must not exceed the zone's clearance_required_ha ({required})"
+            "cleared_ha",
+            f"must not exceed the zone's clearance_required_ha ({number(required)} ha)",
         )
     others = _others(zone.id, own_id)
-    _ensure_date_free(session, zone.id, day, others)
+    _ensure_date_free(session, zone, day, others)
     _ensure_cumulative(session, values, others)
 
 
@@ -164,19 +166,27 @@ def _others(zone_id: int, own_id: int | None) -> tuple[ColumnElement[bool], ...]
 
 
 def _ensure_date_free(
-    session: Session, zone_id: int, day: date, others: tuple[ColumnElement[bool], ...]
+    session: Session, zone: Zone, day: date, others: tuple[ColumnElement[bool], ...]
 ) -> None:
     taken = session.scalar(
         select(ClearanceRecord.id).where(*others, ClearanceRecord.recorded_on == day)
     )
     if taken is not None:
-        raise _date_taken(zone_id, day)
+        raise _date_taken(zone, day)
 
 
-def _date_taken(zone_id: int, day: date) -> DuplicateValue:
+def _date_taken(zone: Zone, day: date) -> DuplicateValue:
     return DuplicateValue(
-        f"zone {zone_id} already has a clearance record for {day}", field="recorded_on"
+        f"zone {zone.code} already has a clearance record for {day}",
+        field="recorded_on",
+        zone_id=zone.id,
+        zone_code=zone.code,
     )
+
+
+def _n(value: Any) -> str:
+    """A cumulative figure as typed: hectares without their column's trailing zeros."""
+    return number(value) if isinstance(value, Decimal | int) else str(value)
 
 
 def _ensure_cumulative(
@@ -198,9 +208,9 @@ def _ensure_cumulative(
         )
         if earlier is not None and value < earlier:
             raise InvalidValues(
-                field, f"is cumulative and must not be below an earlier record's {earlier}"
+                field, f"is cumulative and must not be below an earlier record's {_n(earlier)}"
             )
         if later is not None and value > later:
             raise InvalidValues(
-                field, f"is cumulative and must not be above a later record's {later}"
+                field, f"is cumulative and must not be above a later record's {_n(later)}"
             )

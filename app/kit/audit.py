@@ -19,7 +19,7 @@ from app.models import AuditEvent
 
 ACTOR, REQUEST_ID = "actor", "request_id"
 # Columns that are derived or secret, never shown in the trail.
-HIDDEN = frozenset({"search_text", "secret_hash"})
+HIDDEN = frozenset({"search_text", "province_key", "secret_hash"})
 
 
 def set_context(session: Session, *, actor: str, request_id: str | None) -> None:

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
+from app.kit.messages import hint, number, vietnamese
 from app.kit.problems import CATALOGUE
 
 PROBLEM_JSON = "application/problem+json"
@@ -30,6 +31,9 @@ class DomainError(Exception):
     def __init__(self, detail: str, **extensions: Any) -> None:
         super().__init__(detail)
         self.detail = detail
+        # The detail in Vietnamese: from the message catalogue (app.kit.messages), unless a
+        # subclass knows better.
+        self.detail_vi: str | None = None
         self.extensions = extensions
 
 
@@ -61,12 +65,19 @@ class CapacityExceeded(Conflict):
     slug, title = "capacity-exceeded", "Not enough leasable land"
 
     def __init__(
-        self, *, zone_id: int, land_use: str, requested_ha: Decimal, available_ha: Decimal
+        self,
+        *,
+        zone_id: int,
+        zone_code: str,
+        land_use: str,
+        requested_ha: Decimal,
+        available_ha: Decimal,
     ) -> None:
         super().__init__(
-            f"zone {zone_id} has {available_ha} ha of {land_use} land free over the requested "
-            f"period, {requested_ha} ha requested",
+            f"zone {zone_code} has {number(available_ha)} ha of {land_use} land free over the "
+            f"requested period, {number(requested_ha)} ha requested",
             zone_id=zone_id,
+            zone_code=zone_code,
             land_use=land_use,
             requested_ha=_number(requested_ha),
             available_ha=_number(available_ha),
@@ -90,9 +101,10 @@ class LandOverbooked(CapacityExceeded):
         until = f" until {end}" if end else " on"
         DomainError.__init__(
             self,
-            f"leases in zone {zone_code} hold {held_ha} ha of {land_use} land from {start}{until}, "
-            f"where the zone would have {land_ha} ha",
+            f"leases in zone {zone_code} hold {number(held_ha)} ha of {land_use} land from "
+            f"{start}{until}, where the zone would have {number(land_ha)} ha",
             zone_id=zone_id,
+            zone_code=zone_code,
             land_use=land_use,
             held_ha=_number(held_ha),
             land_ha=_number(land_ha),
@@ -110,7 +122,9 @@ class InvalidValues(DomainError):
     status, slug, title = 422, "validation-error", "Invalid values"
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}", errors=[{"field": field, "message": message}])
+        error = {"field": field, "message": message, "message_vi": vietnamese(message)}
+        super().__init__(f"{field}: {message}", errors=[error])
+        self.detail_vi = f"{field}: {error['message_vi']}"
 
 
 def _number(value: Decimal) -> int | float:
@@ -118,8 +132,16 @@ def _number(value: Decimal) -> int | float:
 
 
 def problem(
-    status: int, title: str, detail: str, slug: str | None = None, **extensions: Any
+    status: int,
+    title: str,
+    detail: str,
+    slug: str | None = None,
+    *,
+    detail_vi: str | None = None,
+    **extensions: Any,
 ) -> JSONResponse:
+    """A problem document; `detail` in English, and beside it `detail_vi`, the same in
+    Vietnamese (from the message catalogue unless given)."""
     if slug is not None and slug not in CATALOGUE:
         raise ValueError(f"problem type {slug!r} is not in app.kit.problems.CATALOGUE")
     body: dict[str, Any] = {
@@ -127,6 +149,7 @@ def problem(
         "title": title,
         "status": status,
         "detail": detail,
+        "detail_vi": detail_vi if detail_vi is not None else vietnamese(detail),
         **extensions,
     }
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
@@ -143,12 +166,26 @@ PROBLEM_SCHEMA = {
         },
         "title": {"type": "string"},
         "status": {"type": "integer"},
-        "detail": {"type": "string"},
+        "detail": {"type": "string", "description": "What went wrong, in English."},
+        "detail_vi": {"type": "string", "description": "The detail in Vietnamese."},
         "errors": {
             "type": "array",
             "items": {
                 "type": "object",
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                "properties": {
+                    "field": {
+                        "type": "string",
+                        "description": "The field to fix (dotted path; for a rule across "
+                        "fields, the one to change)",
+                    },
+                    "message": {"type": "string", "description": "In English."},
+                    "message_vi": {"type": "string", "description": "In Vietnamese."},
+                    "hint": {
+                        "type": "string",
+                        "description": "For a common mistake: what to send instead.",
+                    },
+                    "hint_vi": {"type": "string", "description": "The hint in Vietnamese."},
+                },
             },
         },
     },
@@ -179,6 +216,8 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    """Each error with the field to fix, its message in English and Vietnamese, and for the
+    common mistakes (a number as text, a day-first date, an unknown value) a hint."""
     errors = []
     for err in exc.errors():
         message = err.get("msg", "invalid value")
@@ -186,7 +225,15 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
             message = "unknown or read-only field"
         elif message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
-        errors.append({"field": _field_path(tuple(err.get("loc", ()))), "message": message})
+        error = {
+            "field": _field_path(tuple(err.get("loc", ()))),
+            "message": message,
+            "message_vi": vietnamese(message),
+        }
+        found = hint(message, err.get("input"))
+        if found is not None:
+            error |= {"hint": found.en, "hint_vi": found.vi}
+        errors.append(error)
     return errors
 
 
@@ -214,7 +261,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     def on_domain_error(request: Request, exc: DomainError) -> JSONResponse:
         request.scope.setdefault("state", {})[PROBLEM_SLUG] = exc.slug
-        response = problem(exc.status, exc.title, exc.detail, exc.slug, **exc.extensions)
+        response = problem(
+            exc.status, exc.title, exc.detail, exc.slug, detail_vi=exc.detail_vi, **exc.extensions
+        )
         response.headers.update(exc.headers)
         return response
 
@@ -224,7 +273,10 @@ def install_error_handlers(app: FastAPI) -> None:
             return problem(400, "Malformed request", "the body is not valid JSON", "malformed-json")
         errors = _validation_errors(exc)
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-        return problem(422, "Invalid values", detail, "validation-error", errors=errors)
+        detail_vi = "; ".join(f"{e['field']}: {e['message_vi']}" for e in errors)
+        return problem(
+            422, "Invalid values", detail, "validation-error", detail_vi=detail_vi, errors=errors
+        )
 
     @app.exception_handler(StarletteHTTPException)
     def on_http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -41,7 +41,15 @@ _TYPES = (
         "value). Nothing was written.",
         "Correct the fields named in `errors` and send the request again. A body that is not a "
         "JSON object is reported on the field `body`.",
-        members=(("errors", "one entry per invalid field: `field` (a dotted path) and `message`"),),
+        members=(
+            (
+                "errors",
+                "one entry per invalid field: `field` (a dotted path; for a rule across fields, "
+                "the one to fix), `message` (English) and `message_vi` (Vietnamese), and for a "
+                "common mistake `hint` and `hint_vi`: what to send instead",
+            ),
+            ("detail_vi", "the detail in Vietnamese"),
+        ),
     ),
     ProblemType(
         "malformed-json",
@@ -107,6 +115,8 @@ _TYPES = (
         "Read the detail, which says what stands in the way; change the stored data first, or "
         "leave it.",
         members=(
+            ("detail_vi", "the detail in Vietnamese"),
+            ("zone_id, zone_code", "the zone that cannot be deleted (when that is the conflict)"),
             ("key_id", "the admin key that cannot be revoked (when that is the conflict)"),
             ("terminated_on", "when the project was terminated (when that is the conflict)"),
             ("retry_after", "seconds before a retry (when a retry took the key over)"),
@@ -119,7 +129,11 @@ _TYPES = (
         "A value that must be unique is taken: a zone or project code, a plan code, a key "
         "name, a plan's target for an indicator, a reported value for an indicator and date.",
         "Choose another value, or change the existing resource instead of creating a new one.",
-        members=(("field", "the field whose value is taken"),),
+        members=(
+            ("field", "the field whose value is taken"),
+            ("zone_id, zone_code", "the zone, for a second clearance record on one date"),
+            ("detail_vi", "the detail in Vietnamese"),
+        ),
     ),
     ProblemType(
         "capacity-exceeded",
@@ -132,7 +146,8 @@ _TYPES = (
         "Lease at most what is free over the period (the detail says how much), shorten the "
         "lease, or correct the zone's land first.",
         members=(
-            ("zone_id", "the zone"),
+            ("zone_id, zone_code", "the zone (the detail names it by its code)"),
+            ("detail_vi", "the detail in Vietnamese"),
             ("land_use", "`industrial` or `service`"),
             ("requested_ha, available_ha", "for a lease: what it asked and what is free"),
             ("held_ha, land_ha", "for a change of land: what leases hold and what would be left"),
@@ -147,7 +162,8 @@ _TYPES = (
         "as already cleared on a date the change would cover.",
         "Correct the clearance record first, or set the area to at least the cleared area.",
         members=(
-            ("zone_id", "the zone"),
+            ("zone_id, zone_code", "the zone (the detail names it by its code)"),
+            ("detail_vi", "the detail in Vietnamese"),
             ("cleared_ha", "the area the record states as cleared"),
             ("recorded_on", "the record's date"),
         ),

@@ -6,7 +6,7 @@ numbers, not strings. Output decimals are written as JSON numbers.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -157,6 +157,57 @@ PositiveAreaIn = Annotated[
 AreaOut = Annotated[Decimal, NumberOut]
 MoneyOut = Annotated[Decimal, NumberOut]
 RateOut = Annotated[Decimal | None, NumberOut]
+
+
+_REGEX_SPECIAL = frozenset(".^$*+?()[]{}|\\/")
+
+
+def any_case_pattern(values: Iterable[str], *, padded: bool = False) -> str:
+    """A JSON Schema pattern that matches exactly `values` in any case ("park" gives
+    `[Pp][Aa][Rr][Kk]`), written without inline flags, which JSON Schema's regexes lack."""
+
+    def letters(value: str) -> str:
+        return "".join(
+            f"[{c.upper()}{c.lower()}]"
+            if c.upper() != c.lower()
+            else (f"\\{c}" if c in _REGEX_SPECIAL else c)
+            for c in value
+        )
+
+    space = "\\s*" if padded else ""
+    return f"^{space}(?:{'|'.join(letters(v) for v in values)}){space}$"
+
+
+class AnyCase(GroupedMetadata):
+    """A value of a closed set, accepted in any case and made the set's own spelling before
+    the type checks it: `Annotated[ZoneKind, AnyCase(ZoneKind)]` takes "Park" and "PARK" as
+    "park", `Annotated[str, AnyCase(ISO_3166_ALPHA2, trimmed=True)]` " vn" as "VN". The one
+    mechanism for every enumerated query value and body field; the OpenAPI document
+    describes what is accepted (a case-insensitive pattern, the values in the description).
+    Anything else goes through unchanged, so the type's own error (listing the values) is
+    what the client sees."""
+
+    def __init__(self, values: Iterable[str], *, trimmed: bool = False) -> None:
+        self.values = tuple(str(v) for v in values)
+        self.trimmed = trimmed
+        self.canonical = {v.casefold(): v for v in self.values}
+
+    def _canonical(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        key = (value.strip() if self.trimmed else value).casefold()
+        return self.canonical.get(key, value)
+
+    def __iter__(self) -> Iterator[object]:
+        yield BeforeValidator(self._canonical)
+        shown = ", ".join(self.values) if len(self.values) <= 12 else "see the list of codes"
+        yield WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": any_case_pattern(self.values, padded=self.trimmed),
+                "description": f"One of {shown}, in any case.",
+            }
+        )
 
 
 def not_nullable(*names: str) -> Any:

@@ -81,6 +81,9 @@ class ZoneState(Base):
     valid_to: Mapped[date | None] = mapped_column(Date)
     name: Mapped[str] = mapped_column(String(200))
     province: Mapped[str] = mapped_column(String(100), index=True)
+    # The province as `province=` filters match it: search-folded (app.kit.text.search_fold:
+    # any case, accents and đ/d alike), so "hoa binh" finds "Hòa Bình" with an index.
+    province_key: Mapped[str] = mapped_column(String(100), index=True)
     locality: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(20))
     developer: Mapped[str | None] = mapped_column(String(200))
@@ -88,6 +91,7 @@ class ZoneState(Base):
     industrial_land_ha: Mapped[Decimal] = mapped_column(Hectares())
     service_land_ha: Mapped[Decimal] = mapped_column(Hectares())
     clearance_required_ha: Mapped[Decimal] = mapped_column(Hectares())
-    # Case-folded name and code, so `q` matches case-insensitively on both databases
-    # (SQLite's lower() only folds ASCII, and Vietnamese names are mostly not ASCII).
+    # Search-folded name and code (app.kit.text.search_key), so `q` matches in any case and
+    # with or without accents on both databases (SQLite's lower() only folds ASCII, and
+    # Vietnamese names are mostly not ASCII).
     search_text: Mapped[str] = mapped_column(String(250))

@@ -9,12 +9,13 @@ from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import tag
 from app.kit.json_body import ExactJsonRoute
 from app.kit.pagination import Page, PageDep
-from app.kit.schema_types import MAX_ID, QueryText
+from app.kit.schema_types import MAX_ID, AnyCase, QueryText
 from app.kit.uow import WorkDep
 from app.models import Project
 from app.models.enums import ProjectState
 from app.projects import service
 from app.projects.schemas import (
+    CountryCode,
     ProjectCreate,
     ProjectRead,
     ProjectTerminate,
@@ -61,12 +62,12 @@ def list_projects(
     today: TodayDep,
     page: PageDep,
     zone_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    status: ProjectState | None = None,
-    investor_country: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
+    status: Annotated[ProjectState, AnyCase(ProjectState)] | None = None,
+    investor_country: Annotated[CountryCode | None, Query()] = None,
     fdi: bool | None = None,
     q: Annotated[
         Annotated[str, QueryText(200)] | None,
-        Query(description="Substring of name or investor, any case, accents as written."),
+        Query(description="Substring of name or investor, in any case, with or without accents."),
     ] = None,
     format: ListFormatParam = "json",
     sep: SepParam = ",",

@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 from app.kit.countries import ISO_3166_ALPHA2
 from app.kit.schema_types import (
     MAX_ID,
+    AnyCase,
     AreaOut,
     DateIn,
     InputModel,
@@ -31,7 +32,7 @@ MAX_CAPITAL = Decimal(10) ** 15
 
 def _country(value: str) -> str:
     if value not in ISO_3166_ALPHA2:
-        raise ValueError("must be an ISO 3166-1 alpha-2 code in upper case, e.g. VN, JP, KR")
+        raise ValueError("must be an ISO 3166-1 alpha-2 country code, e.g. VN, JP, KR")
     return value
 
 
@@ -41,12 +42,16 @@ def _sector(value: str) -> str:
     return value
 
 
+# In any case, upper-cased like zone codes: "vn" is VN.
 CountryCode = Annotated[
     str,
+    AnyCase(sorted(ISO_3166_ALPHA2), trimmed=True),
     BeforeValidator(trim),
     AfterValidator(_country),
-    Field(json_schema_extra={"enum": sorted(ISO_3166_ALPHA2)}),
 ]
+CurrencyIn = Annotated[Currency, AnyCase(Currency)]
+LandUseIn = Annotated[LandUse, AnyCase(LandUse)]
+ProjectStatusIn = Annotated[ProjectStatus, AnyCase(ProjectStatus)]
 SectorCode = Annotated[
     str,
     BeforeValidator(trim),
@@ -81,12 +86,12 @@ class ProjectCreate(InputModel):
     project_code: Annotated[str, Text(50)] | None = None
     sector: SectorCode | None = None
     registered_capital: Capital | None = None
-    capital_currency: Currency | None = None
-    land_use: LandUse = LandUse.INDUSTRIAL
+    capital_currency: CurrencyIn | None = None
+    land_use: LandUseIn = LandUse.INDUSTRIAL
     leased_ha: PositiveAreaIn
     lease_start: DateIn
     lease_end: DateIn | None = None
-    status: ProjectStatus = ProjectStatus.REGISTERED
+    status: ProjectStatusIn = ProjectStatus.REGISTERED
     employees: Employees | None = None
 
 
@@ -105,12 +110,12 @@ class ProjectUpdate(InputModel):
     project_code: Annotated[str, Text(50)] | None = None
     sector: SectorCode | None = None
     registered_capital: Capital | None = None
-    capital_currency: Currency | None = None
-    land_use: LandUse | None = None
+    capital_currency: CurrencyIn | None = None
+    land_use: LandUseIn | None = None
     leased_ha: PositiveAreaIn | None = None
     lease_start: DateIn | None = None
     lease_end: DateIn | None = None
-    status: ProjectStatus | None = None
+    status: ProjectStatusIn | None = None
     employees: Employees | None = None
 
 

@@ -229,6 +229,7 @@ def _ensure_capacity(
     if requested > free:
         raise CapacityExceeded(
             zone_id=zone.id,
+            zone_code=zone.code,
             land_use=land_use,
             requested_ha=requested,
             available_ha=max(free, Decimal(0)),

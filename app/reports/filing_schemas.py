@@ -1,13 +1,12 @@
 """Bodies of /api/v1/filings: a report filed with the parameters it was asked with."""
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import ConfigDict, Field
 
-from app.kit.schema_types import DateIn, InputModel, Note, OutputModel, Text
-from app.models.enums import ZoneKind
-from app.reports.params import Boundaries, PeriodParam, Scope
+from app.kit.schema_types import AnyCase, DateIn, InputModel, Note, OutputModel, Text
+from app.reports.params import Boundaries, Interval, Kind, PeriodParam, Scope
 
 ReportName = Literal["occupancy", "occupancy/history", "clearance", "investment", "summary", "plan"]
 
@@ -20,17 +19,17 @@ class FilingParams(InputModel):
     as_of: DateIn | None = None
     period: PeriodParam | None = None
     scope: Scope | None = None
-    kind: ZoneKind | None = None
+    kind: Kind | None = None
     province: Annotated[str, Text(100)] | None = None
     boundaries: Boundaries | None = None
     from_: DateIn | None = Field(default=None, alias="from")
     to: DateIn | None = None
-    interval: Literal["month", "quarter", "year"] | None = None
+    interval: Interval | None = None
     plan_id: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
 
 
 class FilingCreate(InputModel):
-    report: ReportName
+    report: Annotated[ReportName, AnyCase(get_args(ReportName))]
     params: FilingParams = Field(default_factory=FilingParams)
     note: Annotated[str, Note(2000)] | None = None
 

@@ -3,22 +3,28 @@
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from fastapi import Depends, Query
 from pydantic import AfterValidator, Field
 
 from app.kit.deps import TodayDep
 from app.kit.errors import InvalidValues
-from app.kit.schema_types import DateIn, QueryText
+from app.kit.schema_types import AnyCase, DateIn, QueryText
 from app.models.enums import ESTABLISHED_STATUSES, ZoneKind, ZoneStatus
 
-Scope = Literal["established", "operating", "all"]
-Format = Literal["json", "csv", "xlsx"]
+ScopeValue = Literal["established", "operating", "all"]
+FormatValue = Literal["json", "csv", "xlsx"]
+BoundariesValue = Literal["as_of", "current"]
+IntervalValue = Literal["month", "quarter", "year"]
+# Every enumerated parameter is accepted in any case (kit.schema_types.AnyCase).
+Scope = Annotated[ScopeValue, AnyCase(get_args(ScopeValue))]
+Format = Annotated[FormatValue, AnyCase(get_args(FormatValue))]
+Boundaries = Annotated[BoundariesValue, AnyCase(get_args(BoundariesValue))]
+Interval = Annotated[IntervalValue, AnyCase(get_args(IntervalValue))]
+Kind = Annotated[ZoneKind, AnyCase(ZoneKind)]
 
-PERIOD = re.compile(r"([0-9]{4})(-H1)?")
-
-Boundaries = Literal["as_of", "current"]
+PERIOD = re.compile(r"([0-9]{4})(-H1)?", re.IGNORECASE)
 
 # Statuses each scope counts; `all` is every zone that is not closed, and `any` (not a
 # query value: the summary's zone counts) every zone whatever its status.
@@ -43,13 +49,14 @@ def period_date(period: str) -> date:
 
 def _valid_period(value: str) -> str:
     period_date(value)
-    return value
+    return value.upper()
 
 
+# "2024-h1" is "2024-H1".
 PeriodParam = Annotated[
     str,
     AfterValidator(_valid_period),
-    Field(json_schema_extra={"pattern": r"^(19|[2-9][0-9])[0-9]{2}(-H1)?$"}),
+    Field(json_schema_extra={"pattern": r"^(19|[2-9][0-9])[0-9]{2}(-[Hh]1)?$"}),
 ]
 
 
@@ -95,7 +102,7 @@ async def zone_selection(
     scope: Annotated[
         Scope, Query(description="established (default), operating or all (not closed).")
     ] = "established",
-    kind: ZoneKind | None = None,
+    kind: Kind | None = None,
     province: Annotated[Annotated[str, QueryText(100)] | None, Query()] = None,
     boundaries: Annotated[
         Boundaries,

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from app.kit.countries import DOMESTIC
+from app.kit.text import search_fold
 from app.land.queries import held_by_zone, in_effect_on, industrial_lease_events, m2, state_on
 from app.land.rates import RATE_UNITS
 from app.models import Project, Zone, ZoneState
@@ -41,6 +42,14 @@ def province_of(selection: ZoneSelection) -> ColumnElement[str]:
     return ZoneState.province.expression
 
 
+def province_key_of(selection: ZoneSelection) -> ColumnElement[str]:
+    """The search-folded province a `province=` filter matches (app.kit.text.search_fold),
+    under the same boundaries as province_of."""
+    if selection.boundaries == "current":
+        return func.coalesce(Current.province_key, ZoneState.province_key)
+    return ZoneState.province_key.expression
+
+
 def in_report(query: Select[*Columns], selection: ZoneSelection, day: date) -> Select[*Columns]:
     """The query over the zones a report on `day` covers, each joined to its state on that
     day (ZoneState): zones that exist then, in scope by the status of that day, of the kind
@@ -56,7 +65,7 @@ def in_report(query: Select[*Columns], selection: ZoneSelection, day: date) -> S
     if selection.kind:
         query = query.where(Zone.kind == selection.kind)
     if selection.province:
-        query = query.where(province_of(selection) == selection.province)
+        query = query.where(province_key_of(selection) == search_fold(selection.province))
     return query
 
 
@@ -108,9 +117,9 @@ def clearance_zones(session: Session, selection: ZoneSelection, day: date) -> li
 
 def zone_spans(session: Session, selection: ZoneSelection, first: date, last: date) -> list[Any]:
     """The states of the zones of the selected kind that hold on some day of [first, last]:
-    zone id, kind, valid_from, valid_to, status, province (as the selection reports it),
-    total, industrial and service land (m2). Which of them count at each point of a history
-    (scope, province) is decided per point by the caller."""
+    zone id, kind, valid_from, valid_to, status, province key (search-folded, as the
+    selection reports it), total, industrial and service land (m2). Which of them count at
+    each point of a history (scope, province) is decided per point by the caller."""
     query = (
         select(
             Zone.id,
@@ -118,7 +127,7 @@ def zone_spans(session: Session, selection: ZoneSelection, first: date, last: da
             ZoneState.valid_from,
             ZoneState.valid_to,
             ZoneState.status,
-            province_of(selection),
+            province_key_of(selection),
             m2(ZoneState.total_area_ha),
             m2(ZoneState.industrial_land_ha),
             m2(ZoneState.service_land_ha),

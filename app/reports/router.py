@@ -1,6 +1,6 @@
 import base64
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import orjson
 from fastapi import APIRouter, Query
@@ -11,7 +11,7 @@ from app.kit.db import utcnow
 from app.kit.deps import IdPath, SessionDep, SettingsDep, TodayDep
 from app.kit.json_body import ExactJsonRoute
 from app.kit.pagination import Page, PageDep
-from app.kit.schema_types import DateIn
+from app.kit.schema_types import AnyCase, DateIn
 from app.kit.uow import WorkDep
 from app.models import Filing
 from app.reports import alerts, filings, forecast, plan, service, tables
@@ -23,7 +23,7 @@ from app.reports.filing_schemas import (
     Restatement,
 )
 from app.reports.geojson import GEOJSON_MEDIA_TYPE, feature_collection
-from app.reports.params import FormatParam, PeriodParam, ReportDate, Selection
+from app.reports.params import FormatParam, Interval, PeriodParam, ReportDate, Selection
 from app.reports.rendering import FILE_RESPONSES, json_bytes, json_data, render
 from app.reports.schemas import (
     AlertsReport,
@@ -36,6 +36,8 @@ from app.reports.schemas import (
     SummaryReport,
 )
 from app.sheets.responses import LangParam, SepParam
+
+MapFormat = Literal["json", "csv", "xlsx", "geojson"]
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"], route_class=ExactJsonRoute)
 # The plan report is a report over a plan's targets; it is read under the plan's own path.
@@ -59,8 +61,8 @@ def occupancy_report(
     day: ReportDate,
     selection: Selection,
     format: Annotated[
-        Literal["json", "csv", "xlsx", "geojson"],
-        Query(description="json (default), csv, xlsx or geojson."),
+        Annotated[MapFormat, AnyCase(get_args(MapFormat))],
+        Query(description="json (default), csv, xlsx or geojson, in any case."),
     ] = "json",
     sep: SepParam = ",",
     lang: LangParam = None,
@@ -92,7 +94,7 @@ def occupancy_history(
     selection: Selection,
     from_: Annotated[DateIn, Query(alias="from", description="First day, YYYY-MM-DD.")],
     to: Annotated[DateIn | None, Query(description="Last day, YYYY-MM-DD; default today.")] = None,
-    interval: Literal["month", "quarter", "year"] = "month",
+    interval: Interval = "month",
     format: FormatParam = "json",
     sep: SepParam = ",",
     lang: LangParam = None,

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.kit.errors import InvalidValues
+from app.kit.text import search_fold
 from app.land.blocks import clearance_json, occupancy_json
 from app.land.clearance import Clearance
 from app.land.queries import (
@@ -269,6 +270,7 @@ def history_document(
     point a zone counts with its state then (land, and status and province for the
     selection), and not before it exists."""
     points = history_points(start, end, interval)
+    wanted = search_fold(selection.province) if selection.province else None
     count = len(points)
     first, last = points[0], points[-1]
     spans: dict[int, list[tuple[int, int, ZoneKind, int, int, int]]] = {}
@@ -278,14 +280,14 @@ def history_document(
         valid_from,
         valid_to,
         status,
-        province,
+        province_key,
         total,
         industrial,
         service,
     ) in queries.zone_spans(session, selection, first, last):
         if status not in selection.statuses:
             continue
-        if selection.province and province != selection.province:
+        if wanted is not None and province_key != wanted:
             continue
         begin = 0 if valid_from is None else bisect_left(points, valid_from)
         stop = count if valid_to is None else bisect_left(points, valid_to)

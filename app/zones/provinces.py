@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.kit import audit
 from app.kit.errors import InvalidValues
+from app.kit.text import search_fold
 from app.land.queries import lock_zone, state_on
 from app.models import Zone, ZoneState
 from app.models.enums import ZoneKind
@@ -58,13 +59,19 @@ def merge(
     session: Session, sources: Sequence[str], into: str, effective_from: date
 ) -> list[MovedZone]:
     """Put every zone that is in one of `sources` on `effective_from` under `into` from that
-    day on (zones already in `into` stay as they are); one revision per zone moved."""
-    if len(set(sources)) != len(sources):
+    day on (zones already in `into`, spelled exactly so, stay as they are); one revision per
+    zone moved.
+
+    A source matches a province however it is spelled (by its search-folded key, as the
+    `province=` filters match): "hoa binh" in `from` moves the zones of "Hòa Bình" and of
+    "Hoà Bình" alike, so a merge also gathers the spellings of one name under `into`."""
+    keys = [search_fold(name) for name in sources]
+    if len(set(keys)) != len(keys):
         raise InvalidValues("from", "names a province twice")
     candidates = session.execute(
         select(Zone.id)
         .join(ZoneState, and_(ZoneState.zone_id == Zone.id, state_on(effective_from)))
-        .where(ZoneState.province.in_(sources), ZoneState.province != into)
+        .where(ZoneState.province_key.in_(keys), ZoneState.province != into)
         .order_by(Zone.id)  # one lock order for every writer
     ).scalars()
     moved = []
@@ -73,7 +80,7 @@ def merge(
         state = session.scalars(
             select(ZoneState).where(ZoneState.zone_id == zone_id, state_on(effective_from))
         ).one_or_none()
-        if zone is None or state is None or state.province not in sources:
+        if zone is None or state is None or state.province_key not in keys:
             continue  # changed by a concurrent write before the lock
         moved.append(MovedZone(zone.id, zone.code, state.name, state.province))
         add_revision(session, zone, effective_from, {"province": into})

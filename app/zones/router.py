@@ -1,8 +1,8 @@
 from dataclasses import asdict
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from app.kit.conditional import Conditional, DataTag
 from app.kit.deps import (
@@ -16,7 +16,8 @@ from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import tag
 from app.kit.json_body import ExactJsonRoute
 from app.kit.pagination import Page, PageDep
-from app.kit.schema_types import DateIn, QueryText, json_number
+from app.kit.schema_types import AnyCase, DateIn, QueryText, json_number
+from app.kit.text import search_fold
 from app.kit.uow import WorkDep
 from app.land.blocks import ClearanceBlock, OccupancyBlock, clearance_fields, occupancy_fields
 from app.land.queries import ZoneFigures
@@ -27,11 +28,13 @@ from app.sheets.layout import Entity
 from app.sheets.responses import EXPORT_RESPONSES, ListFormatParam, SepParam, export
 from app.zones import provinces, service
 from app.zones.schemas import (
+    KindIn,
     MovedZoneRead,
     ProvinceList,
     ProvinceMerge,
     ProvinceMergeResult,
     ProvinceRead,
+    StatusIn,
     ZoneCreate,
     ZoneHistory,
     ZoneRead,
@@ -47,7 +50,8 @@ AsOf = Annotated[
 
 router = APIRouter(prefix="/api/v1/zones", tags=["zones"], route_class=ExactJsonRoute)
 
-ZoneSort = Literal["code", "name", "occupancy_rate", "-occupancy_rate"]
+ZoneSortValue = Literal["code", "name", "occupancy_rate", "-occupancy_rate"]
+ZoneSort = Annotated[ZoneSortValue, AnyCase(get_args(ZoneSortValue))]
 
 
 def zone_read(zone: ZoneAt, figures: ZoneFigures, day: date, stall_days: int) -> ZoneRead:
@@ -96,13 +100,22 @@ def list_zones(
     page: PageDep,
     day: TodayDep,
     settings: SettingsDep,
-    kind: ZoneKind | None = None,
-    status: ZoneStatus | None = None,
-    province: Annotated[Annotated[str, QueryText(100)] | None, Query()] = None,
+    kind: KindIn | None = None,
+    status: StatusIn | None = None,
+    province: Annotated[
+        Annotated[str, QueryText(100)] | None,
+        Query(
+            description="The whole province name, in any case, with or without accents: "
+            "hoa binh finds Hòa Bình (not a substring)."
+        ),
+    ] = None,
     code: Annotated[Annotated[str, QueryText(40)] | None, Query()] = None,
     q: Annotated[
         Annotated[str, QueryText(200)] | None,
-        Query(description="Substring of name or code, any case, accents as written."),
+        Query(
+            description="Substring of name or code, in any case, with or without accents "
+            "(đ is d): dong tam finds Đồng Tâm."
+        ),
     ] = None,
     sort: ZoneSort = "code",
     as_of: AsOf = None,
@@ -133,6 +146,32 @@ def create_zone(body: ZoneCreate, work: WorkDep, day: TodayDep, settings: Settin
     zone = service.create_zone(work.session, body)
     read = _read_written(work.session, zone.id, day, settings.stall_days)
     return work.created(read, entity=zone, location=f"/api/v1/zones/{zone.id}")
+
+
+ZoneCodePath = Annotated[
+    str,
+    Path(
+        description="The zone's code, in any case (kcn-x is KCN-X).",
+        pattern=r"^\s*[A-Za-z][A-Za-z0-9-]{1,39}\s*$",
+    ),
+]
+
+
+# Before /{zone_id}/...: "/by-code/history" is a code, not zone "by-code"'s history.
+@router.get("/by-code/{code}", response_model=ZoneRead)
+def get_zone_by_code(
+    code: ZoneCodePath,
+    session: SessionDep,
+    day: TodayDep,
+    settings: SettingsDep,
+    response: Response,
+    as_of: AsOf = None,
+) -> ZoneRead:
+    """The same as `GET /api/v1/zones/{id}` (same answer, same ETag), for the zone with this
+    code, in any case; 404 for a code no zone has."""
+    zone = service.get_zone_by_code(session, code, as_of or day)
+    tag(response, zone.zone)
+    return _read(session, zone, as_of or day, settings.stall_days)
 
 
 @router.get("/{zone_id}", response_model=ZoneRead)
@@ -218,9 +257,12 @@ def merge_provinces(body: ProvinceMerge, work: WorkDep) -> ProvinceMergeResult:
     """Merge provinces (admin): every zone in one of `from` on `effective_from` is under
     `into` from that day on; one transaction, audited."""
     moved = provinces.merge(work.session, body.sources, body.into, body.effective_from)
+    # Counted under each source as written in `from`, whichever spelling the zone had.
+    source = {search_fold(name): name for name in body.sources}
     by_province = {name: 0 for name in body.sources if name != body.into}
     for zone in moved:
-        by_province[zone.from_province] += 1
+        name = source[search_fold(zone.from_province)]
+        by_province[name] = by_province.get(name, 0) + 1
     result = ProvinceMergeResult(
         into=body.into,
         effective_from=body.effective_from,

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from app.kit.schema_types import (
+    AnyCase,
     AreaIn,
     AreaOut,
     DateIn,
@@ -39,6 +40,8 @@ ZoneCode = Annotated[
     AfterValidator(_code_shape),
     Field(json_schema_extra={"pattern": r"^\s*[A-Za-z][A-Za-z0-9-]{1,39}\s*$"}),
 ]
+KindIn = Annotated[ZoneKind, AnyCase(ZoneKind)]
+StatusIn = Annotated[ZoneStatus, AnyCase(ZoneStatus)]
 Latitude = Annotated[float, Field(ge=-90, le=90), BeforeValidator(number_only)]
 Longitude = Annotated[float, Field(ge=-180, le=180), BeforeValidator(number_only)]
 
@@ -56,10 +59,10 @@ NULLABLE_FIELDS = {
 class ZoneCreate(InputModel):
     code: ZoneCode
     name: Annotated[str, Text(200)]
-    kind: ZoneKind
+    kind: KindIn
     province: Annotated[str, Text(100)]
     locality: Annotated[str, Text(100)] | None = None
-    status: ZoneStatus = ZoneStatus.PLANNED
+    status: StatusIn = ZoneStatus.PLANNED
     established_on: DateIn | None = None
     decision_no: Annotated[str, Text(100)] | None = None
     developer: Annotated[str, Text(200)] | None = None
@@ -97,10 +100,10 @@ class ZoneUpdate(InputModel):
 
     code: ZoneCode | None = None
     name: Annotated[str, Text(200)] | None = None
-    kind: ZoneKind | None = None
+    kind: KindIn | None = None
     province: Annotated[str, Text(100)] | None = None
     locality: Annotated[str, Text(100)] | None = None
-    status: ZoneStatus | None = None
+    status: StatusIn | None = None
     established_on: DateIn | None = None
     decision_no: Annotated[str, Text(100)] | None = None
     developer: Annotated[str, Text(200)] | None = None

@@ -26,8 +26,9 @@ from app.kit.errors import (
     NotFound,
 )
 from app.kit.etags import ensure_match
+from app.kit.messages import number
 from app.kit.repo import ensure_unique
-from app.kit.text import like_pattern, search_key
+from app.kit.text import like_pattern, search_fold, search_key
 from app.land.capacity import Land, overbooked
 from app.land.queries import (
     ZoneFigures,
@@ -109,6 +110,16 @@ def get_zone(session: Session, zone_id: int, day: date, *, or_first_day: bool = 
     return ZoneAt(row[0], row[1])
 
 
+def get_zone_by_code(session: Session, code: str, day: date) -> ZoneAt:
+    """The zone with this code (any case, as codes are stored upper-cased) as it stands on
+    `day`, as get_zone; 404 for a code no zone has."""
+    code = code.strip().upper()
+    zone_id = session.scalar(select(Zone.id).where(Zone.code == code))
+    if zone_id is None:
+        raise NotFound("zone", code, detail=f"no zone has the code {code}")
+    return get_zone(session, zone_id, day)
+
+
 def occupancy_on(session: Session, zone: ZoneAt, day: date) -> Occupancy:
     return occupancy_by_zone(session, [zone.state], day)[zone.zone.id].occupancy
 
@@ -144,7 +155,7 @@ def _matching(filters: ZoneFilters, day: date) -> tuple[Select[Zone, ZoneState],
     if filters.status:
         query = query.where(ZoneState.status == filters.status)
     if filters.province:
-        query = query.where(ZoneState.province == filters.province)
+        query = query.where(ZoneState.province_key == search_fold(filters.province))
     if filters.code:
         query = query.where(Zone.code == filters.code.strip().upper())
     if filters.q:
@@ -269,6 +280,7 @@ def delete_zone(session: Session, zone_id: int, *, if_match: str | None = None) 
             f"zone {zone.code} has {projects} project(s) and {records} clearance record(s); "
             "a zone with history cannot be deleted (set its status to closed instead)",
             zone_id=zone_id,
+            zone_code=zone.code,
         )
     audit.record(session, "delete", "zone", zone.id, before=audit.snapshot(zone))
     session.execute(delete(ZoneState).where(ZoneState.zone_id == zone_id))
@@ -338,6 +350,7 @@ def _rebuild_states(session: Session, zone: Zone, spans: Sequence[Span]) -> None
             valid_to=span.valid_to,
             **{name: span.values[name] for name in TIME_VARYING},
             search_text=search_key(span.values["name"], zone.code),
+            province_key=search_fold(span.values["province"]),
         )
         for span in spans
     )
@@ -379,21 +392,34 @@ def _during(span: Span | None) -> str:
 
 
 def _check_land_rules(values: Mapping[str, Any], span: Span | None = None) -> None:
+    """The land rules of one state. Over the total, the field to fix is the leasable land
+    (industrial_land_ha, and clearance_required_ha): the total is the zone's area as its
+    establishment decision fixes it, the figure least often mistyped."""
     total: Decimal = values["total_area_ha"]
     if values["industrial_land_ha"] + values["service_land_ha"] > total:
         raise InvalidValues(
             "industrial_land_ha",
-            "industrial_land_ha + service_land_ha must not exceed total_area_ha" + _during(span),
+            f"industrial_land_ha + service_land_ha must not exceed total_area_ha "
+            f"({number(total)} ha){_during(span)}",
         )
     if values["clearance_required_ha"] > total:
         raise InvalidValues(
-            "clearance_required_ha", "must not exceed total_area_ha" + _during(span)
+            "clearance_required_ha",
+            f"must not exceed total_area_ha ({number(total)} ha){_during(span)}",
         )
 
 
 def _check_coordinates(values: Mapping[str, Any]) -> None:
-    if (values["latitude"] is None) != (values["longitude"] is None):
-        raise InvalidValues("latitude", "latitude and longitude go together: give both or neither")
+    """Latitude and longitude go together; the error names the one missing, which is the
+    one to add."""
+    latitude, longitude = values["latitude"], values["longitude"]
+    if latitude is not None and longitude is None:
+        raise InvalidValues("longitude", _TOGETHER.format(other="latitude"))
+    if latitude is None and longitude is not None:
+        raise InvalidValues("latitude", _TOGETHER.format(other="longitude"))
+
+
+_TOGETHER = "is required with {other}: latitude and longitude go together (both or neither)"
 
 
 def _ensure_leases_fit(session: Session, zone: Zone, spans: Sequence[Span]) -> None:
@@ -426,9 +452,11 @@ def _ensure_clearance_fits(session: Session, zone: Zone, spans: Sequence[Span]) 
         required: Decimal = span.values["clearance_required_ha"]
         if cleared > required:
             raise LandInUse(
-                f"the clearance record of zone {zone.code} on {recorded_on} states {cleared} ha "
-                f"cleared; clearance_required_ha cannot be below that{_during(span)}",
+                f"the clearance record of zone {zone.code} on {recorded_on} states "
+                f"{number(cleared)} ha cleared; clearance_required_ha cannot be below that"
+                f"{_during(span)}",
                 zone_id=zone.id,
+                zone_code=zone.code,
                 cleared_ha=float(cleared),
                 recorded_on=recorded_on.isoformat(),
             )
@@ -436,6 +464,6 @@ def _ensure_clearance_fits(session: Session, zone: Zone, spans: Sequence[Span]) 
 
 def _ensure_code_free(session: Session, code: str, own_id: int | None) -> None:
     def taken(holder: int) -> DuplicateValue:
-        return DuplicateValue(f"zone code {code} is taken by zone {holder}", field="code")
+        return DuplicateValue(f"zone code {code} is taken by zone id {holder}", field="code")
 
     ensure_unique(session, Zone.code, code, own_id=own_id, id_column=Zone.id, error=taken)
