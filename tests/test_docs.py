@@ -58,7 +58,10 @@ def test_every_endpoint_the_api_doc_names_is_served(served):
 def test_not_yet_implemented_names_only_missing_endpoints(served):
     _, not_yet = _sections()
     named = _named(not_yet)
-    assert named, "the Not yet implemented section names its endpoints as `METHOD /path`"
+    assert named or "Nothing the contract names is missing" in not_yet, (
+        "the Not yet implemented section names its endpoints as `METHOD /path`, or says that "
+        "nothing is missing"
+    )
     built = sorted(f"{m} {p}" for m, p in named & served)
     assert not built, f"now served, so document them above Not yet implemented: {built}"
 

@@ -40,10 +40,11 @@ class RowsRefused(DomainError):
         super().__init__(
             f"{len(errors)} errors on {rows} rows; nothing was imported. Fix them and send the "
             "file again.",
-            detail_vi=f"{len(errors)} lỗi ở {rows} dòng; chưa nhập dòng nào. Sửa các lỗi rồi "
-            "gửi lại tệp.",
             error_count=len(errors),
             errors=[e.as_json() for e in errors[:MAX_LISTED]],
+        )
+        self.detail_vi = (
+            f"{len(errors)} lỗi ở {rows} dòng; chưa nhập dòng nào. Sửa các lỗi rồi gửi lại tệp."
         )
 
 
@@ -57,7 +58,8 @@ class SpreadsheetRefused(DomainError):
     status, slug, title = 422, "invalid-spreadsheet", "Not a spreadsheet the service can read"
 
     def __init__(self, message: str, message_vi: str) -> None:
-        super().__init__(message, detail_vi=message_vi)
+        super().__init__(message)
+        self.detail_vi = message_vi
 
 
 class _Undo(Exception):

@@ -22,6 +22,8 @@ from app.kit.text import search_fold
 MESSAGES: Mapping[str, str] = {
     # Pydantic's own messages (the error types the service's schemas can produce).
     "Field required": "Thiếu trường bắt buộc",
+    # A required cell left empty in an imported spreadsheet.
+    "is required": "Bắt buộc, không được để trống",
     "Input should be a valid dictionary or instance of {class_name}": "Phải là một đối tượng JSON",
     "Input should be a valid dictionary": "Phải là một đối tượng JSON",
     "Input should be a valid list": "Phải là một danh sách (mảng JSON)",

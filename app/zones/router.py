@@ -23,7 +23,6 @@ from app.land.blocks import ClearanceBlock, OccupancyBlock, clearance_fields, oc
 from app.land.queries import ZoneFigures
 from app.land.revisions import AREA_FIELDS
 from app.models import ZoneRevision
-from app.models.enums import ZoneKind, ZoneStatus
 from app.sheets.layout import Entity
 from app.sheets.responses import EXPORT_RESPONSES, ListFormatParam, SepParam, export
 from app.zones import provinces, service
