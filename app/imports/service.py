@@ -38,8 +38,8 @@ class RowsRefused(DomainError):
     def __init__(self, errors: list[RowError]) -> None:
         rows = len({e.row for e in errors})
         super().__init__(
-            f"{len(errors)} errors on {rows} rows; nothing was imported. Fix them and send the "
-            "file again.",
+            f"{_count(len(errors), 'error')} on {_count(rows, 'row')}; nothing was imported. "
+            "Fix them and send the file again.",
             error_count=len(errors),
             errors=[e.as_json() for e in errors[:MAX_LISTED]],
         )
@@ -64,6 +64,10 @@ class SpreadsheetRefused(DomainError):
 
 class _Undo(Exception):
     """Leaves the import's savepoint rolled back (errors found, or a dry run)."""
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @dataclass(frozen=True, slots=True)
