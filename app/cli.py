@@ -298,7 +298,7 @@ def _import(args: argparse.Namespace) -> int:
                 session.commit()
     except RowsRefused as exc:
         bar.done()
-        print(f"nothing imported: {exc.detail}", file=sys.stderr)
+        print(exc.detail, file=sys.stderr)
         for item in exc.extensions["errors"]:
             value = "" if item["value"] is None else f" ({item['value']!r})"
             print(

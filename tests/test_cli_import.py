@@ -74,7 +74,7 @@ def test_errors_are_listed_in_both_languages_and_nothing_is_written(database, tm
     )
     assert cli.main(["import", str(path), "--entity", "zones"]) == 1
     err = capsys.readouterr().err
-    assert "nothing imported" in err
+    assert "nothing was imported" in err
     assert "row 3" in err and "row 4, name" in err
     assert counts(database) == (0, 0, 0)
 
