@@ -604,3 +604,16 @@ def test_an_imported_project_leaves_the_audit_event_an_api_create_leaves(client:
         k: v for k, v in sheet_after.items() if k not in differ
     }
     assert sheet_after["id"] == by_sheet["id"] and sheet_after["project_code"] == "BY-SHEET"
+
+
+def test_export_format_and_labels_language_in_any_case(client: TestClient):
+    create_zone(client, code="KCN-CASE", total_area_ha=100, industrial_land_ha=60)
+    upper = client.get("/api/v1/zones", params={"format": "XLSX"})
+    assert upper.status_code == 200
+    assert upper.headers["content-type"].startswith(XLSX_TYPE)
+    csv_answer = client.get("/api/v1/zones", params={"format": "Csv"})
+    assert csv_answer.status_code == 200 and csv_answer.text.lstrip("\ufeff").startswith("code,")
+    report = client.get("/api/v1/reports/occupancy", params={"format": "xlsx", "lang": "EN"})
+    assert report.status_code == 200
+    refused = client.get("/api/v1/zones", params={"format": "pdf"})
+    assert refused.status_code == 422

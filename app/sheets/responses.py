@@ -3,16 +3,18 @@
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import Query, Response
 
+from app.kit.schema_types import AnyCase
 from app.sheets.labels import Lang
 from app.sheets.layout import Entity
 from app.sheets.registers import Record, export_csv, export_xlsx
 from app.sheets.writing import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Separator
 
-ListFormat = Literal["json", "csv", "xlsx"]
+ListFormatValue = Literal["json", "csv", "xlsx"]
+ListFormat = Annotated[ListFormatValue, AnyCase(get_args(ListFormatValue))]
 
 ListFormatParam = Annotated[
     ListFormat,
@@ -29,7 +31,7 @@ SepParam = Annotated[
     ),
 ]
 LangParam = Annotated[
-    Lang | None,
+    Annotated[Lang, AnyCase(get_args(Lang))] | None,
     Query(
         description="XLSX only: the header rows' language. Default: Vietnamese labels with the "
         "English ones on a second row; `vi` or `en`: one row in that language."
