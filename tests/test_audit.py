@@ -38,6 +38,7 @@ from tests.test_access import (
     WRITES,
     ZONES,
     World,
+    body_of,
     build_world,
     fingerprint,
     plan_body,
@@ -105,17 +106,16 @@ def test_each_successful_write_appends_exactly_one_event(clients, world, session
     role = "admin" if write.admin_only else "editor"
     last = last_event_id(session)
     request_id = f"req-{write.id}.1"
-    body = write.body(world)
-    kwargs: dict[str, Any] = {"headers": {"X-Request-ID": request_id}}
-    if body is not None:
-        kwargs["json"] = body
-    response = clients[role].request(write.method, write.path(world), **kwargs)
+    arguments = body_of(write, world)
+    body = arguments.get("json")
+    headers = {"X-Request-ID": request_id} | arguments.pop("headers", {})
+    response = clients[role].request(write.method, write.path(world), headers=headers, **arguments)
     assert response.status_code == write.success, response.text
     assert response.headers["x-request-id"] == request_id
 
     new = events_after(clients["admin"], last)
-    assert len(new) == 1, new
-    event = new[0]
+    assert len(new) == write.events, new
+    event = new[-1]
     assert set(event) == EVENT_FIELDS
     assert event["actor"] == f"test-{role}"
     assert event["action"] == write.action

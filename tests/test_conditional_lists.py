@@ -53,6 +53,7 @@ LISTS: dict[str, Callable[[World], str]] = {
     "/api/v1/keys": lambda w: "/api/v1/keys",
     "/api/v1/audit": lambda w: "/api/v1/audit",
     "/api/v1/filings": lambda w: "/api/v1/filings",
+    "/api/v1/imports": lambda w: "/api/v1/imports",
 }
 REPORTS = {
     "/api/v1/reports/occupancy",

@@ -673,7 +673,7 @@ def test_report_csv_with_semicolons_and_decimal_commas(client, zones):
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"lang": "fr"}, "query.lang"), ({"lang": "VI"}, "query.lang"), ({"sep": "\t"}, "query.sep")],
+    [({"lang": "fr"}, "query.lang"), ({"lang": "vn"}, "query.lang"), ({"sep": "\t"}, "query.sep")],
 )
 def test_bad_presentation_parameters_are_422(client, params, field):
     response = client.get(OCCUPANCY, params={"format": "xlsx"} | params)

@@ -10,12 +10,14 @@ from app.imports.upload import CSV, XLSX, UploadRefused, upload
 from app.kit.conditional import Conditional
 from app.kit.deps import IdPath, SessionDep, TodayDep
 from app.kit.errors import problem_response
+from app.kit.json_body import ExactJsonRoute
 from app.kit.pagination import Page, PageDep
 from app.kit.uow import WorkDep
 from app.sheets.layout import Entity
 from app.sheets.reading import Refused, Sheet, read_sheet
+from app.sheets.responses import AnyEntity
 
-router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
+router = APIRouter(prefix="/api/v1/imports", tags=["imports"], route_class=ExactJsonRoute)
 
 FILE_BODY: dict[str, Any] = {
     "requestBody": {
@@ -54,7 +56,8 @@ async def _sheet(request: Request, entity: Entity) -> tuple[Sheet, Source]:
 
 
 async def _entity_sheet(
-    request: Request, entity: Annotated[Entity, Query(description="Which register the file holds.")]
+    request: Request,
+    entity: Annotated[AnyEntity, Query(description="Which register the file holds.")],
 ) -> tuple[Entity, Sheet, Source]:
     return (entity, *await _sheet(request, entity))
 
@@ -96,7 +99,7 @@ def import_spreadsheet(
 
 @router.get("", response_model=Page[ImportRead], dependencies=[Conditional])
 def list_imports(
-    session: SessionDep, page: PageDep, entity: Entity | None = None
+    session: SessionDep, page: PageDep, entity: AnyEntity | None = None
 ) -> Page[ImportRead]:
     """Committed imports, newest first."""
     records, total = service.list_imports(

@@ -207,6 +207,11 @@ MESSAGES: Mapping[str, str] = {
         "Mã khu/cụm {code} đã được dùng cho khu/cụm id {holder}"
     ),
     "project code {code} is taken": "Mã dự án {code} đã được dùng",
+    "a project code in the file was taken by another request during the import; nothing was "
+    "written, try again": (
+        "một mã dự án trong tệp vừa bị một yêu cầu khác dùng trong lúc nhập; chưa ghi gì, "
+        "hãy gửi lại"
+    ),
     "project code {code} is taken by project {holder}": (
         "Mã dự án {code} đã được dùng cho dự án {holder}"
     ),

@@ -13,6 +13,8 @@ from app.sheets.layout import Entity
 from app.sheets.registers import Record, export_csv, export_xlsx
 from app.sheets.writing import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Separator
 
+# Which register, in any case (zones, Zones, ZONES).
+AnyEntity = Annotated[Entity, AnyCase(Entity)]
 ListFormatValue = Literal["json", "csv", "xlsx"]
 ListFormat = Annotated[ListFormatValue, AnyCase(get_args(ListFormatValue))]
 

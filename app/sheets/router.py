@@ -3,9 +3,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.kit.json_body import ExactJsonRoute
-from app.sheets.layout import Entity
 from app.sheets.registers import template_xlsx
-from app.sheets.responses import attachment
+from app.sheets.responses import AnyEntity, attachment
 from app.sheets.writing import XLSX_MEDIA_TYPE
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"], route_class=ExactJsonRoute)
@@ -23,7 +22,8 @@ router = APIRouter(prefix="/api/v1/imports", tags=["imports"], route_class=Exact
 )
 def import_template(
     entity: Annotated[
-        Entity, Query(description="The register the file is for: zones, projects or clearance.")
+        AnyEntity,
+        Query(description="The register the file is for: zones, projects or clearance."),
     ],
 ) -> Response:
     """The workbook to fill in for an import: sheet `data` with the header row of field names,
