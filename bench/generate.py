@@ -19,7 +19,7 @@ from sqlalchemy import Engine, insert
 
 from app.kit import migrate
 from app.kit.db import make_engine
-from app.kit.text import search_key
+from app.kit.text import search_fold, search_key
 from app.models import ClearanceRecord, Project, Zone, ZoneRevision, ZoneState
 
 ZONES, PROJECTS, CLEARANCE_RECORDS = 2_000, 40_000, 10_000
@@ -91,6 +91,7 @@ def generate(engine: Engine, scale: int, seed: int = 7) -> dict[str, int]:
             {"zone_id": n, "valid_from": established, "valid_to": None}
             | varying
             | {"search_text": search_key(name, code)}
+            | {"province_key": search_fold(varying["province"])}
         )
         leasable.append((industrial, service, established))
 
