@@ -7,6 +7,10 @@ that rule; app.land.capacity.Lease is its pure twin.
 Every aggregate here is one query whatever the number of projects or records: the database
 sums, Python receives a few rows per zone. Zones, reports and plans all read land through
 these functions, and every write that moves land takes `lock_zone` first.
+
+The statements of a single-zone read are built once, at import, with named parameters
+(`DAY`, `IDS`), and run with their values: building a statement from its expressions costs
+several times what SQLite then takes to answer it.
 """
 
 from collections.abc import Iterable, Sequence
@@ -18,9 +22,11 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Date,
     Row,
     Select,
     and_,
+    bindparam,
     case,
     cast,
     func,
@@ -151,16 +157,7 @@ def leased_by_zone(
     among `ids` (zone reads and lists; reports join held_by_zone to the zones instead)."""
     if not ids:
         return {}
-    rows = session.execute(
-        select(
-            Project.zone_id,
-            _sum_leased(LandUse.INDUSTRIAL),
-            _sum_leased(LandUse.SERVICE),
-            func.count(),
-        )
-        .where(Project.zone_id.in_(ids), in_effect_on(day))
-        .group_by(Project.zone_id)
-    )
+    rows = session.execute(_LEASED_BY_ZONE, {"ids": ids, "day": day})
     return {zone_id: (industrial, service, count) for zone_id, industrial, service, count in rows}
 
 
@@ -426,12 +423,7 @@ def _few_zones_clearance(
     instead of the window passes a report over thousands of zones needs."""
     if not zone_ids:
         return {}
-    record = ClearanceRecord
-    rows = session.execute(
-        select(*_RECORD_COLUMNS)
-        .where(record.zone_id.in_(zone_ids), record.recorded_on <= day)
-        .order_by(record.zone_id, record.recorded_on)
-    ).all()
+    rows = session.execute(_RECORDS_OF_ZONES, {"ids": zone_ids, "day": day}).all()
     by_zone: dict[int, list[Any]] = {}
     for row in rows:
         by_zone.setdefault(row.zone_id, []).append(row)
@@ -462,3 +454,24 @@ def figures_by_zone(
         )
         for zone in zones
     }
+
+
+# Parameters of the statements built once (run with {"day": …, "ids": [...]}).
+DAY = bindparam("day", type_=Date)
+IDS = bindparam("ids", expanding=True)
+
+_LEASED_BY_ZONE = (
+    select(
+        Project.zone_id,
+        _sum_leased(LandUse.INDUSTRIAL),
+        _sum_leased(LandUse.SERVICE),
+        func.count(),
+    )
+    .where(Project.zone_id.in_(IDS), in_effect_on(DAY))
+    .group_by(Project.zone_id)
+)
+_RECORDS_OF_ZONES = (
+    select(*_RECORD_COLUMNS)
+    .where(ClearanceRecord.zone_id.in_(IDS), ClearanceRecord.recorded_on <= DAY)
+    .order_by(ClearanceRecord.zone_id, ClearanceRecord.recorded_on)
+)

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Float, Select, and_, cast, delete, func, select
+from sqlalchemy import ColumnElement, Float, Select, and_, bindparam, cast, delete, func, select
 from sqlalchemy.orm import Session
 
 from app.kit import audit
@@ -31,6 +31,7 @@ from app.kit.repo import ensure_unique
 from app.kit.text import like_pattern, search_fold, search_key
 from app.land.capacity import Land, overbooked
 from app.land.queries import (
+    DAY,
     ZoneFigures,
     cleared_records,
     figures_by_zone,
@@ -75,16 +76,20 @@ class ZoneAt:
         return fixed | varying | stamps
 
 
-def _zones_on(day: date) -> Select[Zone, ZoneState]:
+def _zones_on(day: date | ColumnElement[date]) -> Select[Zone, ZoneState]:
     return select(Zone, ZoneState).join(
         ZoneState, and_(ZoneState.zone_id == Zone.id, state_on(day))
     )
 
 
+# One zone as it stands on a day, built once (app.land.queries: statements of a zone read).
+_ZONE_ON = _zones_on(DAY).where(Zone.id == bindparam("zone_id"))
+
+
 def get_zone(session: Session, zone_id: int, day: date, *, or_first_day: bool = False) -> ZoneAt:
     """The zone as it stands on `day`; 404 when it does not exist (then). With
     `or_first_day`, a zone that only begins after `day` is shown as on its first day."""
-    row = session.execute(_zones_on(day).where(Zone.id == zone_id)).one_or_none()
+    row = session.execute(_ZONE_ON, {"zone_id": zone_id, "day": day}).one_or_none()
     if row is None and or_first_day:
         first = session.execute(
             select(Zone, ZoneState)
