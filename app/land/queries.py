@@ -37,6 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql import Subquery
+from sqlalchemy.sql.elements import BindParameter
 
 from app.land.capacity import Land, Lease, lease_end
 from app.land.clearance import Clearance, last_progress
@@ -458,7 +459,7 @@ def figures_by_zone(
 
 # Parameters of the statements built once (run with {"day": …, "ids": [...]}).
 DAY = bindparam("day", type_=Date)
-IDS = bindparam("ids", expanding=True)
+IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 
 _LEASED_BY_ZONE = (
     select(
