@@ -21,6 +21,7 @@ from app.dashboard.router import router as dashboard_router
 from app.imports.router import router as imports_router
 from app.kit import migrate
 from app.kit.admission import Admission
+from app.kit.answers import AnswerCache, KeptAnswer, send_kept
 from app.kit.conditional import NotModified, not_modified
 from app.kit.cors import Cors
 from app.kit.db import make_engine, make_sessionmaker, write_session
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.metrics = metrics
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.answers = AnswerCache(settings.answer_cache_mb * 1_048_576)
     # Added innermost first; the order a request meets them is told in app.kit.middleware.
     app.add_middleware(Idempotency)
     app.add_middleware(
@@ -134,6 +136,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(RequestId)
     install_error_handlers(app)
     app.add_exception_handler(NotModified, not_modified)
+    app.add_exception_handler(KeptAnswer, send_kept)
     app.state.authenticate = key_authenticator(app.state.sessionmaker)
     app.state.idempotency_sessions = partial(write_session, app.state.sessionmaker)
     # The import template's path (/api/v1/imports/template) comes before any route with a

@@ -4,7 +4,8 @@ Their ETag is weak (`W/"…"`) and names the data version (a number every commit
 in its own transaction: `app.kit.db.bump_data_version`) and the question asked: the path, the
 query parameters in any order and today's date (lists and reports default to today). A GET
 whose If-None-Match names it is answered 304 with the tag and no body, after one read of the
-data version and nothing else. One dependency (`DataTag`, or `Conditional` in a route's
+data version and nothing else. A question answered before under the same data version is
+answered with the kept bytes (app.kit.answers). One dependency (`DataTag`, or `Conditional` in a route's
 `dependencies`) does it for every report and list.
 
 `If-None-Match: *` asks for a 304 whenever there is a current answer at all (RFC 9110
@@ -24,6 +25,8 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request, Response
 
+from app.kit import answers
+from app.kit.answers import KeptAnswer
 from app.kit.db import data_version
 from app.kit.deps import SessionDep, TodayDep
 
@@ -76,8 +79,14 @@ def data_tag(
     etag = version_tag(data_version(session), request.url.path, query, today.isoformat())
     if matches(if_none_match, etag):
         raise NotModified(etag)
+    kept = request.app.state.answers.get(etag)
     if "*" in _tags(if_none_match):
+        if kept is not None:  # a kept answer is a success: there is a current answer
+            raise NotModified(etag)
         setattr(request.state, ANY_TAG, True)
+    if kept is not None:
+        raise KeptAnswer(kept)
+    setattr(request.state, answers.KEY, etag)
     response.headers["ETag"] = etag
     return etag
 

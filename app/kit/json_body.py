@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
+from app.kit.answers import keep
 from app.kit.conditional import settle_any_tag
 
 # Python refuses to convert integers of more than 4,300 digits (a guard against slow
@@ -59,13 +60,15 @@ class ExactJsonRequest(Request):
 class ExactJsonRoute(APIRoute):
     """A route whose JSON body is parsed by `loads_exact`; every router uses it. It is also
     where a report's or a list's answer to `If-None-Match: *` is settled, once the route has
-    validated the request and answered (app.kit.conditional.settle_any_tag)."""
+    validated the request and answered (app.kit.conditional.settle_any_tag), and where a
+    computed answer is kept for the next time it is asked (app.kit.answers.keep)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def exact(request: Request) -> Response:
             answer = await handler(ExactJsonRequest(request.scope, request.receive))
+            keep(request, answer)
             return settle_any_tag(request, answer)
 
         return exact

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     # Spreadsheet imports (POST /api/v1/imports) take bodies up to this size instead.
     max_import_bytes: int = Field(default=10 * 1_048_576, ge=1024)
+    # Each worker keeps computed reports and lists up to this many MiB (app.kit.answers).
+    answer_cache_mb: int = Field(default=32, ge=0, le=4096)
     # "Today" for computed fields is the date in this offset from UTC (Vietnam: +7, no DST).
     utc_offset_hours: float = Field(default=7, ge=-12, le=14)
     log_level: str = "info"

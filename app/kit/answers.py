@@ -1,0 +1,98 @@
+"""Computed answers kept in each worker under their ETag, so that a report or a list asked
+again with nothing changed is sent without being computed again.
+
+The key is the answer's ETag (app.kit.conditional.version_tag): the data version, the path,
+the query parameters and today's date. Every committed write raises the data version, and
+every request reads it before looking here, so a kept answer is only ever sent for the very
+question it answered under the very data it was computed from; nothing has to be thrown
+away when data changes, on any worker or host (old keys are simply never asked again and
+fall out as newer answers come in). Only successful answers with a body are kept, least
+recently used first out, within a byte budget (`OCCUPANCY_ANSWER_CACHE_MB`; 0 keeps none);
+an answer larger than a quarter of the budget is not kept.
+"""
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from fastapi import Request, Response
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    body: bytes
+    headers: tuple[tuple[str, str], ...]  # as the route set them, without content-length
+
+
+class KeptAnswer(Exception):
+    """The answer to this request is kept: send it (`send_kept`) instead of computing it."""
+
+    def __init__(self, answer: Answer) -> None:
+        super().__init__("kept answer")
+        self.answer = answer
+
+
+class AnswerCache:
+    """A byte-bounded LRU map from ETag to answer, shared by a worker's threads."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, Answer] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: str) -> Answer | None:
+        with self._lock:
+            answer = self._entries.get(key)
+            if answer is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return answer
+
+    def put(self, key: str, answer: Answer) -> None:
+        if len(answer.body) * 4 > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = answer
+            self._size += len(answer.body)
+            while self._size > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._size -= len(dropped.body)
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+# Where the request's ETag is left for `keep` once the route has answered (request.state).
+KEY = "answer_key"
+
+
+def keep(request: Request, response: Response) -> None:
+    """Keep the route's answer under the request's ETag when it is a success with a body."""
+    key: str | None = getattr(request.state, KEY, None)
+    body = getattr(response, "body", None)
+    if key is None or response.status_code != 200 or not isinstance(body, bytes):
+        return
+    headers = tuple(
+        (name, value) for name, value in response.headers.items() if name != "content-length"
+    )
+    answers: AnswerCache = request.app.state.answers
+    answers.put(key, Answer(body, headers))
+
+
+def send_kept(_request: Request, exc: Exception) -> Response:
+    """The kept answer, byte for byte, with the headers the route gave it."""
+    assert isinstance(exc, KeptAnswer)
+    response = Response(exc.answer.body)
+    for name, value in exc.answer.headers:
+        response.headers.append(name, value)
+    return response

@@ -1,0 +1,126 @@
+"""Computed answers are kept per worker under their ETag (app.kit.answers): a report or a
+list asked again with nothing changed is sent from memory after one read of the data
+version; any committed write, a different question or another day computes it again; only
+successes are kept, within a byte budget."""
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection
+
+from app.kit.answers import Answer, AnswerCache
+from tests.factories import create_project, create_zone
+from tests.test_report_queries import counting
+
+OCCUPANCY = "/api/v1/reports/occupancy"
+
+
+def _get(client: TestClient, connection: Connection, url: str, **params: Any) -> Any:
+    with counting(connection) as statements:
+        response = client.get(url, params=params)
+    return response, statements
+
+
+def _only_the_version_was_read(statements: list[str]) -> bool:
+    """Besides the caller's key (access control, before any route), only the data version."""
+    read = [s for s in statements if "FROM api_keys" not in s]
+    return len(read) == 1 and "data_version" in read[0]
+
+
+def test_a_report_asked_again_is_sent_from_memory_after_reading_only_the_data_version(
+    client: TestClient, connection: Connection
+):
+    zone = create_zone(client, industrial_land_ha=50, service_land_ha=0)
+    create_project(client, zone["id"], leased_ha=10)
+    first, computed = _get(client, connection, OCCUPANCY, as_of="2024-06-24")
+    again, kept = _get(client, connection, OCCUPANCY, as_of="2024-06-24")
+    assert first.status_code == again.status_code == 200
+    assert len(computed) > 1
+    assert _only_the_version_was_read(kept)
+    assert again.content == first.content
+    assert again.headers["etag"] == first.headers["etag"]
+    assert again.headers["content-type"] == first.headers["content-type"] == "application/json"
+    assert client.app.state.answers.hits == 1  # type: ignore[attr-defined]
+
+
+def test_a_committed_write_makes_the_next_answer_fresh(client: TestClient, connection: Connection):
+    zone = create_zone(client, industrial_land_ha=50, service_land_ha=0)
+    create_project(client, zone["id"], leased_ha=10)
+    before, _ = _get(client, connection, OCCUPANCY, as_of="2024-06-24")
+    create_project(client, zone["id"], leased_ha=5)
+    after, statements = _get(client, connection, OCCUPANCY, as_of="2024-06-24")
+    assert not _only_the_version_was_read(statements)
+    assert after.headers["etag"] != before.headers["etag"]
+    [row] = [z for z in after.json()["zones"] if z["id"] == zone["id"]]
+    assert row["leased_industrial_ha"] == 15
+    again, kept = _get(client, connection, OCCUPANCY, as_of="2024-06-24")
+    assert _only_the_version_was_read(kept) and again.content == after.content
+
+
+def test_each_question_has_its_own_answer(client: TestClient, connection: Connection):
+    zone = create_zone(client, industrial_land_ha=50, service_land_ha=0)
+    create_project(client, zone["id"], leased_ha=10, lease_start="2022-01-01")
+    early, _ = _get(client, connection, OCCUPANCY, as_of="2021-06-30")
+    late, _ = _get(client, connection, OCCUPANCY, as_of="2024-06-30")
+    as_csv, _ = _get(client, connection, OCCUPANCY, as_of="2024-06-30", format="csv")
+    assert early.json()["totals"]["all"]["leased_industrial_ha"] == 0
+    assert late.json()["totals"]["all"]["leased_industrial_ha"] == 10
+    # The same question in another order of parameters is the same question.
+    again, kept = _get(client, connection, OCCUPANCY, format="csv", as_of="2024-06-30")
+    assert _only_the_version_was_read(kept)
+    assert again.content == as_csv.content
+    assert again.headers["content-type"] == as_csv.headers["content-type"]
+    assert again.headers["content-disposition"] == as_csv.headers["content-disposition"]
+    listed, _ = _get(client, connection, "/api/v1/zones")
+    listed_again, kept = _get(client, connection, "/api/v1/zones")
+    assert _only_the_version_was_read(kept) and listed_again.json() == listed.json()
+
+
+def test_refusals_are_not_kept(client: TestClient, connection: Connection):
+    for _ in range(2):
+        response, statements = _get(client, connection, OCCUPANCY, as_of="2024-02-30")
+        assert response.status_code == 422
+    assert len(client.app.state.answers) == 0  # type: ignore[attr-defined]
+
+
+def test_if_none_match_star_is_a_304_when_an_answer_is_kept(client: TestClient):
+    assert client.get(OCCUPANCY).status_code == 200
+    response = client.get(OCCUPANCY, headers={"If-None-Match": "*"})
+    assert response.status_code == 304 and response.content == b""
+    assert response.headers["etag"].startswith('W/"')
+
+
+def test_a_budget_of_zero_keeps_nothing(client: TestClient, connection: Connection):
+    client.app.state.answers = AnswerCache(0)  # type: ignore[attr-defined]
+    for _ in range(2):
+        response, statements = _get(client, connection, OCCUPANCY)
+        assert response.status_code == 200
+        assert not _only_the_version_was_read(statements)
+
+
+def _answer(size: int) -> Answer:
+    return Answer(b"x" * size, (("content-type", "application/json"),))
+
+
+def test_the_cache_holds_its_byte_budget_least_recently_used_out():
+    cache = AnswerCache(1000)
+    cache.put("a", _answer(200))
+    cache.put("b", _answer(200))
+    cache.put("c", _answer(200))
+    assert cache.get("a") is not None  # a is now the most recently used
+    cache.put("d", _answer(250))
+    cache.put("e", _answer(250))  # 1,100 bytes: the least recently used (b) goes
+    assert cache.get("b") is None
+    assert [k for k in "acde" if cache.get(k) is not None] == ["a", "c", "d", "e"]
+    assert cache.size == 900 and len(cache) == 4
+    cache.put("f", _answer(251))  # over a quarter of the budget: never kept
+    assert cache.get("f") is None and cache.size == 900
+
+
+@pytest.mark.parametrize("size", [0, 1, 250])
+def test_small_answers_are_kept_whole(size: int):
+    cache = AnswerCache(1000)
+    cache.put("k", _answer(size))
+    kept = cache.get("k")
+    assert kept is not None and kept.body == b"x" * size
