@@ -226,15 +226,30 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return factory
 
 
+def new_session(factory: sessionmaker[Session], *, guarded: bool) -> Session:
+    """A session, no I/O yet. A guarded session (a request's) commits only through
+    app.kit.uow.UnitOfWork."""
+    session = factory()
+    session.info[GUARDED] = guarded
+    return session
+
+
+def begin_write(session: Session) -> None:
+    """Begin the session's transaction as a write: on SQLite it takes the writer lock."""
+    session.connection(execution_options={WRITE_TRANSACTION: True})
+
+
+def is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
 def open_session(
     factory: sessionmaker[Session], *, write: bool, guarded: bool = False
 ) -> Iterator[Session]:
-    """A session for one unit of work; write units take the writer lock at BEGIN on SQLite.
-    A guarded session (a request's) commits only through app.kit.uow.UnitOfWork."""
-    with factory() as session:
-        session.info[GUARDED] = guarded
+    """A session for one unit of work; write units take the writer lock at BEGIN on SQLite."""
+    with new_session(factory, guarded=guarded) as session:
         if write:
-            session.connection(execution_options={WRITE_TRANSACTION: True})
+            begin_write(session)
         yield session
 
 

@@ -1,28 +1,43 @@
 """Request-scoped dependencies shared by the routers."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
-from app.kit.db import open_session
+from app.kit.db import begin_write, is_sqlite, new_session
 from app.kit.schema_types import MAX_ID
 from app.kit.settings import Settings, local_today
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session per request; write requests take the writer lock at BEGIN on SQLite.
 
     It commits only through the request's unit of work (app.kit.uow); anything else is
     rolled back when the session closes.
+
+    A sync dependency would cost two trips to a worker thread and back (to open, to close)
+    besides the route's own, and each trip wakes the event loop: making a session does no
+    I/O, so it is made here, on the loop; a write's BEGIN waits for the writer lock, so it
+    goes to a thread. Closing a read is SQLite rolling back in-process (microseconds, done
+    here); on PostgreSQL it is a round trip, made from a thread.
     """
-    yield from open_session(
-        request.app.state.sessionmaker, write=request.method not in READ_METHODS, guarded=True
-    )
+    factory: sessionmaker[Session] = request.app.state.sessionmaker
+    session = new_session(factory, guarded=True)
+    try:
+        if request.method not in READ_METHODS:
+            await run_in_threadpool(begin_write, session)
+        yield session
+    finally:
+        if request.method in READ_METHODS and is_sqlite(session):
+            session.close()
+        else:
+            await run_in_threadpool(session.close)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
