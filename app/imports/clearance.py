@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from app.clearance import service
 from app.clearance.schemas import NULLABLE_FIELDS, ClearanceCreate, ClearanceUpdate
-from app.imports.common import Outcome, Progress, changed, chunks, zone_ids_by_code
+from app.imports.common import Outcome, Progress, changed, chunks, lookup
 from app.imports.rows import domain_errors, error, schema_errors
 from app.kit.errors import DomainError
-from app.models import ClearanceRecord
+from app.models import ClearanceRecord, Zone
 from app.sheets.reading import Sheet
 
 COMPARED = tuple(ClearanceUpdate.model_fields)
@@ -25,9 +25,8 @@ def import_clearance(
     session: Session, sheet: Sheet, bad: Mapping[int, set[str]], progress: Progress, _today: date
 ) -> Outcome:
     outcome = Outcome()
-    zones = zone_ids_by_code(
-        session, [c for row in sheet.rows if isinstance(c := row.values.get("zone_code"), str)]
-    )
+    codes = [c for row in sheet.rows if isinstance(c := row.values.get("zone_code"), str)]
+    zones = lookup(session, Zone.code, Zone.id, codes)
     stored = _stored_records(session, sheet, zones)
     first_row: dict[tuple[str, date], int] = {}
     for done, row in enumerate(sheet.rows, start=1):

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.imports.rows import RowError
 from app.models import Zone
@@ -17,6 +17,8 @@ from app.models import Zone
 Progress = Callable[[int, int], None]
 CHUNK = 1000
 T = TypeVar("T")
+K = TypeVar("K", int, str)
+V = TypeVar("V")
 
 
 def no_progress(_done: int, _total: int) -> None:
@@ -42,17 +44,18 @@ def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
         yield batch
 
 
-def zone_ids_by_code(session: Session, codes: Iterable[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for batch in chunks(sorted(set(codes))):
-        found.update(
-            {
-                code: zone_id
-                for code, zone_id in session.execute(
-                    select(Zone.code, Zone.id).where(Zone.code.in_(batch))
-                )
-            }
-        )
+def lookup(
+    session: Session,
+    key: InstrumentedAttribute[K],
+    value: InstrumentedAttribute[V],
+    keys: Iterable[K],
+) -> dict[K, V]:
+    """`value` by `key` for the stored rows whose `key` is one of `keys`: the zone ids of the
+    codes a file names, or the codes of the zones it touches."""
+    found: dict[K, V] = {}
+    for batch in chunks(sorted(set(keys))):
+        rows = session.execute(select(key, value).where(key.in_(batch)))
+        found.update({stored_key: stored_value for stored_key, stored_value in rows})
     return found
 
 

@@ -8,10 +8,11 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app.imports.common import Outcome, Progress, changed, zone_ids_by_code
+from app.imports.common import Outcome, Progress, changed, lookup
 from app.imports.rows import domain_errors, error, schema_errors
 from app.kit.errors import DomainError
 from app.land.revisions import TIME_VARYING
+from app.models import Zone
 from app.sheets.reading import Row, Sheet
 from app.zones import service
 from app.zones.schemas import NULLABLE_FIELDS, ZoneCreate, ZoneUpdate
@@ -25,7 +26,7 @@ def import_zones(
 ) -> Outcome:
     outcome = Outcome()
     codes = [c for row in sheet.rows if isinstance(c := row.values.get("code"), str)]
-    stored = zone_ids_by_code(session, codes)
+    stored = lookup(session, Zone.code, Zone.id, codes)
     first_row: dict[str, int] = {}
     for done, row in enumerate(sheet.rows, start=1):
         progress(done, len(sheet.rows))
