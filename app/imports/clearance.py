@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.clearance import service
 from app.clearance.schemas import NULLABLE_FIELDS, ClearanceCreate, ClearanceUpdate
 from app.imports.common import Outcome, Progress, changed, chunks, lookup
-from app.imports.rows import domain_errors, error, schema_errors
+from app.imports.rows import domain_errors, error, required, schema_errors
 from app.kit.errors import DomainError
 from app.models import ClearanceRecord, Zone
 from app.sheets.reading import Sheet
@@ -125,9 +125,7 @@ def _update(
     outcome: Outcome,
 ) -> None:
     if "cleared_ha" in given and given["cleared_ha"] is None:
-        outcome.errors.append(
-            error(number, "cleared_ha", None, "is required", "không được để trống")
-        )
+        outcome.errors.append(required(number, "cleared_ha"))
         return
     given = {n: v for n, v in given.items() if v is not None or n in NULLABLE_FIELDS}
     stored = {name: getattr(record, name) for name in COMPARED}

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.imports.common import Outcome, Progress, changed, chunks, lock_zones, lookup
-from app.imports.rows import RowError, error, schema_errors, shown
+from app.imports.rows import RowError, error, required, schema_errors, shown
 from app.kit import audit
 from app.kit.db import copy_rows, utcnow
 from app.kit.errors import DuplicateValue, InvalidValues
@@ -260,7 +260,7 @@ def _changes(
             ok = False
     for name in REQUIRED:
         if name in given and given[name] is None:
-            errors.append(error(row.number, name, None, "is required", "không được để trống"))
+            errors.append(required(row.number, name))
             ok = False
     given = {n: v for n, v in given.items() if v is not None or n in NULLABLE_FIELDS}
     stored = {name: getattr(project, name) for name in WRITABLE}

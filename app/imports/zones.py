@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.imports.common import Outcome, Progress, changed, lookup
-from app.imports.rows import domain_errors, error, schema_errors
+from app.imports.rows import domain_errors, error, required, schema_errors
 from app.kit.errors import DomainError
 from app.land.revisions import TIME_VARYING
 from app.models import Zone
@@ -84,7 +84,7 @@ def _update(
     dated = given.pop("effective_from", None)
     missing = [name for name in REQUIRED if name in given and given[name] is None]
     for name in missing:
-        outcome.errors.append(error(row.number, name, None, "is required", "không được để trống"))
+        outcome.errors.append(required(row.number, name))
     # An empty cell clears a field that may be empty; the others keep what is stored.
     given = {
         name: value for name, value in given.items() if value is not None or name in NULLABLE_FIELDS
