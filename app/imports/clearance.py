@@ -4,19 +4,18 @@ are checked against the zone's other records, stored and earlier in the file."""
 
 from collections.abc import Mapping
 from datetime import date
+from functools import partial
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from app.clearance import service
 from app.clearance.schemas import NULLABLE_FIELDS, ClearanceCreate, ClearanceUpdate
-from app.imports.common import Outcome, Progress, changed, chunks, zone_ids_by_code
-from app.imports.rows import domain_errors, error, schema_errors
-from app.kit.errors import DomainError
-from app.models import ClearanceRecord
-from app.sheets.reading import Sheet
+from app.imports.common import Outcome, Progress, apply_row, changed, chunks, lookup
+from app.imports.rows import error, required
+from app.models import ClearanceRecord, Zone
+from app.sheets.reading import Row, Sheet
 
 COMPARED = tuple(ClearanceUpdate.model_fields)
 
@@ -25,9 +24,8 @@ def import_clearance(
     session: Session, sheet: Sheet, bad: Mapping[int, set[str]], progress: Progress, _today: date
 ) -> Outcome:
     outcome = Outcome()
-    zones = zone_ids_by_code(
-        session, [c for row in sheet.rows if isinstance(c := row.values.get("zone_code"), str)]
-    )
+    codes = [c for row in sheet.rows if isinstance(c := row.values.get("zone_code"), str)]
+    zones = lookup(session, Zone.code, Zone.id, codes)
     stored = _stored_records(session, sheet, zones)
     first_row: dict[tuple[str, date], int] = {}
     for done, row in enumerate(sheet.rows, start=1):
@@ -65,9 +63,9 @@ def import_clearance(
             stored.get((zone_id, day)) if zone_id is not None and isinstance(day, date) else None
         )
         if record is None:
-            _create(session, row.number, row.values, given, zone_id, skip, outcome)
+            _create(session, row, given, zone_id, skip, outcome)
         else:
-            _update(session, row.number, row.values, given, record, skip, outcome)
+            _update(session, row, given, record, skip, outcome)
     return outcome
 
 
@@ -92,43 +90,37 @@ def _stored_records(
 
 def _create(
     session: Session,
-    number: int,
-    values: Mapping[str, Any],
+    row: Row,
     given: dict[str, Any],
     zone_id: int | None,
     skip: set[str],
     outcome: Outcome,
 ) -> None:
     payload = {name: value for name, value in given.items() if value is not None}
-    try:
-        data = ClearanceCreate.model_validate(payload)
-    except ValidationError as exc:
-        outcome.errors += [e for e in schema_errors(number, values, exc) if e.column not in skip]
-        return
-    if skip or zone_id is None:
-        return
-    try:
-        with session.begin_nested():
-            service.add_record(session, zone_id, data)
-    except DomainError as exc:
-        outcome.errors += domain_errors(number, values, exc, fallback="cleared_ha")
-        return
-    outcome.created += 1
+    write = None if zone_id is None else partial(service.add_record, session, zone_id)
+    if apply_row(
+        session,
+        row,
+        ClearanceCreate,
+        payload,
+        write,
+        skip=skip,
+        fallback="cleared_ha",
+        errors=outcome.errors,
+    ):
+        outcome.created += 1
 
 
 def _update(
     session: Session,
-    number: int,
-    values: Mapping[str, Any],
+    row: Row,
     given: dict[str, Any],
     record: ClearanceRecord,
     skip: set[str],
     outcome: Outcome,
 ) -> None:
     if "cleared_ha" in given and given["cleared_ha"] is None:
-        outcome.errors.append(
-            error(number, "cleared_ha", None, "is required", "không được để trống")
-        )
+        outcome.errors.append(required(row.number, "cleared_ha"))
         return
     given = {n: v for n, v in given.items() if v is not None or n in NULLABLE_FIELDS}
     stored = {name: getattr(record, name) for name in COMPARED}
@@ -138,17 +130,16 @@ def _update(
     if not changes:
         outcome.unchanged += 1
         return
-    try:
-        data = ClearanceUpdate.model_validate(changes)
-    except ValidationError as exc:
-        outcome.errors += schema_errors(number, values, exc)
-        return
-    try:
-        with session.begin_nested():
-            service.update_record(
-                session, record.zone_id, record.id, data.model_dump(exclude_unset=True)
-            )
-    except DomainError as exc:
-        outcome.errors += domain_errors(number, values, exc, fallback="cleared_ha")
-        return
-    outcome.updated += 1
+    if apply_row(
+        session,
+        row,
+        ClearanceUpdate,
+        changes,
+        lambda data: service.update_record(
+            session, record.zone_id, record.id, data.model_dump(exclude_unset=True)
+        ),
+        skip=skip,
+        fallback="cleared_ha",
+        errors=outcome.errors,
+    ):
+        outcome.updated += 1

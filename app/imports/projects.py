@@ -20,8 +20,8 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.imports.common import Outcome, Progress, changed, chunks, lock_zones, zone_ids_by_code
-from app.imports.rows import RowError, error, schema_errors, shown
+from app.imports.common import Outcome, Progress, changed, chunks, lock_zones, lookup
+from app.imports.rows import RowError, error, required, schema_errors, shown
 from app.kit import audit
 from app.kit.db import copy_rows, utcnow
 from app.kit.errors import DuplicateValue, InvalidValues
@@ -72,7 +72,7 @@ def import_projects(
 ) -> Outcome:
     outcome = Outcome()
     rows = sheet.rows
-    zones = zone_ids_by_code(session, _texts(rows, "zone_code"))
+    zones = lookup(session, Zone.code, Zone.id, _texts(rows, "zone_code"))
     by_id = _stored(
         session, Project.id, {v for r in rows if isinstance(v := r.values.get("id"), int)}
     )
@@ -81,7 +81,7 @@ def import_projects(
     lock_zones(session, touched)
     ledger = _ledger(session, touched)
     codes_of = {zone_id: code for code, zone_id in zones.items()}
-    codes_of |= _zone_codes(session, touched - set(codes_of))
+    codes_of |= lookup(session, Zone.id, Zone.code, touched - set(codes_of))
     claimed: dict[str, tuple[int, Key]] = {}  # project code -> (row, whose)
     creates: list[dict[str, Any]] = []
     updates: list[tuple[Project, dict[str, Any]]] = []
@@ -134,14 +134,6 @@ def _stored(session: Session, column: Any, keys: set[Any]) -> dict[Any, Project]
     for batch in chunks(sorted(keys)):
         for project in session.scalars(select(Project).where(column.in_(batch))):
             found[getattr(project, column.key)] = project
-    return found
-
-
-def _zone_codes(session: Session, zone_ids: set[int]) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for batch in chunks(sorted(zone_ids)):
-        rows = session.execute(select(Zone.id, Zone.code).where(Zone.id.in_(batch)))
-        found.update({zone_id: code for zone_id, code in rows})
     return found
 
 
@@ -268,7 +260,7 @@ def _changes(
             ok = False
     for name in REQUIRED:
         if name in given and given[name] is None:
-            errors.append(error(row.number, name, None, "is required", "không được để trống"))
+            errors.append(required(row.number, name))
             ok = False
     given = {n: v for n, v in given.items() if v is not None or n in NULLABLE_FIELDS}
     stored = {name: getattr(project, name) for name in WRITABLE}

@@ -91,10 +91,9 @@ def import_spreadsheet(
     unchanged."""
     entity, sheet, source = read
     result = service.run_import(work.session, entity, sheet, source, dry_run=dry_run, today=day)
-    body = ImportResult.model_validate(result, from_attributes=True)
     if result.id is None:
-        return work.checked(body)
-    return work.created(body, location=f"/api/v1/imports/{result.id}")
+        return work.checked(result)
+    return work.created(result, location=f"/api/v1/imports/{result.id}")
 
 
 @router.get("", response_model=Page[ImportRead], dependencies=[Conditional])

@@ -13,6 +13,7 @@ from app.imports.clearance import import_clearance
 from app.imports.common import Outcome, Progress, no_progress
 from app.imports.projects import import_projects
 from app.imports.rows import RowError, error, in_sheet_order
+from app.imports.schemas import ImportResult
 from app.imports.zones import import_zones
 from app.kit import audit
 from app.kit.db import utcnow
@@ -79,17 +80,6 @@ class Source:
     filename: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
-    id: int | None
-    entity: Entity
-    dry_run: bool
-    rows: int
-    created: int
-    updated: int
-    unchanged: int
-
-
 def run_import(
     session: Session,
     entity: Entity,
@@ -99,7 +89,7 @@ def run_import(
     dry_run: bool,
     today: date,
     progress: Progress = no_progress,
-) -> Result:
+) -> ImportResult:
     """Apply the sheet's rows, all or nothing: RowsRefused lists every error and leaves the
     session as it was; a dry run checks every row the same way and then leaves it too."""
     bad: dict[int, set[str]] = {}
@@ -117,14 +107,14 @@ def run_import(
     if found:
         raise RowsRefused(in_sheet_order(found, sheet.columns))
     record_id = None if dry_run else _record(session, entity, sheet, source, outcome).id
-    return Result(
-        record_id,
-        entity,
-        dry_run,
-        len(sheet.rows),
-        outcome.created,
-        outcome.updated,
-        outcome.unchanged,
+    return ImportResult(
+        id=record_id,
+        entity=entity,
+        dry_run=dry_run,
+        rows=len(sheet.rows),
+        created=outcome.created,
+        updated=outcome.updated,
+        unchanged=outcome.unchanged,
     )
 
 

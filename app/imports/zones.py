@@ -5,13 +5,12 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app.imports.common import Outcome, Progress, changed, zone_ids_by_code
-from app.imports.rows import domain_errors, error, schema_errors
-from app.kit.errors import DomainError
+from app.imports.common import Outcome, Progress, apply_row, changed, lookup
+from app.imports.rows import error, required
 from app.land.revisions import TIME_VARYING
+from app.models import Zone
 from app.sheets.reading import Row, Sheet
 from app.zones import service
 from app.zones.schemas import NULLABLE_FIELDS, ZoneCreate, ZoneUpdate
@@ -25,7 +24,7 @@ def import_zones(
 ) -> Outcome:
     outcome = Outcome()
     codes = [c for row in sheet.rows if isinstance(c := row.values.get("code"), str)]
-    stored = zone_ids_by_code(session, codes)
+    stored = lookup(session, Zone.code, Zone.id, codes)
     first_row: dict[str, int] = {}
     for done, row in enumerate(sheet.rows, start=1):
         progress(done, len(sheet.rows))
@@ -58,22 +57,17 @@ def _given(row: Row, skip: set[str]) -> dict[str, Any]:
 
 def _create(session: Session, row: Row, skip: set[str], outcome: Outcome) -> None:
     payload = {name: value for name, value in _given(row, skip).items() if value is not None}
-    try:
-        data = ZoneCreate.model_validate(payload)
-    except ValidationError as exc:
-        outcome.errors += [
-            e for e in schema_errors(row.number, row.values, exc) if e.column not in skip
-        ]
-        return
-    if skip:
-        return
-    try:
-        with session.begin_nested():
-            service.create_zone(session, data)
-    except DomainError as exc:
-        outcome.errors += domain_errors(row.number, row.values, exc, fallback="code")
-        return
-    outcome.created += 1
+    if apply_row(
+        session,
+        row,
+        ZoneCreate,
+        payload,
+        lambda data: service.create_zone(session, data),
+        skip=skip,
+        fallback="code",
+        errors=outcome.errors,
+    ):
+        outcome.created += 1
 
 
 def _update(
@@ -83,7 +77,7 @@ def _update(
     dated = given.pop("effective_from", None)
     missing = [name for name in REQUIRED if name in given and given[name] is None]
     for name in missing:
-        outcome.errors.append(error(row.number, name, None, "is required", "không được để trống"))
+        outcome.errors.append(required(row.number, name))
     # An empty cell clears a field that may be empty; the others keep what is stored.
     given = {
         name: value for name, value in given.items() if value is not None or name in NULLABLE_FIELDS
@@ -97,15 +91,16 @@ def _update(
         return
     if dated is not None and changes.keys() & set(TIME_VARYING):
         changes["effective_from"] = dated
-    try:
-        data = ZoneUpdate.model_validate(changes)
-    except ValidationError as exc:
-        outcome.errors += schema_errors(row.number, row.values, exc)
-        return
-    try:
-        with session.begin_nested():
-            service.update_zone(session, zone_id, data.model_dump(exclude_unset=True), today=today)
-    except DomainError as exc:
-        outcome.errors += domain_errors(row.number, row.values, exc, fallback="code")
-        return
-    outcome.updated += 1
+    if apply_row(
+        session,
+        row,
+        ZoneUpdate,
+        changes,
+        lambda data: service.update_zone(
+            session, zone_id, data.model_dump(exclude_unset=True), today=today
+        ),
+        skip=skip,
+        fallback="code",
+        errors=outcome.errors,
+    ):
+        outcome.updated += 1

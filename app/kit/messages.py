@@ -18,12 +18,14 @@ from typing import Any
 
 from app.kit.text import search_fold
 
+# The message of a required cell left empty (the spreadsheet importers give it by this name).
+REQUIRED = "is required"
 # English message template -> Vietnamese template, with the same {placeholders}.
 MESSAGES: Mapping[str, str] = {
     # Pydantic's own messages (the error types the service's schemas can produce).
     "Field required": "Thiếu trường bắt buộc",
     # A required cell left empty in an imported spreadsheet.
-    "is required": "Bắt buộc, không được để trống",
+    REQUIRED: "Bắt buộc, không được để trống",
     "Input should be a valid dictionary or instance of {class_name}": "Phải là một đối tượng JSON",
     "Input should be a valid dictionary": "Phải là một đối tượng JSON",
     "Input should be a valid list": "Phải là một danh sách (mảng JSON)",
