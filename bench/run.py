@@ -5,8 +5,9 @@ national: 2,000 zones, 40,000 projects, 10,000 clearance records; 10 = ten times
 makes a fresh database, fills it with bench.generate, starts `occupancy serve`, and prints
 median and p95 latency of every report requested repeatedly over HTTP, beside the median of
 the same figures' hand-written SQL (bench/best_sql.py) run through the bare driver
-connection, and their ratio; then the 12-month history against one report, a single-zone
-read, a 304 answer, and the worker's peak memory.
+connection, and their ratio (the server keeps no answer: every request computes its report);
+then the 12-month history against one report, a single-zone read, a 304 answer, the worker's
+peak memory, and the occupancy report sent again by a server that keeps its answers.
 
     make bench                                  # SQLite, scales 1 and 10
     make bench BENCH_ARGS="--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -71,7 +72,9 @@ def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path) ->
             name: statistics.median(timed(call, repeat))
             for name, call in floors(connection, AS_OF, points).items()
         }
-    with server(url, 1, workdir / f"server-{backend}-{scale}.log") as base:
+    # Every report computed for every request: no answer kept (app.kit.answers).
+    computing = {"OCCUPANCY_ANSWER_CACHE_MB": "0"}
+    with server(url, 1, workdir / f"server-{backend}-{scale}.log", env=computing) as base:
         with httpx.Client(base_url=base, timeout=300) as http:
             for name, path in REPORTS.items():
                 samples = timed(lambda p=path: http.get(p).raise_for_status(), repeat)
@@ -102,6 +105,11 @@ def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path) ->
             )
             print(f"{'occupancy, 304':<22}{'':>10}{statistics.median(samples):>11.2f}ms")
             print(f"{'peak worker memory':<22}{'':>10}{peak_memory_mb(base):>11.0f}MB")
+    with server(url, 1, workdir / f"kept-{backend}-{scale}.log") as base:
+        with httpx.Client(base_url=base, timeout=300) as http:
+            http.get(REPORTS["occupancy"]).raise_for_status()
+            samples = timed(lambda: http.get(REPORTS["occupancy"]).raise_for_status(), repeat * 5)
+            print(f"{'occupancy, kept':<22}{'':>10}{statistics.median(samples):>11.2f}ms")
     engine.dispose()
 
 
