@@ -27,12 +27,14 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql import Subquery
 
-from app.land.capacity import Land, Lease, lease_end
+from app.kit.db import Hectares
+from app.land.capacity import Land, Lease, Shortfall, land_pieces, lease_end, least_over
 from app.land.clearance import Clearance, last_progress
 from app.land.rates import ZERO, Occupancy
 from app.models import ClearanceRecord, Project, Zone, ZoneState
@@ -114,27 +116,119 @@ def zone_leases(
     land_use: str,
     *,
     exclude_project_id: int | None = None,
-    during: tuple[date, date | None] | None = None,
 ) -> list[Lease]:
-    """The leases of one land use in one zone, as pure values: all of them, past and future,
-    or only those in effect on some day of `during` ([start, end), end None = open)."""
+    """The leases of one land use in one zone, past and future, as pure values."""
     query = select(
         Project.lease_start, Project.lease_end, Project.terminated_on, Project.leased_ha
     ).where(Project.zone_id == zone_id, Project.land_use == land_use)
-    if during is not None:
-        start, end = during
-        query = query.where(
-            or_(Project.lease_end.is_(None), Project.lease_end > start),
-            or_(Project.terminated_on.is_(None), Project.terminated_on > start),
-        )
-        if end is not None:
-            query = query.where(Project.lease_start < end)
     if exclude_project_id is not None:
         query = query.where(Project.id != exclude_project_id)
     return [
         Lease(start=start, end=lease_end(end, terminated), area_ha=area)
         for start, end, terminated, area in session.execute(query)
     ]
+
+
+def least_free_in_zone(
+    session: Session,
+    zone_id: int,
+    land_use: str,
+    start: date,
+    end: date | None,
+    *,
+    exclude_project_id: int | None = None,
+) -> Shortfall:
+    """The least land of one use the zone's leases (but `exclude_project_id`'s) leave free
+    on any day of [start, end): capacity.least_free, with the peaks taken in the database
+    over the period's pieces, so a lease write reads two short results however many leases
+    the zone holds."""
+    pieces = land_pieces(land_of_zone(session, zone_id, land_use), start, end)
+    peaks = peaks_held(
+        session,
+        zone_id,
+        land_use,
+        [(piece.start, piece.end) for piece in pieces],
+        exclude_project_id=exclude_project_id,
+    )
+    return least_over(pieces, peaks)
+
+
+def peaks_held(
+    session: Session,
+    zone_id: int,
+    land_use: str,
+    periods: Sequence[tuple[date, date | None]],
+    *,
+    exclude_project_id: int | None = None,
+) -> list[Decimal]:
+    """The most land the zone's leases of one use (but `exclude_project_id`'s) hold on any day
+    of each period ([start, end), end None = open), in order: capacity.peak_held in one
+    statement for every period.
+
+    Each period sweeps its own events: a lease overlapping it starts on its start or on the
+    period's first day, whichever is later, and ends (expiry or termination) inside the
+    period. A running sum over the events in date order, ends before starts on the same day
+    (the end is exclusive) and each day's events summed together, gives what is held after
+    each day's changes; the peak is its largest value. Areas stay whole square metres."""
+    if not periods:
+        return []
+    mine = [Project.zone_id == zone_id, Project.land_use == land_use]
+    if exclude_project_id is not None:
+        mine.append(Project.id != exclude_project_id)
+    events = union_all(
+        *(
+            select_
+            for index, (start, end) in enumerate(periods)
+            for select_ in _period_events(index, start, end, mine)
+        )
+    ).subquery("events")
+    held = (
+        func.sum(events.c.delta)
+        .over(
+            partition_by=events.c.period,
+            order_by=(events.c.day, events.c.kind),
+            range_=(None, 0),
+        )
+        .label("held")
+    )
+    running = select(events.c.period, held).subquery("running")
+    peaks: dict[int, Decimal] = {
+        period: peak
+        for period, peak in session.execute(
+            select(running.c.period, type_coerce(func.max(running.c.held), Hectares())).group_by(
+                running.c.period
+            )
+        )
+    }
+    return [peaks.get(index, ZERO) for index in range(len(periods))]
+
+
+def _period_events(
+    index: int, start: date, end: date | None, mine: Sequence[ColumnElement[bool]]
+) -> tuple[Select[int, date, int, int], Select[int, date, int, int]]:
+    """The start (+area, kind 1) and end (-area, kind 0) events of the leases overlapping
+    [start, end), for period `index` (columns period, day, kind, delta, in square metres)."""
+    overlapping = [
+        *mine,
+        or_(Project.lease_end.is_(None), Project.lease_end > start),
+        or_(Project.terminated_on.is_(None), Project.terminated_on > start),
+    ]
+    if end is not None:
+        overlapping.append(Project.lease_start < end)
+    first = case((Project.lease_start < start, start), else_=Project.lease_start)
+    starts = select(
+        literal(index).label("period"),
+        first.label("day"),
+        literal(1).label("kind"),
+        m2(Project.leased_ha).label("delta"),
+    ).where(*overlapping)
+    last = lease_end_column()
+    ending = [*overlapping, last.is_not(None)]
+    if end is not None:
+        # An end on or after the period's end only lowers what is held after the period.
+        ending.append(last < end)
+    ends = select(literal(index), last, literal(0), -m2(Project.leased_ha)).where(*ending)
+    return starts, ends
 
 
 ZoneIds = Iterable[int] | Select[int]
