@@ -140,8 +140,8 @@ def least_free_in_zone(
 ) -> Shortfall:
     """The least land of one use the zone's leases (but `exclude_project_id`'s) leave free
     on any day of [start, end): capacity.least_free, with the peaks taken in the database
-    over the period's pieces, so a lease write reads two short results however many leases
-    the zone holds."""
+    over the period's pieces, so a lease write gets a row per piece back, never a row per
+    lease."""
     pieces = land_pieces(land_of_zone(session, zone_id, land_use), start, end)
     peaks = peaks_held(
         session,
@@ -168,8 +168,10 @@ def peaks_held(
     Each period sweeps its own events: a lease overlapping it starts on its start or on the
     period's first day, whichever is later, and ends (expiry or termination) inside the
     period. A running sum over the events in date order, ends before starts on the same day
-    (the end is exclusive) and each day's events summed together, gives what is held after
-    each day's changes; the peak is its largest value. Areas stay whole square metres."""
+    (the end is exclusive), gives what is held after each change; its RANGE frame adds a
+    whole group of events of one day and kind at once, so no value stands for half a day's
+    ends. The peak is its largest value (none: nothing held). Areas stay whole square metres
+    and the sums integers on both databases."""
     if not periods:
         return []
     mine = [Project.zone_id == zone_id, Project.land_use == land_use]
