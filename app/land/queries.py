@@ -13,14 +13,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Date,
     Row,
     Select,
     and_,
+    bindparam,
     case,
     cast,
     func,
@@ -165,23 +168,43 @@ def peaks_held(
     of each period ([start, end), end None = open), in order: capacity.peak_held in one
     statement for every period.
 
-    Each period sweeps its own events: a lease overlapping it starts on its start or on the
-    period's first day, whichever is later, and ends (expiry or termination) inside the
-    period. A running sum over the events in date order, ends before starts on the same day
-    (the end is exclusive), gives what is held after each change; its RANGE frame adds a
-    whole group of events of one day and kind at once, so no value stands for half a day's
-    ends. The peak is its largest value (none: nothing held). Areas stay whole square metres
-    and the sums integers on both databases."""
+    Each period sweeps its own events, in whole square metres: what the leases in effect on
+    its first day hold (one sum, however many they are), the starts of leases inside it, and
+    the ends (expiry or termination) up to the last of those starts. What is held only rises
+    at a start, so the peak is reached on the first day or on one of those starts, and an end
+    after the last start cannot change it: the rows sorted are the period's own changes, not
+    the zone's leases. A running sum over the events in date order, ends before starts on
+    the same day (the end is exclusive), gives what is held after each change; its RANGE
+    frame adds every event of one day and kind at once, so no value stands for half a day's
+    ends. The peak is the largest value."""
     if not periods:
         return []
-    mine = [Project.zone_id == zone_id, Project.land_use == land_use]
-    if exclude_project_id is not None:
-        mine.append(Project.id != exclude_project_id)
+    query = _peaks_query(tuple(end is None for _, end in periods), exclude_project_id is not None)
+    values: dict[str, Any] = {
+        "zone_id": zone_id,
+        "land_use": land_use,
+        "exclude_project_id": exclude_project_id,
+    }
+    for index, (start, end) in enumerate(periods):
+        values[f"start_{index}"], values[f"end_{index}"] = start, end
+    peaks: dict[int, Decimal] = {period: peak for period, peak in session.execute(query, values)}
+    return [peaks.get(index, ZERO) for index in range(len(periods))]
+
+
+@lru_cache(maxsize=64)
+def _peaks_query(open_ended: tuple[bool, ...], excluding: bool) -> Select[int, Decimal]:
+    """peaks_held's statement for periods of one shape (how many, which are open-ended,
+    whether a project is left out), its values bound at execution. Built once per shape (a
+    lease write's pieces have few): every lease write runs it, and building it costs more
+    than running it on a zone with few leases."""
+    mine = [Project.zone_id == bindparam("zone_id"), Project.land_use == bindparam("land_use")]
+    if excluding:
+        mine.append(Project.id != bindparam("exclude_project_id"))
     events = union_all(
         *(
             select_
-            for index, (start, end) in enumerate(periods)
-            for select_ in _period_events(index, start, end, mine)
+            for index, open_end in enumerate(open_ended)
+            for select_ in _period_events(index, open_end, mine)
         )
     ).subquery("events")
     held = (
@@ -194,43 +217,41 @@ def peaks_held(
         .label("held")
     )
     running = select(events.c.period, held).subquery("running")
-    peaks: dict[int, Decimal] = {
-        period: peak
-        for period, peak in session.execute(
-            select(running.c.period, type_coerce(func.max(running.c.held), Hectares())).group_by(
-                running.c.period
-            )
-        )
-    }
-    return [peaks.get(index, ZERO) for index in range(len(periods))]
+    return select(running.c.period, type_coerce(func.max(running.c.held), Hectares())).group_by(
+        running.c.period
+    )
 
 
 def _period_events(
-    index: int, start: date, end: date | None, mine: Sequence[ColumnElement[bool]]
-) -> tuple[Select[int, date, int, int], Select[int, date, int, int]]:
-    """The start (+area, kind 1) and end (-area, kind 0) events of the leases overlapping
-    [start, end), for period `index` (columns period, day, kind, delta, in square metres)."""
+    index: int, open_end: bool, mine: Sequence[ColumnElement[bool]]
+) -> tuple[Select[int, date, int, int], ...]:
+    """The events of the leases overlapping period `index` ([start_index, end_index)) (columns
+    period, day, kind, delta in square metres): what those in effect on its first day hold,
+    one row on that day; each later start (+area, kind 1); each end (-area, kind 0) up to the
+    last start."""
+    start = bindparam(f"start_{index}", type_=Date)
     overlapping = [
         *mine,
         or_(Project.lease_end.is_(None), Project.lease_end > start),
         or_(Project.terminated_on.is_(None), Project.terminated_on > start),
     ]
-    if end is not None:
-        overlapping.append(Project.lease_start < end)
-    first = case((Project.lease_start < start, start), else_=Project.lease_start)
-    starts = select(
+    if not open_end:
+        overlapping.append(Project.lease_start < bindparam(f"end_{index}", type_=Date))
+    inside = [*overlapping, Project.lease_start > start]
+    area = m2(Project.leased_ha)
+    held = select(
         literal(index).label("period"),
-        first.label("day"),
+        start.label("day"),
         literal(1).label("kind"),
-        m2(Project.leased_ha).label("delta"),
-    ).where(*overlapping)
+        m2(func.coalesce(func.sum(area), 0)).label("delta"),
+    ).where(*overlapping, Project.lease_start <= start)
+    starts = select(literal(index), Project.lease_start, literal(1), area).where(*inside)
+    last_start = select(func.max(Project.lease_start)).where(*inside).scalar_subquery()
     last = lease_end_column()
-    ending = [*overlapping, last.is_not(None)]
-    if end is not None:
-        # An end on or after the period's end only lowers what is held after the period.
-        ending.append(last < end)
-    ends = select(literal(index), last, literal(0), -m2(Project.leased_ha)).where(*ending)
-    return starts, ends
+    ends = select(literal(index), last, literal(0), -area).where(
+        *overlapping, Project.lease_start <= last_start, last <= last_start
+    )
+    return held, starts, ends
 
 
 ZoneIds = Iterable[int] | Select[int]
