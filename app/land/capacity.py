@@ -105,21 +105,55 @@ class Shortfall:
     held_ha: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A stretch [start, end) of a period over which a zone's land of one use stays the same
+    (`area_ha`, zero before the zone exists)."""
+
+    start: date
+    end: date | None
+    area_ha: Decimal
+
+
+def land_pieces(land: Sequence[Land], start: date, end: date | None = None) -> list[Piece]:
+    """The period [start, end) cut where the land changes, in date order: always at least
+    one piece, starting on `start`."""
+    bounds = {b for piece in land for b in (piece.start, piece.end) if b is not None}
+    cuts = sorted({start} | {b for b in bounds if start < b and (end is None or b < end)})
+    return [
+        Piece(
+            piece_start,
+            piece_end,
+            next((p.area_ha for p in land if p.covers(piece_start)), Decimal(0)),
+        )
+        for piece_start, piece_end in zip(cuts, [*cuts[1:], end], strict=True)
+    ]
+
+
+def least_over(pieces: Sequence[Piece], peaks: Sequence[Decimal]) -> Shortfall:
+    """The least free land over the pieces, given the most the leases hold on each (in the
+    same order): the first piece where it is reached."""
+    least: Shortfall | None = None
+    for piece, held in zip(pieces, peaks, strict=True):
+        free = piece.area_ha - held
+        if least is None or free < least.free_ha:
+            least = Shortfall(free, piece.start, piece.end, piece.area_ha, held)
+    if least is None:
+        raise ValueError("a period has at least one piece")
+    return least
+
+
 def least_free(
     leases: Sequence[Lease], land: Sequence[Land], start: date, end: date | None = None
 ) -> Shortfall:
     """The least land left free on any day of [start, end) when the land itself changes:
-    the period is cut where the land changes, and each piece takes its own peak."""
-    bounds = {b for piece in land for b in (piece.start, piece.end) if b is not None}
-    cuts = sorted({start} | {b for b in bounds if start < b and (end is None or b < end)})
-    least: Shortfall | None = None
-    for piece_start, piece_end in zip(cuts, [*cuts[1:], end], strict=True):
-        area = next((p.area_ha for p in land if p.covers(piece_start)), Decimal(0))
-        held = peak_held(leases, piece_start, piece_end)
-        if least is None or area - held < least.free_ha:
-            least = Shortfall(area - held, piece_start, piece_end, area, held)
-    assert least is not None  # cuts always holds `start`
-    return least
+    the period is cut where the land changes, and each piece takes its own peak.
+
+    The specification of the lease write's check, which the database computes instead
+    (app.land.queries.least_free_in_zone) over the same pieces; the bulk importer, which
+    keeps its leases in memory, calls this one."""
+    pieces = land_pieces(land, start, end)
+    return least_over(pieces, [peak_held(leases, p.start, p.end) for p in pieces])
 
 
 def overbooked(leases: Sequence[Lease], land: Sequence[Land]) -> Shortfall | None:

@@ -22,8 +22,8 @@ from app.kit.errors import (
 from app.kit.etags import ensure_match
 from app.kit.repo import ensure_unique, get_or_404, paginate
 from app.kit.text import like_pattern, search_key
-from app.land.capacity import lease_end, least_free
-from app.land.queries import land_of_zone, lock_zone, zone_leases
+from app.land.capacity import lease_end
+from app.land.queries import least_free_in_zone, lock_zone
 from app.models import Project, Zone
 from app.models.enums import ProjectState
 from app.projects.schemas import NULLABLE_FIELDS, ProjectCreate, ProjectTerminate
@@ -221,10 +221,9 @@ def _ensure_capacity(
     land_use: str = values["land_use"]
     start: date = values["lease_start"]
     end = lease_end(values["lease_end"], values.get("terminated_on"))
-    others = zone_leases(
-        session, zone.id, land_use, exclude_project_id=exclude_project_id, during=(start, end)
-    )
-    free = least_free(others, land_of_zone(session, zone.id, land_use), start, end).free_ha
+    free = least_free_in_zone(
+        session, zone.id, land_use, start, end, exclude_project_id=exclude_project_id
+    ).free_ha
     requested: Decimal = values["leased_ha"]
     if requested > free:
         raise CapacityExceeded(
