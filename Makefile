@@ -86,7 +86,8 @@ bench-dashboard: install browser
 bench-imports: install
 	$(BIN)/python -m bench.imports $(BENCH_ARGS)
 
-# Write bursts (1/2/4 workers), keep-alive latency, the cost of SQLite's synchronous=FULL.
+# Write bursts (1/2/4 workers), keep-alive latency, the cost of SQLite's synchronous=FULL,
+# one write's cost against the leases its zone already holds.
 bench-load: install
 	$(BIN)/python -m bench.load $(BENCH_ARGS)
 

@@ -22,6 +22,7 @@ from app.imports.router import router as imports_router
 from app.kit import migrate
 from app.kit.admission import Admission
 from app.kit.answers import AnswerCache, KeptAnswer, send_kept
+from app.kit.compression import GZIP_LEVEL, GZIP_MINIMUM_BYTES
 from app.kit.conditional import NotModified, not_modified
 from app.kit.cors import Cors
 from app.kit.db import make_engine, make_sessionmaker, write_session
@@ -55,15 +56,6 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: problem_response("Invalid values"),
     500: problem_response("Unexpected failure"),
 }
-
-
-# Answers of this size or more are gzip-compressed for clients that accept it (not XLSX files:
-# they are ZIP archives already).
-GZIP_MINIMUM_BYTES = 1024
-# zlib level 4, not Starlette's default 9: on the national-scale occupancy report (685 KB of
-# JSON) level 9 takes 25 ms and gives 75 KB, level 4 takes 5 ms and gives 93 KB; level 9 had
-# doubled the report's time for every client that accepts gzip.
-GZIP_LEVEL = 4
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:

@@ -8,7 +8,10 @@ starts `occupancy serve` on a fresh database holding one zone with room for ever
   without and once with an Idempotency-Key on each request; it prints the answers by status,
   transport failures (dropped connections, timeouts), the slowest answer, whether every 503 and
   409 carried Retry-After, and whether the rows stored match the 201s exactly;
-- keep-alive: 50 GET /api/v1/zones/{id} one after another on one connection, median ms.
+- keep-alive: 50 GET /api/v1/zones/{id} one after another on one connection, median ms;
+- write cost against zone fill: one lease registration after another (one worker) into a
+  zone that already holds 0, 2,500 and 10,000 leases (written straight to the database,
+  starting over 2000-2030, some expiring, some terminated), median ms each.
 
     make bench-load
     make bench-load BENCH_ARGS="--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -19,6 +22,7 @@ Figures only: nothing here passes or fails (tests/test_load.py asserts a smaller
 import argparse
 import asyncio
 import os
+import random
 import statistics
 import subprocess
 import tempfile
@@ -26,11 +30,15 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, insert, text
 
+from app.kit.db import make_engine
+from app.models import Project
 from bench.servers import OCCUPANCY, fresh_database, server
 
 ZONE = {
@@ -141,6 +149,63 @@ def durability_cost(args: argparse.Namespace, tmp: Path) -> None:
                 )
 
 
+FILLS = (0, 2_500, 10_000)
+
+
+def fill(url: str, zone_id: int, leases: int) -> None:
+    """`leases` leases of 0.01 ha in the zone: starts spread over 2000-2030, a third with an
+    expiry, a third terminated, as a zone's long history has them."""
+    rng, now, first = random.Random(leases), datetime.now(UTC), date(2000, 1, 1)
+    rows = []
+    for n in range(leases):
+        start = first + timedelta(days=rng.randrange(30 * 365))
+        rows.append(
+            {
+                "zone_id": zone_id,
+                "name": f"Fill {n}",
+                "investor": "Fill",
+                "investor_country": "VN",
+                "land_use": "industrial",
+                "leased_ha": Decimal("0.01"),
+                "lease_start": start,
+                "lease_end": start + timedelta(days=rng.randrange(1, 20 * 365))
+                if n % 3 == 1
+                else None,
+                "terminated_on": start + timedelta(days=rng.randrange(10 * 365))
+                if n % 3 == 2
+                else None,
+                "status": "operating",
+                "search_text": f"fill {n}",
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            if rows:
+                connection.execute(insert(Project), rows)
+    finally:
+        engine.dispose()
+
+
+def write_cost(backend: str, admin_url: str | None, args: argparse.Namespace, tmp: Path) -> None:
+    """One lease write's median time against the number of leases its zone already holds."""
+    with fresh_database(admin_url, tmp) as url:
+        headers = prepare(url)
+        with server(url, 1, tmp / f"fill-{backend}.log") as base:
+            for leases in FILLS:
+                body = ZONE | {"code": f"KCN-FILL-{leases}", "name": f"Zone holding {leases}"}
+                zone = httpx.post(f"{base}/api/v1/zones", json=body, headers=headers, timeout=30)
+                zone.raise_for_status()
+                fill(url, zone.json()["id"], leases)
+                median = sequential_writes_ms(base, headers, zone.json()["id"], args.writes)
+                print(
+                    f"{backend:<11}  1 worker   zone holding {leases:>6} leases, one write: "
+                    f"{median:.2f} ms median of {args.writes}"
+                )
+
+
 def stored_projects(url: str) -> int:
     engine = create_engine(url)
     try:
@@ -215,6 +280,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if not args.skip_sqlite:
             durability_cost(args, Path(tmp))
+        for backend, admin_url in backends:
+            write_cost(backend, admin_url, args, Path(tmp))
         for backend, admin_url in backends:
             for workers in (int(w) for w in args.workers.split(",")):
                 with fresh_database(admin_url, Path(tmp)) as url:

@@ -6,8 +6,10 @@ makes a fresh database, fills it with bench.generate, starts `occupancy serve`, 
 median and p95 latency of every report requested repeatedly over HTTP, beside the median of
 the same figures' hand-written SQL (bench/best_sql.py) run through the bare driver
 connection, and their ratio (the server keeps no answer: every request computes its report);
-then the 12-month history against one report, a single-zone read, a 304 answer, the worker's
-peak memory, and the occupancy report sent again by a server that keeps its answers.
+then the 12-month history against one report, the occupancy report gzip-compressed, a
+single-zone read, a 304 answer, the worker's peak memory, and the occupancy report sent again
+by a server that keeps its answers (plain and compressed). Answers are asked uncompressed
+(Accept-Encoding: identity) unless a line says gzip.
 
     make bench                                  # SQLite, scales 1 and 10
     make bench BENCH_ARGS="--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -33,6 +35,10 @@ from bench.generate import generate
 from bench.servers import fresh_database, peak_memory_mb, server
 
 AS_OF = date(2024, 6, 24)
+# The floor sends rows, not compressed bytes: the service is asked the same (identity); what
+# gzip adds for the callers that ask for it is printed on lines of its own.
+IDENTITY = {"Accept-Encoding": "identity"}
+GZIP = {"Accept-Encoding": "gzip"}
 REPORTS: dict[str, str] = {
     "occupancy": f"/api/v1/reports/occupancy?as_of={AS_OF}",
     "occupancy/history": "/api/v1/reports/occupancy/history?from=2023-07-01&to=2024-06-30&interval=month",
@@ -75,7 +81,7 @@ def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path) ->
     # Every report computed for every request: no answer kept (app.kit.answers).
     computing = {"OCCUPANCY_ANSWER_CACHE_MB": "0"}
     with server(url, 1, workdir / f"server-{backend}-{scale}.log", env=computing) as base:
-        with httpx.Client(base_url=base, timeout=300) as http:
+        with httpx.Client(base_url=base, timeout=300, headers=IDENTITY) as http:
             for name, path in REPORTS.items():
                 samples = timed(lambda p=path: http.get(p).raise_for_status(), repeat)
                 median = statistics.median(samples)
@@ -90,6 +96,10 @@ def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path) ->
                 timed(lambda: http.get(REPORTS["occupancy"]).raise_for_status(), repeat)
             )
             print(f"{'history / one report':<22}{history / one:>31.2f}")
+            samples = timed(
+                lambda: http.get(REPORTS["occupancy"], headers=GZIP).raise_for_status(), repeat
+            )
+            print(f"{'occupancy, gzip':<22}{'':>10}{statistics.median(samples):>11.1f}ms")
             zone_id = counts["zones"] // 2
             samples = timed(
                 lambda: http.get(f"/api/v1/zones/{zone_id}").raise_for_status(), repeat * 5
@@ -106,10 +116,14 @@ def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path) ->
             print(f"{'occupancy, 304':<22}{'':>10}{statistics.median(samples):>11.2f}ms")
             print(f"{'peak worker memory':<22}{'':>10}{peak_memory_mb(base):>11.0f}MB")
     with server(url, 1, workdir / f"kept-{backend}-{scale}.log") as base:
-        with httpx.Client(base_url=base, timeout=300) as http:
+        with httpx.Client(base_url=base, timeout=300, headers=IDENTITY) as http:
             http.get(REPORTS["occupancy"]).raise_for_status()
             samples = timed(lambda: http.get(REPORTS["occupancy"]).raise_for_status(), repeat * 5)
             print(f"{'occupancy, kept':<22}{'':>10}{statistics.median(samples):>11.2f}ms")
+            samples = timed(
+                lambda: http.get(REPORTS["occupancy"], headers=GZIP).raise_for_status(), repeat * 5
+            )
+            print(f"{'occupancy, kept, gzip':<22}{'':>10}{statistics.median(samples):>11.2f}ms")
     engine.dispose()
 
 

@@ -124,3 +124,31 @@ def test_small_answers_are_kept_whole(size: int):
     cache.put("k", _answer(size))
     kept = cache.get("k")
     assert kept is not None and kept.body == b"x" * size
+
+
+def test_a_kept_answer_goes_compressed_to_callers_that_accept_gzip(
+    client: TestClient, connection: Connection
+):
+    zone = create_zone(client)
+    create_project(client, zone["id"], leased_ha=10)
+    identity = {"Accept-Encoding": "identity"}
+    first = client.get(OCCUPANCY, headers=identity)
+    assert "content-encoding" not in first.headers
+    with counting(connection) as statements:
+        kept = client.get(OCCUPANCY, headers={"Accept-Encoding": "gzip"})
+    assert _only_the_version_was_read(statements)
+    assert kept.headers["content-encoding"] == "gzip"
+    assert "Accept-Encoding" in kept.headers["vary"]
+    assert kept.content == first.content  # the client decompressed it
+    assert kept.headers["etag"] == first.headers["etag"]
+    plain = client.get(OCCUPANCY, headers=identity)
+    assert "content-encoding" not in plain.headers and plain.content == first.content
+
+
+def test_a_kept_spreadsheet_is_not_compressed_again(client: TestClient):
+    create_zone(client)
+    first = client.get(OCCUPANCY, params={"format": "xlsx"})
+    kept = client.get(OCCUPANCY, params={"format": "xlsx"}, headers={"Accept-Encoding": "gzip"})
+    assert client.app.state.answers.hits == 1  # type: ignore[attr-defined]
+    assert "content-encoding" not in kept.headers
+    assert kept.content == first.content

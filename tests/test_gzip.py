@@ -7,7 +7,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from app.main import GZIP_MINIMUM_BYTES
+from app.kit.compression import GZIP_MINIMUM_BYTES
 from tests.factories import create_project, create_zone, zone_body
 
 OCCUPANCY = "/api/v1/reports/occupancy"

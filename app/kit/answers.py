@@ -11,17 +11,38 @@ recently used first out, within a byte budget (`OCCUPANCY_ANSWER_CACHE_MB`; 0 ke
 an answer larger than a quarter of the budget is not kept.
 """
 
+import gzip
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from fastapi import Request, Response
 
+from app.kit.compression import GZIP_LEVEL, GZIP_MINIMUM_BYTES
 
-@dataclass(frozen=True, slots=True)
+# Kept answers of these media types, of GZIP_MINIMUM_BYTES or more, are also kept compressed
+# for callers that accept gzip, made once when first asked: compressing the national report
+# again for every such caller costs more than sending it.
+COMPRESSIBLE = ("application/json", "application/geo+json", "text/")
+
+
+@dataclass(slots=True)
 class Answer:
     body: bytes
     headers: tuple[tuple[str, str], ...]  # as the route set them, without content-length
+    gzipped: bytes | None = None
+
+    @property
+    def media_type(self) -> str:
+        return next((value for name, value in self.headers if name == "content-type"), "")
+
+    def compressible(self) -> bool:
+        return len(self.body) >= GZIP_MINIMUM_BYTES and self.media_type.startswith(COMPRESSIBLE)
+
+    def compressed(self) -> bytes:
+        if self.gzipped is None:  # two threads may both make it: the same bytes either way
+            self.gzipped = gzip.compress(self.body, compresslevel=GZIP_LEVEL, mtime=0)
+        return self.gzipped
 
 
 class KeptAnswer(Exception):
@@ -89,10 +110,16 @@ def keep(request: Request, response: Response) -> None:
     answers.put(key, Answer(body, headers))
 
 
-def send_kept(_request: Request, exc: Exception) -> Response:
-    """The kept answer, byte for byte, with the headers the route gave it."""
+def send_kept(request: Request, exc: Exception) -> Response:
+    """The kept answer, byte for byte, with the headers the route gave it; compressed once and
+    kept so for a caller that accepts gzip (the gzip middleware leaves an encoded answer be)."""
     assert isinstance(exc, KeptAnswer)
-    response = Response(exc.answer.body)
-    for name, value in exc.answer.headers:
+    answer = exc.answer
+    gzipped = "gzip" in request.headers.get("accept-encoding", "") and answer.compressible()
+    response = Response(answer.compressed() if gzipped else answer.body)
+    for name, value in answer.headers:
         response.headers.append(name, value)
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
+        response.headers.append("Vary", "Accept-Encoding")
     return response
