@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 from app.kit import audit
 from app.kit.db import utcnow
 from app.kit.errors import InvalidValues, NotFound
+from app.kit.json_out import json_bytes
 from app.kit.repo import paginate
 from app.models import Filing
 from app.reports import plan, service
 from app.reports.filing_schemas import FilingCreate, FilingParams
 from app.reports.params import ZoneSelection, period_date
-from app.reports.rendering import json_bytes, json_data
+from app.reports.rendering import json_data
 from app.reports.restatement import Change, changes
 
 DATED = {"as_of", "period"}

@@ -5,9 +5,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-import orjson
 from fastapi import Response
 
+from app.kit.json_out import json_bytes
 from app.kit.schema_types import OutputModel
 from app.sheets.labels import Lang
 from app.sheets.responses import FILE_CONTENT, attachment
@@ -49,12 +49,6 @@ def zone_rows(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         | {key: value for key, value in row.items() if key not in ZONE_IDENTITY}
         for row in rows
     ]
-
-
-def json_bytes(document: Any) -> bytes:
-    """A JSON document written once: UTF-8, compact, the same bytes FastAPI's own JSON
-    responses have (orjson writes them an order of magnitude faster)."""
-    return orjson.dumps(document)
 
 
 def render(

@@ -10,6 +10,7 @@ from app.kit.conditional import Conditional, DataTag
 from app.kit.db import utcnow
 from app.kit.deps import IdPath, SessionDep, SettingsDep, TodayDep
 from app.kit.json_body import ExactJsonRoute
+from app.kit.json_out import json_bytes
 from app.kit.pagination import Page, PageDep
 from app.kit.schema_types import AnyCase, DateIn
 from app.kit.uow import WorkDep
@@ -24,7 +25,7 @@ from app.reports.filing_schemas import (
 )
 from app.reports.geojson import GEOJSON_MEDIA_TYPE, feature_collection
 from app.reports.params import FormatParam, Interval, PeriodParam, ReportDate, Selection
-from app.reports.rendering import FILE_RESPONSES, json_bytes, json_data, render
+from app.reports.rendering import FILE_RESPONSES, json_data, render
 from app.reports.schemas import (
     AlertsReport,
     ClearanceReport,

@@ -13,8 +13,9 @@ from app.kit.deps import (
     TodayDep,
 )
 from app.kit.errors import STALE_RESPONSES
-from app.kit.etags import tag
+from app.kit.etags import etag_of
 from app.kit.json_body import ExactJsonRoute
+from app.kit.json_out import json_answer
 from app.kit.pagination import Page, PageDep
 from app.kit.schema_types import AnyCase, DateIn, QueryText, json_number
 from app.kit.text import search_fold
@@ -70,6 +71,11 @@ def zone_record(zone: ZoneAt) -> dict[str, Any]:
 
 def _read(session: SessionDep, zone: ZoneAt, day: date, stall_days: int) -> ZoneRead:
     return zone_read(*service.with_figures(session, [zone], day)[0], day, stall_days)
+
+
+def _answer(session: SessionDep, zone: ZoneAt, day: date, stall_days: int) -> Response:
+    """A zone read, written once with the stored row's ETag (app.kit.json_out)."""
+    return json_answer(_read(session, zone, day, stall_days), {"ETag": etag_of(zone.zone)})
 
 
 def _read_written(session: SessionDep, zone_id: int, day: date, stall_days: int) -> ZoneRead:
@@ -163,14 +169,12 @@ def get_zone_by_code(
     session: SessionDep,
     day: TodayDep,
     settings: SettingsDep,
-    response: Response,
     as_of: AsOf = None,
-) -> ZoneRead:
+) -> Response:
     """The same as `GET /api/v1/zones/{id}` (same answer, same ETag), for the zone with this
     code, in any case; 404 for a code no zone has."""
     zone = service.get_zone_by_code(session, code, as_of or day)
-    tag(response, zone.zone)
-    return _read(session, zone, as_of or day, settings.stall_days)
+    return _answer(session, zone, as_of or day, settings.stall_days)
 
 
 @router.get("/{zone_id}", response_model=ZoneRead)
@@ -179,14 +183,12 @@ def get_zone(
     session: SessionDep,
     day: TodayDep,
     settings: SettingsDep,
-    response: Response,
     as_of: AsOf = None,
-) -> ZoneRead:
+) -> Response:
     """One zone as it stands on a date (default today), with its occupancy then; 404 before
     its first revision."""
     zone = service.get_zone(session, zone_id, as_of or day)
-    tag(response, zone.zone)
-    return _read(session, zone, as_of or day, settings.stall_days)
+    return _answer(session, zone, as_of or day, settings.stall_days)
 
 
 @router.get("/{zone_id}/history", response_model=ZoneHistory, dependencies=[Conditional])
