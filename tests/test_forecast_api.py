@@ -168,6 +168,16 @@ def test_bad_forecast_parameters_are_refused(client, params, field):
     assert_problem(client.get(FORECAST, params=params), 422, field=field)
 
 
+def test_a_window_reaching_back_before_the_year_1_is_refused(client, world):
+    # Found by the schema fuzzer: as_of 0002-01-01 with 120 months once answered 500.
+    refused = client.get(FORECAST, params={"as_of": "0002-01-01", "window": 120})
+    body = assert_problem(refused, 422, field="window")
+    assert "0001-01-01" in body["errors"][0]["message"] and body["detail_vi"]
+    # Exactly 120 months after January of the year 1 is the earliest such a window fits.
+    assert client.get(FORECAST, params={"as_of": "0011-01-01", "window": 120}).status_code == 200
+    assert client.get(FORECAST, params={"as_of": "0010-12-31", "window": 120}).status_code == 422
+
+
 # ---------------------------------------------------------------------------- alerts
 
 

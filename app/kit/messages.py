@@ -153,6 +153,9 @@ MESSAGES: Mapping[str, str] = {
     "names a province twice": "Một tỉnh được nêu hai lần",
     "give as_of or period, not both": "Chỉ cho as_of hoặc period, không cho cả hai",
     "must not be after to": "Không được sau ngày to",
+    "reaches back before 0001-01-01 from {as_of}; give fewer months or a later as_of": (
+        "Lùi quá ngày 0001-01-01 tính từ {as_of}; hãy chọn ít tháng hơn hoặc as_of muộn hơn"
+    ),
     "the range holds more than {count} points; use a longer interval": (
         "Khoảng thời gian có hơn {count} mốc; hãy chọn interval dài hơn"
     ),

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.kit.errors import InvalidValues
 from app.kit.schema_types import json_number
 from app.land.capacity import Land
 from app.land.forecast import (
@@ -158,6 +159,11 @@ def forecast_document(
     """The forecast report (schema: ForecastReport) as JSON values; projections run to the
     end of `plan` (by default the plan running on `as_of`)."""
     target_units = int(target * RATE_UNITS)
+    if (as_of.year - 1) * 12 + as_of.month - 1 < window:  # months since January of year 1
+        raise InvalidValues(
+            "window",
+            f"reaches back before 0001-01-01 from {as_of}; give fewer months or a later as_of",
+        )
     points = window_points(as_of, window)
     ids = queries.zone_ids(selection, as_of)
     zones = queries.occupancy_rows(session, selection, as_of)
