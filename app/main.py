@@ -25,17 +25,18 @@ from app.kit.answers import AnswerCache, KeptAnswer, send_kept
 from app.kit.compression import GZIP_LEVEL, GZIP_MINIMUM_BYTES
 from app.kit.conditional import NotModified, not_modified
 from app.kit.cors import Cors
-from app.kit.db import make_engine, make_sessionmaker, write_session
+from app.kit.db import make_engine, make_sessionmaker, read_data_version, write_session
 from app.kit.docs_pages import install_docs
 from app.kit.errors import install_error_handlers, problem, problem_response
 from app.kit.idempotency.middleware import Idempotency
+from app.kit.kept import KeptRoutes, SendKept
 from app.kit.metrics import CONTENT_TYPE, Metrics, watch_pool
 from app.kit.middleware import BodyLimit, CatchAll, HeadAsGet, RequestId
 from app.kit.observe import Observe
 from app.kit.openapi import complete_openapi, operation_id
 from app.kit.problem_pages import router as problem_pages_router
 from app.kit.routes import RouteTemplates, route_paths
-from app.kit.settings import Settings, get_settings
+from app.kit.settings import Settings, get_settings, local_today
 from app.plans.router import router as plans_router
 from app.projects.router import router as projects_router
 from app.reports.router import alerts_router, filings_router
@@ -96,12 +97,18 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.answers = AnswerCache(settings.answer_cache_mb * 1_048_576)
+    app.state.read_data_version = partial(read_data_version, engine)
     # Added innermost first; the order a request meets them is told in app.kit.middleware.
     app.add_middleware(Idempotency)
     app.add_middleware(
         BodyLimit,
         max_bytes=settings.max_body_bytes,
         larger={"/api/v1/imports": settings.max_import_bytes},
+    )
+    app.add_middleware(
+        SendKept,
+        today=partial(local_today, settings),
+        blocking_reads=engine.dialect.name != "sqlite",
     )
     app.add_middleware(
         AccessControl, public_read=settings.public_read, public_metrics=settings.public_metrics
@@ -199,5 +206,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return Response(metrics.exposition(), media_type=CONTENT_TYPE)
 
     app.state.route_templates = RouteTemplates(served_paths + route_paths(app.routes))
+    app.state.kept_routes = KeptRoutes.among(
+        route for router in (*routers, keys_router, audit_router) for route in router.routes
+    )
     complete_openapi(app, public_read=settings.public_read)
     return app

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.access.keys import authenticate, create_key
 from app.kit import migrate
-from app.kit.db import make_engine
+from app.kit.db import data_version, make_engine
 from app.kit.deps import get_session
 from app.kit.settings import Settings
 from app.main import create_app
@@ -62,11 +62,16 @@ def settings(database_url: str) -> Settings:
 @pytest.fixture
 def app(settings: Settings, engine: Engine, session: Session) -> FastAPI:
     """The application, its requests sharing the test's session."""
-    application = create_app(settings, engine)
+    return share_session(create_app(settings, engine), session)
+
+
+def share_session(application: FastAPI, session: Session) -> FastAPI:
+    """The application with every read and write it makes going through the test's session:
+    what the test's transaction holds (keys, data, the data version) is seen by it alone."""
     application.dependency_overrides[get_session] = lambda: session
-    # Keys made inside the test's transaction are visible only to its session.
     application.state.authenticate = lambda presented: authenticate(session, presented)
     application.state.idempotency_sessions = lambda: nullcontext(session)
+    application.state.read_data_version = lambda: data_version(session)
     return application
 
 

@@ -19,11 +19,10 @@ from sqlalchemy.orm import Session
 
 from app.access.keys import authenticate
 from app.kit.db import Base
-from app.kit.deps import get_session
 from app.kit.settings import Settings
 from app.main import create_app
 from app.models import ApiKey
-from tests.conftest import bearer
+from tests.conftest import bearer, share_session
 from tests.factories import (
     assert_problem,
     create_project,
@@ -569,10 +568,7 @@ def test_operations_endpoints_need_no_key(clients, path, role):
 @pytest.fixture
 def private_app(database_url: str, engine, session: Session) -> FastAPI:
     application = create_app(Settings(database_url=database_url, public_read=False), engine)
-    application.dependency_overrides[get_session] = lambda: session
-    # As conftest's `app`: keys made inside the test's transaction are seen by its session only.
-    application.state.authenticate = lambda presented: authenticate(session, presented)
-    return application
+    return share_session(application, session)
 
 
 @pytest.fixture

@@ -10,16 +10,19 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection
 
 from app.kit.answers import Answer, AnswerCache
+from app.kit.kept import KeptRoutes
+from app.kit.routes import UNMATCHED
+from app.kit.settings import Settings
+from app.main import create_app
+from tests.conftest import share_session
 from tests.factories import create_project, create_zone
-from tests.test_report_queries import counting
+from tests.test_report_queries import answered, counting
 
 OCCUPANCY = "/api/v1/reports/occupancy"
 
 
 def _get(client: TestClient, connection: Connection, url: str, **params: Any) -> Any:
-    with counting(connection) as statements:
-        response = client.get(url, params=params)
-    return response, statements
+    return answered(client, connection, url, params)
 
 
 def _only_the_version_was_read(statements: list[str]) -> bool:
@@ -152,3 +155,90 @@ def test_a_kept_spreadsheet_is_not_compressed_again(client: TestClient):
     assert client.app.state.answers.hits == 1  # type: ignore[attr-defined]
     assert "content-encoding" not in kept.headers
     assert kept.content == first.content
+
+
+# Kept answers are sent before routing (app.kit.kept) -------------------------------------
+
+
+def test_the_routes_whose_answers_are_kept(client: TestClient):
+    routes: KeptRoutes = client.app.state.kept_routes  # type: ignore[attr-defined]
+    for path in ("/api/v1/zones/7", "/api/v1/zones/by-code/KCN-A", OCCUPANCY, "/api/v1/zones"):
+        assert routes.templates.of(path) != UNMATCHED, path
+    # A zone read's ETag names its stored row (for If-Match): it answers no If-None-Match.
+    assert "/api/v1/zones/{zone_id}" not in routes.conditional
+    assert "/api/v1/reports/occupancy" in routes.conditional
+    assert routes.templates.of("/api/v1/zones/7/projects/3") == UNMATCHED
+    assert routes.templates.of("/healthz") == UNMATCHED
+
+
+@pytest.mark.parametrize("by", ["id", "code"])
+def test_a_zone_read_asked_again_is_sent_from_memory_until_a_write(
+    client: TestClient, connection: Connection, by: str
+):
+    zone = create_zone(client, code="KCN-KEPT", industrial_land_ha=50, service_land_ha=0)
+    url = f"/api/v1/zones/{zone['id']}" if by == "id" else "/api/v1/zones/by-code/kcn-kept"
+    first, computed = _get(client, connection, url)
+    again, kept = _get(client, connection, url)
+    assert first.status_code == again.status_code == 200
+    assert not _only_the_version_was_read(computed)
+    assert _only_the_version_was_read(kept)
+    assert again.content == first.content
+    # The stored row's ETag, as computed (for If-Match), not a tag of the answer.
+    assert again.headers["etag"] == first.headers["etag"] and not first.headers["etag"].startswith(
+        "W/"
+    )
+    create_project(client, zone["id"], leased_ha=10)
+    after, statements = _get(client, connection, url)
+    assert not _only_the_version_was_read(statements)
+    assert after.json()["leased_industrial_ha"] == 10 and first.json()["leased_industrial_ha"] == 0
+    # Another day is another question.
+    other_day, statements = _get(client, connection, url, as_of="2020-01-01")
+    assert not _only_the_version_was_read(statements)
+
+
+def test_a_zone_read_answers_no_if_none_match_kept_or_not(client: TestClient):
+    zone = create_zone(client)
+    url = f"/api/v1/zones/{zone['id']}"
+    first = client.get(url)
+    for tag in (first.headers["etag"], "*"):
+        for _ in range(2):  # computed, then kept
+            response = client.get(url, headers={"If-None-Match": tag})
+            assert response.status_code == 200 and response.content == first.content
+
+
+def test_a_report_tag_is_answered_304_before_routing(client: TestClient, connection: Connection):
+    first = client.get(OCCUPANCY)
+    with counting(connection) as statements:
+        response = client.get(OCCUPANCY, headers={"If-None-Match": first.headers["etag"]})
+    assert response.status_code == 304 and response.content == b""
+    assert response.headers["etag"] == first.headers["etag"]
+    assert _only_the_version_was_read(statements)
+
+
+def test_head_of_a_kept_answer_has_its_headers_and_no_body(client: TestClient):
+    zone = create_zone(client)
+    url = f"/api/v1/zones/{zone['id']}"
+    first = client.get(url, headers={"Accept-Encoding": "identity"})
+    head = client.head(url, headers={"Accept-Encoding": "identity"})
+    assert client.app.state.answers.hits == 1  # type: ignore[attr-defined]
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == first.headers["etag"]
+    assert head.headers["content-length"] == str(len(first.content))
+
+
+def test_a_kept_answer_is_refused_to_a_caller_who_may_not_read(
+    database_url: str, engine, session, api_keys: dict[str, str]
+):
+    private = share_session(
+        create_app(Settings(database_url=database_url, public_read=False), engine), session
+    )
+    with TestClient(private) as http:
+        viewer = {"Authorization": f"Bearer {api_keys['viewer']}"}
+        assert http.get(OCCUPANCY, headers=viewer).status_code == 200
+        assert http.get(OCCUPANCY, headers=viewer).status_code == 200
+        assert private.state.answers.hits == 1
+        refused = http.get(OCCUPANCY)
+        assert refused.status_code == 401
+        assert refused.headers["content-type"] == "application/problem+json"
+        wrong = http.get(OCCUPANCY, headers={"Authorization": "Bearer occ_nope_nope"})
+        assert wrong.status_code == 401 and private.state.answers.hits == 1

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.kit.deps import get_session
 from app.kit.settings import Settings
 from app.main import create_app
+from tests.conftest import share_session
 from tests.factories import assert_problem, create_zone, error_fields
 
 ZONES = "/api/v1/zones"
@@ -710,8 +710,9 @@ def test_not_started_and_completed_are_never_stalled(client, zone):
 @pytest.fixture
 def client_stall_30(database_url, engine, session) -> Iterator[TestClient]:
     """The same database and session, served by an app configured with 30 stall days."""
-    app = create_app(Settings(database_url=database_url, stall_days=30), engine)
-    app.dependency_overrides[get_session] = lambda: session
+    app = share_session(
+        create_app(Settings(database_url=database_url, stall_days=30), engine), session
+    )
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
 
@@ -739,8 +740,7 @@ def test_stall_days_read_from_the_environment(
     monkeypatch.setenv("OCCUPANCY_STALL_DAYS", "30")
     settings = Settings(database_url=database_url)
     assert settings.stall_days == 30
-    app = create_app(settings, engine)
-    app.dependency_overrides[get_session] = lambda: session
+    app = share_session(create_app(settings, engine), session)
     add_record(client, zone["id"], iso(STALL_START), 10)
     with TestClient(app, raise_server_exceptions=False) as env_client:
         assert clearance_row(env_client, zone["id"], iso(STALL_START + timedelta(days=31)))[

@@ -3,7 +3,6 @@ default; preflights answered before access control; the headers a frontend needs
 refusals as problem documents that change nothing."""
 
 from collections.abc import Iterator
-from contextlib import nullcontext
 
 import pytest
 from fastapi import FastAPI
@@ -11,12 +10,10 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app.access.keys import authenticate
 from app.kit.cors import ALLOW_HEADERS, ALLOW_METHODS
-from app.kit.deps import get_session
 from app.kit.settings import Settings
 from app.main import create_app
-from tests.conftest import bearer
+from tests.conftest import bearer, share_session
 from tests.factories import assert_problem, create_zone, zone_body
 from tests.test_access import fingerprint
 
@@ -29,11 +26,7 @@ def make_app(
     database_url: str, engine, session: Session, *, origins: list[str], public_read: bool = True
 ) -> FastAPI:
     settings = Settings(database_url=database_url, cors_origins=origins, public_read=public_read)
-    application = create_app(settings, engine)
-    application.dependency_overrides[get_session] = lambda: session
-    application.state.authenticate = lambda presented: authenticate(session, presented)
-    application.state.idempotency_sessions = lambda: nullcontext(session)
-    return application
+    return share_session(create_app(settings, engine), session)
 
 
 @pytest.fixture

@@ -58,9 +58,17 @@ def counting(connection: Connection) -> Iterator[list[str]]:
         event.remove(connection, "before_cursor_execute", record)
 
 
-def statements_for(client, connection: Connection, url: str, params: dict[str, Any]) -> list[str]:
+def answered(
+    client, connection: Connection, url: str, params: dict[str, Any]
+) -> tuple[Any, list[str]]:
+    """The response to GET `url` and the statements the database ran to give it."""
     with counting(connection) as statements:
         response = client.get(url, params=params)
+    return response, statements
+
+
+def statements_for(client, connection: Connection, url: str, params: dict[str, Any]) -> list[str]:
+    response, statements = answered(client, connection, url, params)
     assert response.status_code == 200, response.text
     return statements
 

@@ -8,7 +8,10 @@ question it answered under the very data it was computed from; nothing has to be
 away when data changes, on any worker or host (old keys are simply never asked again and
 fall out as newer answers come in). Only successful answers with a body are kept, least
 recently used first out, within a byte budget (`OCCUPANCY_ANSWER_CACHE_MB`; 0 keeps none);
-an answer larger than a quarter of the budget is not kept.
+an answer larger than a quarter of the budget is not kept. The budget counts the answers'
+bodies only: a gzip copy made for callers that accept it (a fraction of its body's size,
+about a tenth for the national report) rides on top, so a worker may hold up to that much
+more than the budget.
 """
 
 import gzip
@@ -16,7 +19,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 
 from app.kit.compression import GZIP_LEVEL, GZIP_MINIMUM_BYTES
 
@@ -95,6 +98,15 @@ class AnswerCache:
 
 # Where the request's ETag is left for `keep` once the route has answered (request.state).
 KEY = "answer_key"
+
+
+async def kept_here() -> None:
+    """Marks a route whose answers are kept though it takes no If-None-Match (a zone read,
+    whose ETag names its stored row, for If-Match): app.kit.kept finds the routes that
+    depend on it, or on app.kit.conditional.data_tag, and keeps their answers."""
+
+
+Kept = Depends(kept_here)
 
 
 def keep(request: Request, response: Response) -> None:

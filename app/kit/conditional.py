@@ -21,9 +21,11 @@ weakly, so a weak tag is all a cache needs.
 """
 
 import hashlib
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Header, Request, Response
+from starlette.datastructures import QueryParams
 
 from app.kit import answers
 from app.kit.answers import KeptAnswer
@@ -48,20 +50,27 @@ class NotModified(Exception):
 ANY_TAG = "if_none_match_any"
 
 
-def _tags(if_none_match: str | None) -> set[str]:
+def named_tags(if_none_match: str | None) -> set[str]:
     return {t.strip().removeprefix("W/") for t in (if_none_match or "").split(",")}
 
 
 def matches(if_none_match: str | None, etag: str) -> bool:
     """Whether an If-None-Match header names this ETag (weak comparison, RFC 9110 §13.1.2);
     `*` is not a name (see `settle_any_tag`)."""
-    return etag.removeprefix("W/") in _tags(if_none_match)
+    return etag.removeprefix("W/") in named_tags(if_none_match)
 
 
 def version_tag(version: int, *parts: str) -> str:
     """A weak ETag for a computed representation: the data version and what was asked."""
     digest = hashlib.sha256("|".join((str(version), *parts)).encode()).hexdigest()[:20]
     return f'W/"{digest}"'
+
+
+def answer_key(version: int, path: str, query_string: bytes, today: date) -> str:
+    """The ETag of a computed answer, and its key among the kept answers: the data version,
+    the path, the query parameters in any order and today's date."""
+    query = "&".join(f"{k}={v}" for k, v in sorted(QueryParams(query_string).multi_items()))
+    return version_tag(version, path, query, today.isoformat())
 
 
 def data_tag(
@@ -74,13 +83,16 @@ def data_tag(
     ] = None,
 ) -> str:
     """The answer's ETag, also set on the response. When If-None-Match already holds it, the
-    answer is 304 before anything else is read or computed."""
-    query = "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()))
-    etag = version_tag(data_version(session), request.url.path, query, today.isoformat())
+    answer is 304 before anything else is read or computed. The ETag is the one the kept
+    answers' layer (app.kit.kept) worked out before routing, when it did."""
+    etag: str | None = getattr(request.state, answers.KEY, None)
+    if etag is None:
+        scope = request.scope
+        etag = answer_key(data_version(session), scope["path"], scope["query_string"], today)
     if matches(if_none_match, etag):
         raise NotModified(etag)
     kept = request.app.state.answers.get(etag)
-    if "*" in _tags(if_none_match):
+    if "*" in named_tags(if_none_match):
         if kept is not None:  # a kept answer is a success: there is a current answer
             raise NotModified(etag)
         setattr(request.state, ANY_TAG, True)

@@ -130,7 +130,8 @@ def rows_changed(result: Result[Any]) -> int:
 # Every committed write raises this number (see app.models.data_version); reports use it as
 # their version. Raw SQL, so the plumbing needs no model import.
 _BUMP = text("UPDATE data_version SET version = version + 1 WHERE id = 1")
-_READ = text("SELECT version FROM data_version WHERE id = 1")
+_READ_SQL = "SELECT version FROM data_version WHERE id = 1"
+_READ = text(_READ_SQL)
 
 
 def bump_data_version(session: Session) -> None:
@@ -141,6 +142,22 @@ def bump_data_version(session: Session) -> None:
 
 def data_version(session: Session) -> int:
     return int(session.execute(_READ).scalar_one())
+
+
+def read_data_version(engine: Engine) -> int:
+    """The data version, read on a pooled connection through the bare driver: before routing
+    (app.kit.kept), where a session's own costs would be most of the request's."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(_READ_SQL)
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        connection.close()
+    if row is None:
+        raise RuntimeError("the data_version row is missing: run migrate")
+    return int(row[0])
 
 
 def utcnow() -> datetime:

@@ -14,8 +14,9 @@ def json_bytes(document: Any) -> bytes:
     return orjson.dumps(document)
 
 
-def json_answer(model: BaseModel, headers: dict[str, str] | None = None) -> Response:
-    """A built response model as its JSON answer, with `headers` (an ETag, say)."""
-    return Response(
-        json_bytes(model.model_dump(mode="json")), media_type="application/json", headers=headers
-    )
+def json_answer(answer: BaseModel | Any, headers: dict[str, str] | None = None) -> Response:
+    """A built response model, or a document of JSON values, as its JSON answer, with
+    `headers` (an ETag, say): a model is dumped, a document written as it is; neither is
+    validated again."""
+    document = answer.model_dump(mode="json") if isinstance(answer, BaseModel) else answer
+    return Response(json_bytes(document), media_type="application/json", headers=headers)

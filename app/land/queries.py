@@ -118,19 +118,11 @@ def lock_zone(session: Session, zone_id: int) -> Zone | None:
     ).one_or_none()
 
 
-def zone_leases(
-    session: Session,
-    zone_id: int,
-    land_use: str,
-    *,
-    exclude_project_id: int | None = None,
-) -> list[Lease]:
+def zone_leases(session: Session, zone_id: int, land_use: str) -> list[Lease]:
     """The leases of one land use in one zone, past and future, as pure values."""
     query = select(
         Project.lease_start, Project.lease_end, Project.terminated_on, Project.leased_ha
     ).where(Project.zone_id == zone_id, Project.land_use == land_use)
-    if exclude_project_id is not None:
-        query = query.where(Project.id != exclude_project_id)
     return [
         Lease(start=start, end=lease_end(end, terminated), area_ha=area)
         for start, end, terminated, area in session.execute(query)

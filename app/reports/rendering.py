@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import Response
 
-from app.kit.json_out import json_bytes
+from app.kit.json_out import json_answer
 from app.kit.schema_types import OutputModel
 from app.sheets.labels import Lang
 from app.sheets.responses import FILE_CONTENT, attachment
@@ -66,11 +66,7 @@ def render(
     values is written as it is: neither is validated again), with its ETag. `sep` shapes the
     CSV, `lang` the XLSX's header rows (app.sheets.tables)."""
     if fmt == "json":
-        document = report.model_dump(mode="json") if isinstance(report, OutputModel) else report
-        response = Response(json_bytes(document), media_type="application/json")
-        if etag is not None:
-            response.headers["ETag"] = etag
-        return response
+        return json_answer(report, None if etag is None else {"ETag": etag})
     filename = f"{name}-{day.isoformat()}.{fmt}"
     if fmt == "csv":
         return attachment(table_csv(tables()[0], sep=sep), CSV_MEDIA_TYPE, filename, etag)

@@ -4,6 +4,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Path, Query, Response, status
 
+from app.kit.answers import Kept
 from app.kit.conditional import Conditional, DataTag
 from app.kit.deps import (
     IdPath,
@@ -163,7 +164,7 @@ ZoneCodePath = Annotated[
 
 
 # Before /{zone_id}/...: "/by-code/history" is a code, not zone "by-code"'s history.
-@router.get("/by-code/{code}", response_model=ZoneRead)
+@router.get("/by-code/{code}", response_model=ZoneRead, dependencies=[Kept])
 def get_zone_by_code(
     code: ZoneCodePath,
     session: SessionDep,
@@ -177,7 +178,7 @@ def get_zone_by_code(
     return _answer(session, zone, as_of or day, settings.stall_days)
 
 
-@router.get("/{zone_id}", response_model=ZoneRead)
+@router.get("/{zone_id}", response_model=ZoneRead, dependencies=[Kept])
 def get_zone(
     zone_id: IdPath,
     session: SessionDep,
