@@ -19,7 +19,7 @@ from app.clearance.router import router as clearance_router
 from app.dashboard.assets import mount_assets
 from app.dashboard.router import router as dashboard_router
 from app.imports.router import router as imports_router
-from app.kit import migrate
+from app.kit import schema_state
 from app.kit.admission import Admission
 from app.kit.answers import AnswerCache, KeptAnswer, send_kept
 from app.kit.compression import GZIP_LEVEL, GZIP_MINIMUM_BYTES
@@ -180,10 +180,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         try:
             with engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
-                current = migrate.current_revision(connection)
+                current = schema_state.current_revision(connection)
         except Exception:  # noqa: BLE001 - any failure to reach the database means not ready
             return problem(503, "Not ready", "the database does not answer")
-        head = migrate.head_revision()
+        head = schema_state.head_revision()
         if current != head:
             return problem(
                 503, "Not ready", f"schema is at {current}, the code expects {head}; run migrate"

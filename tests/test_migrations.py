@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
-from app.kit import migrate
+from app.kit import migrate, schema_state
 from app.kit.db import Base, make_engine
 from app.kit.migrate import MIGRATION_LOCK
 from tests.databases import backend
@@ -28,6 +28,29 @@ def test_models_match_migrations(engine: Engine):
 def test_database_is_at_head(engine: Engine):
     with engine.connect() as connection:
         assert migrate.current_revision(connection) == migrate.head_revision()
+
+
+def test_the_readiness_check_reads_the_schema_as_alembic_does(scratch_url: str):
+    """app.kit.schema_state answers without Alembic what Alembic answers: at no migration, at
+    one in the middle and at the head."""
+    assert schema_state.head_revision() == migrate.head_revision() is not None
+    scratch = make_engine(scratch_url)
+    try:
+        for target in (None, "0005", "head"):
+            if target is not None:
+                migrate.upgrade(scratch_url, target)
+            with scratch.connect() as connection:
+                current = schema_state.current_revision(connection)
+                assert current == migrate.current_revision(connection)
+                assert current == (
+                    None
+                    if target is None
+                    else "0005"
+                    if target == "0005"
+                    else migrate.head_revision()
+                )
+    finally:
+        scratch.dispose()
 
 
 def test_upgrade_downgrade_upgrade(scratch_url: str):

@@ -1,5 +1,8 @@
 """Health and readiness, and the command line."""
 
+import subprocess
+import sys
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -14,6 +17,23 @@ def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_a_worker_starts_without_the_libraries_only_some_commands_need():
+    """Alembic (with Mako and Pygments, about 11 MB) serves `migrate` only, openpyxl (about
+    6 MB) the spreadsheets: a worker that never writes a workbook never loads them."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, app.main; app.main.create_app(); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'mako', 'openpyxl'}))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert loaded.strip() == "[]"
 
 
 def test_readyz_when_schema_is_at_head(client):

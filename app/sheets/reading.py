@@ -23,15 +23,11 @@ from io import BytesIO, TextIOWrapper
 from typing import IO, Any, TypeVar
 from xml.etree.ElementTree import Element, ParseError, iterparse
 
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.styles.stylesheet import apply_stylesheet
-from openpyxl.utils.datetime import from_excel
-from openpyxl.xml.constants import SHARED_STRINGS
-
 from app.sheets.archive import UnsafeArchive, check_workbook_archive
 from app.sheets.cells import CellProblem, parse_cell, shown
 from app.sheets.headers import HeaderMatch, match_header
 from app.sheets.layout import Column, Entity, columns
+from app.sheets.writing import column_letter
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv"
@@ -325,10 +321,10 @@ def _uncached_refusal(references: list[str], count: int) -> Refused:
 
 def _stray_refusal(stray: dict[int, int]) -> Refused:
     listed = ", ".join(
-        f"column {_letters(position)} (row {row})" for position, row in sorted(stray.items())
+        f"column {column_letter(position)} (row {row})" for position, row in sorted(stray.items())
     )
     listed_vi = ", ".join(
-        f"cột {_letters(position)} (dòng {row})" for position, row in sorted(stray.items())
+        f"cột {column_letter(position)} (dòng {row})" for position, row in sorted(stray.items())
     )
     return Refused(
         f"Values in columns without a name in row 1: {listed}. Give the column its name from "
@@ -362,16 +358,6 @@ def _vi(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
-def _letters(position: int) -> str:
-    """0 -> A, 26 -> AA: the column as the spreadsheet labels it."""
-    letters = ""
-    number = position + 1
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
-
-
 def _damaged_workbook() -> Refused:
     return Refused(
         "This .xlsx workbook cannot be read: it is damaged or was not saved by a spreadsheet "
@@ -393,7 +379,13 @@ def _workbook_rows(content: bytes) -> Generator[_RawRow, None, None]:
     sheet declares none, and then trust that size even when it is wrong. The sheet is parsed
     here instead, once, so that formulas without a stored result are told apart from empty
     cells and the row numbers are the ones in the file, whatever dimension the sheet declares.
+
+    openpyxl (about 6 MB) is loaded with the first workbook read, not in every worker at start.
     """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.xml.constants import SHARED_STRINGS
+
     try:
         check_workbook_archive(content)
     except UnsafeArchive as unsafe:
@@ -532,7 +524,7 @@ def _sheet_xml_rows(
                     if value is None:
                         continue
                     if type(value) is _Uncached:
-                        value = _Uncached(f"{_letters(position)}{number}")
+                        value = _Uncached(f"{column_letter(position)}{number}")
                 if position >= len(cells):
                     cells.extend([None] * (position + 1 - len(cells)))
                 cells[position] = value
@@ -565,6 +557,9 @@ class _CellReader:
         duration_styles: frozenset[int],
         epoch: datetime,
     ) -> None:
+        from openpyxl.utils.datetime import from_excel
+
+        self.from_excel = from_excel
         self.strings = strings
         self.date_styles = frozenset(str(style) for style in date_styles)
         self.duration_styles = frozenset(str(style) for style in duration_styles)
@@ -596,7 +591,7 @@ class _CellReader:
         if style in self.date_styles:
             try:
                 duration = style in self.duration_styles
-                return from_excel(number, self.epoch, timedelta=duration)
+                return self.from_excel(number, self.epoch, timedelta=duration)
             except (OverflowError, ValueError):
                 return number
         return number

@@ -11,8 +11,6 @@ and English) and a hidden sheet `lists` that the drop-downs of the enumerated co
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 
-from openpyxl.utils import get_column_letter
-
 from app.sheets.layout import NATURAL_KEYS, Column, Entity, Kind, columns
 from app.sheets.styles import Style
 from app.sheets.writing import (
@@ -20,6 +18,7 @@ from app.sheets.writing import (
     Separator,
     Sheet,
     SheetColumn,
+    column_letter,
     csv_bytes,
     xlsx_bytes,
 )
@@ -121,7 +120,7 @@ def _workbook(entity: Entity, layout: Sequence[Column], rows: list[list[object]]
 
 
 def _list_range(position: int, length: int) -> str:
-    letter = get_column_letter(position + 1)
+    letter = column_letter(position)
     return f"{LISTS_SHEET}!${letter}$2:${letter}${length + 1}"
 
 

@@ -15,26 +15,9 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
-from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
-
-from app.sheets.styles import (
-    DATE_FORMAT,
-    NUMBER_FORMATS,
-    Style,
-    as_date,
-    csv_text,
-    number_format,
-    shown_text,
-)
+from app.sheets.styles import Style, as_date, csv_text, shown_text
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,9 +32,15 @@ MAX_WIDTH = 60
 HEADER_WIDTH = 24
 PADDING = 2
 
-HEADER_FONT = Font(bold=True)
-HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
-WRAPPED = Alignment(wrap_text=True, vertical="top")
+
+def column_letter(position: int) -> str:
+    """0 -> A, 26 -> AA: the column at this index as a spreadsheet labels it."""
+    letters = ""
+    number = position + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def csv_bytes(
@@ -111,15 +100,11 @@ class Sheet:
 
 
 def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
-    """A workbook of these sheets, in order (written in openpyxl's streaming mode: a report
-    of thousands of rows is written in one pass, a row at a time; its sheets are typed as
-    Worksheet, whose layout attributes the streaming sheet has too)."""
-    workbook = Workbook(write_only=True)
-    for sheet in sheets:
-        _write_sheet(workbook.create_sheet(title=sheet.title[:31]), sheet)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    """A workbook of these sheets, in order (app.sheets.workbook, which loads openpyxl when a
+    workbook is first written, not in every worker at start)."""
+    from app.sheets import workbook
+
+    return workbook.xlsx_bytes(sheets)
 
 
 def column_widths(sheet: Sheet) -> list[int]:
@@ -141,67 +126,3 @@ def column_widths(sheet: Sheet) -> list[int]:
             longest = max(longest, len(shown_text(value, style)))
         widths.append(max(MIN_WIDTH, min(sheet.max_width, longest + PADDING)))
     return widths
-
-
-def _write_sheet(worksheet: Worksheet, sheet: Sheet) -> None:
-    header_rows = sheet.header_rows
-    last_row = header_rows + len(sheet.rows)
-    last_letter = get_column_letter(max(len(sheet.columns), 1))
-    for index, width in enumerate(column_widths(sheet), start=1):
-        dimension = worksheet.column_dimensions[get_column_letter(index)]
-        dimension.width = width
-        # Cells people add below the data take the column's format too.
-        dimension.number_format = NUMBER_FORMATS[sheet.columns[index - 1].style]
-    if sheet.table and header_rows:
-        worksheet.freeze_panes = f"A{header_rows + 1}"
-        worksheet.auto_filter.ref = f"A{header_rows}:{last_letter}{max(last_row, header_rows)}"
-    for drop_down in sheet.drop_downs:
-        letter = get_column_letter(drop_down.column + 1)
-        validation = DataValidation(
-            type="list",
-            formula1=drop_down.source,
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Giá trị không hợp lệ / Invalid value",
-            error=drop_down.message or None,
-        )
-        validation.add(f"{letter}{header_rows + 1}:{letter}{last_row + sheet.blank_rows}")
-        worksheet.data_validations.append(validation)
-    if sheet.hidden:
-        worksheet.sheet_state = "hidden"
-    for level in range(header_rows):
-        worksheet.append(
-            [_header_cell(worksheet, column.headers, level) for column in sheet.columns]
-        )
-    for number, row in enumerate(sheet.rows):
-        worksheet.append(
-            [
-                _cell(worksheet, value, sheet.style_of(number, index), wrap=sheet.wrap)
-                for index, value in enumerate(row)
-            ]
-        )
-
-
-def _header_cell(worksheet: Worksheet, headers: tuple[str, ...], level: int) -> Cell:
-    cell = WriteOnlyCell(worksheet, value=headers[level] if level < len(headers) else None)
-    cell.data_type = "s"
-    cell.font = HEADER_FONT
-    cell.alignment = HEADER_ALIGNMENT
-    return cell
-
-
-def _cell(worksheet: Worksheet, value: object, style: Style, *, wrap: bool) -> Cell:
-    # openpyxl writes dates, decimals and booleans too (its stubs name fewer types).
-    raw: Any = as_date(value) if style is Style.DATE else value
-    cell = WriteOnlyCell(worksheet, value=raw)
-    value = raw
-    if isinstance(value, str):
-        # A string cell, whatever it starts with: openpyxl would make `=…` a formula.
-        cell.data_type = "s"
-        if wrap:
-            cell.alignment = WRAPPED
-    elif isinstance(value, date):
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        cell.number_format = number_format(style, value)
-    return cell
