@@ -15,7 +15,7 @@ STAMP  := $(VENV)/.installed-$(shell cat $(LOCKS) pyproject.toml | cksum | cut -
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run check browser test test-sqlite test-postgres bench bench-load bench-throughput bench-dashboard bench-imports lock clean
+.PHONY: install run check browser test test-sqlite test-postgres bench bench-latency wrk bench-load bench-throughput bench-dashboard bench-imports lock clean
 
 install: $(STAMP)
 
@@ -65,7 +65,14 @@ test-postgres: install
 	@echo "== test suite on PostgreSQL"
 	TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install
+# Everything in one run: latency against the best SQL (bench.run; BENCH_ARGS, e.g. --postgres
+# URL), then requests per second against the bare ASGI floor and Datasette (bench.throughput,
+# SQLite; THROUGHPUT_ARGS).
+bench: install $(DATASETTE) wrk
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.throughput --datasette $(DATASETTE) $(THROUGHPUT_ARGS)
+
+bench-latency: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # Requests per second with wrk: the service beside a bare ASGI app and Datasette (same data).
@@ -74,9 +81,11 @@ $(DATASETTE):
 	$(PYTHON) -m venv .venv-datasette
 	.venv-datasette/bin/python -m pip install --quiet --disable-pip-version-check datasette==0.65.5
 
-bench-throughput: install $(DATASETTE)
+wrk:
 	@command -v wrk >/dev/null || { echo "installing wrk (Debian package)"; apt-get install -y -qq wrk; }
-	$(BIN)/python -m bench.throughput --datasette $(DATASETTE) $(BENCH_ARGS)
+
+bench-throughput: install $(DATASETTE) wrk
+	$(BIN)/python -m bench.throughput --datasette $(DATASETTE) $(THROUGHPUT_ARGS)
 
 # The dashboard in Chromium: first render and bytes transferred (bench/dashboard.py).
 bench-dashboard: install browser
