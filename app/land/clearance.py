@@ -24,18 +24,29 @@ class Clearance:
 
     @property
     def status(self) -> ClearanceStatus:
-        # A zone that needs no clearing has nothing left to do.
-        if self.cleared_ha >= self.required_ha:
-            return ClearanceStatus.COMPLETED
-        if self.cleared_ha == 0:
-            return ClearanceStatus.NOT_STARTED
-        return ClearanceStatus.IN_PROGRESS
+        return clearance_status(self.cleared_ha, self.required_ha)
 
     def stalled(self, day: date, stall_days: int) -> bool:
-        """In progress, and no record has raised the cleared area for more than stall_days."""
-        if self.status != ClearanceStatus.IN_PROGRESS or self.last_progress_on is None:
-            return False
-        return (day - self.last_progress_on).days > stall_days
+        return is_stalled(self.status, self.last_progress_on, day, stall_days)
+
+
+def clearance_status(cleared: Decimal | int, required: Decimal | int) -> ClearanceStatus:
+    """Where clearing stands, from the cleared and required areas (in any one unit)."""
+    # A zone that needs no clearing has nothing left to do.
+    if cleared >= required:
+        return ClearanceStatus.COMPLETED
+    if cleared == 0:
+        return ClearanceStatus.NOT_STARTED
+    return ClearanceStatus.IN_PROGRESS
+
+
+def is_stalled(
+    status: ClearanceStatus, last_progress_on: date | None, day: date, stall_days: int
+) -> bool:
+    """In progress, and no record has raised the cleared area for more than stall_days."""
+    if status != ClearanceStatus.IN_PROGRESS or last_progress_on is None:
+        return False
+    return (day - last_progress_on).days > stall_days
 
 
 def last_progress(history: Sequence[tuple[date, Decimal]]) -> date | None:

@@ -431,31 +431,6 @@ def clearance_by_zone(session: Session, zone_ids: ZoneIds, day: date) -> dict[in
     ids = _ids(zone_ids)
     if isinstance(ids, list):
         return _few_zones_clearance(session, ids, day)
-    record = ClearanceRecord
-    # For the zones a report selects (a query of their ids), in the database: three levels
-    # of one window pass each (windows cannot nest): the previous record's cleared area;
-    # then the latest date that raised it; then the latest record per zone.
-    ordered = (
-        select(
-            *_RECORD_COLUMNS,
-            func.lag(record.cleared_ha)
-            .over(partition_by=record.zone_id, order_by=record.recorded_on)
-            .label("previous_ha"),
-            func.row_number()
-            .over(partition_by=record.zone_id, order_by=record.recorded_on.desc())
-            .label("recency"),
-        )
-        .where(record.zone_id.in_(ids), record.recorded_on <= day)
-        .subquery("ordered")
-    )
-    raised = ordered.c.cleared_ha > func.coalesce(ordered.c.previous_ha, 0)
-    with_progress = select(
-        ordered,
-        func.max(case((raised, ordered.c.recorded_on)))
-        .over(partition_by=ordered.c.zone_id)
-        .label("last_progress_on"),
-    ).subquery("with_progress")
-    rows = session.execute(select(with_progress).where(with_progress.c.recency == 1))
     return {
         row.zone_id: LatestClearance(
             recorded_on=row.recorded_on,
@@ -465,8 +440,52 @@ def clearance_by_zone(session: Session, zone_ids: ZoneIds, day: date) -> dict[in
             households_relocated=row.households_relocated,
             compensation_paid_vnd=row.compensation_paid_vnd,
         )
-        for row in rows
+        for row in session.execute(_latest_records(ids, day, ClearanceRecord.cleared_ha.expression))
     }
+
+
+def clearance_m2_by_zone(session: Session, zone_ids: Select[Any], day: date) -> dict[int, Any]:
+    """clearance_by_zone for a report over many zones, as plain rows (zone_id, recorded_on,
+    cleared_ha in whole square metres, households_total, households_relocated,
+    compensation_paid_vnd, last_progress_on) by zone: no Decimal made per record."""
+    rows = session.connection().execute(
+        _latest_records(zone_ids, day, m2(ClearanceRecord.cleared_ha))
+    )
+    return {row.zone_id: row for row in rows}
+
+
+def _latest_records(zone_ids: Select[Any], day: date, cleared: ColumnElement[Any]) -> Select[Any]:
+    """The latest record on or before `day` of each of the zones, with the date of the
+    latest record that raised the cleared area, in the database: three levels of one window
+    pass each (windows cannot nest): the previous record's cleared area; then the latest
+    date that raised it; then the latest record per zone."""
+    record = ClearanceRecord
+    ordered = (
+        select(
+            record.zone_id,
+            record.recorded_on,
+            cleared.label("cleared_ha"),
+            record.households_total,
+            record.households_relocated,
+            record.compensation_paid_vnd,
+            func.lag(record.cleared_ha)
+            .over(partition_by=record.zone_id, order_by=record.recorded_on)
+            .label("previous_ha"),
+            func.row_number()
+            .over(partition_by=record.zone_id, order_by=record.recorded_on.desc())
+            .label("recency"),
+        )
+        .where(record.zone_id.in_(zone_ids), record.recorded_on <= day)
+        .subquery("ordered")
+    )
+    raised = ordered.c.cleared_ha > func.coalesce(ordered.c.previous_ha, 0)
+    with_progress = select(
+        ordered,
+        func.max(case((raised, ordered.c.recorded_on)))
+        .over(partition_by=ordered.c.zone_id)
+        .label("last_progress_on"),
+    ).subquery("with_progress")
+    return select(with_progress).where(with_progress.c.recency == 1)
 
 
 @dataclass(frozen=True, slots=True)

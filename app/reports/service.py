@@ -6,19 +6,15 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.kit.errors import InvalidValues
 from app.kit.text import search_fold
-from app.land.blocks import clearance_json, occupancy_json
-from app.land.clearance import Clearance
-from app.land.queries import (
-    clearance_by_zone,
-    lease_changes,
-)
+from app.land.blocks import occupancy_json
+from app.land.clearance import clearance_status, is_stalled
+from app.land.queries import clearance_m2_by_zone, lease_changes
 from app.land.rates import (
     M2_PER_HA,
     RATE_UNITS,
@@ -384,41 +380,52 @@ def clearance_document(
     session: Session, selection: ZoneSelection, day: date, stall_days: int
 ) -> dict[str, Any]:
     """The clearance report (schema: ClearanceReport) as JSON values: the zones and the
-    latest record of each, two statements, one row of JSON each."""
-    latest = clearance_by_zone(session, queries.zone_ids(selection, day), day)
+    latest record of each, two statements, in whole square metres (the figures of
+    app.land.clearance, without a Decimal per zone), one row of JSON each."""
+    latest = clearance_m2_by_zone(session, queries.zone_ids(selection, day), day)
     rows = []
     required_m2 = cleared_m2 = 0
     statuses = dict.fromkeys(ClearanceStatus, 0)
     stalled = households = relocated = paid = 0
     for zone_id, code, name, kind, required in queries.clearance_zones(session, selection, day):
         record = latest.get(zone_id)
-        clearance = Clearance(
-            required_ha=Decimal(required).scaleb(-4),
-            cleared_ha=record.cleared_ha if record else ZERO,
-            last_recorded_on=record.recorded_on if record else None,
-            last_progress_on=record.last_progress_on if record else None,
-        )
-        block = clearance_json(clearance, day, stall_days)
-        counts = (
-            (record.households_total, record.households_relocated, record.compensation_paid_vnd)
-            if record
-            else (None, None, None)
-        )
-        rows.append(
-            {"id": zone_id, "code": code, "name": name, "kind": kind}
-            | block
-            | dict(
-                zip(
-                    ("households_total", "households_relocated", "compensation_paid_vnd"),
-                    counts,
-                    strict=True,
-                )
+        if record is None:
+            cleared, recorded_on, progressed_on, counts = 0, None, None, (None, None, None)
+        else:
+            cleared, recorded_on, progressed_on = (
+                record.cleared_ha,
+                record.recorded_on,
+                record.last_progress_on,
             )
+            counts = (
+                record.households_total,
+                record.households_relocated,
+                record.compensation_paid_vnd,
+            )
+        status = clearance_status(cleared, required)
+        is_stalled_now = is_stalled(status, progressed_on, day, stall_days)
+        rows.append(
+            {
+                "id": zone_id,
+                "code": code,
+                "name": name,
+                "kind": kind,
+                "required_ha": scaled_number(required, M2_PER_HA),
+                "cleared_ha": scaled_number(cleared, M2_PER_HA),
+                "clearance_rate": scaled_number(rate_units(cleared, required), RATE_UNITS),
+                "status": str(status),
+                "last_recorded_on": None if recorded_on is None else recorded_on.isoformat(),
+                "last_progress_on": None if progressed_on is None else progressed_on.isoformat(),
+                "stalled": is_stalled_now,
+                "households_total": counts[0],
+                "households_relocated": counts[1],
+                "compensation_paid_vnd": counts[2],
+            }
         )
         required_m2 += required
-        cleared_m2 += int(clearance.cleared_ha.scaleb(4))
-        statuses[clearance.status] += 1
-        stalled += block["stalled"]
+        cleared_m2 += cleared
+        statuses[status] += 1
+        stalled += is_stalled_now
         households += counts[0] or 0
         relocated += counts[1] or 0
         paid += counts[2] or 0
