@@ -48,14 +48,6 @@ class Answer:
         return self.gzipped
 
 
-class KeptAnswer(Exception):
-    """The answer to this request is kept: send it (`send_kept`) instead of computing it."""
-
-    def __init__(self, answer: Answer) -> None:
-        super().__init__("kept answer")
-        self.answer = answer
-
-
 class AnswerCache:
     """A byte-bounded LRU map from ETag to answer, shared by a worker's threads."""
 
@@ -122,11 +114,9 @@ def keep(request: Request, response: Response) -> None:
     answers.put(key, Answer(body, headers))
 
 
-def send_kept(request: Request, exc: Exception) -> Response:
+def send_kept(request: Request, answer: Answer) -> Response:
     """The kept answer, byte for byte, with the headers the route gave it; compressed once and
     kept so for a caller that accepts gzip (the gzip middleware leaves an encoded answer be)."""
-    assert isinstance(exc, KeptAnswer)
-    answer = exc.answer
     gzipped = "gzip" in request.headers.get("accept-encoding", "") and answer.compressible()
     response = Response(answer.compressed() if gzipped else answer.body)
     for name, value in answer.headers:

@@ -28,7 +28,6 @@ from fastapi import Depends, Header, Request, Response
 from starlette.datastructures import QueryParams
 
 from app.kit import answers
-from app.kit.answers import KeptAnswer
 from app.kit.db import data_version
 from app.kit.deps import SessionDep, TodayDep
 
@@ -84,21 +83,17 @@ def data_tag(
 ) -> str:
     """The answer's ETag, also set on the response. When If-None-Match already holds it, the
     answer is 304 before anything else is read or computed. The ETag is the one the kept
-    answers' layer (app.kit.kept) worked out before routing, when it did."""
+    answers' layer (app.kit.kept) worked out before routing, when it did; a kept answer never
+    reaches this far (the layer sent it)."""
     etag: str | None = getattr(request.state, answers.KEY, None)
-    if etag is None:
+    if etag is None:  # no answer is kept (budget 0): this request's own key
         scope = request.scope
         etag = answer_key(data_version(session), scope["path"], scope["query_string"], today)
+        setattr(request.state, answers.KEY, etag)
     if matches(if_none_match, etag):
         raise NotModified(etag)
-    kept = request.app.state.answers.get(etag)
     if "*" in named_tags(if_none_match):
-        if kept is not None:  # a kept answer is a success: there is a current answer
-            raise NotModified(etag)
         setattr(request.state, ANY_TAG, True)
-    if kept is not None:
-        raise KeptAnswer(kept)
-    setattr(request.state, answers.KEY, etag)
     response.headers["ETag"] = etag
     return etag
 

@@ -30,7 +30,7 @@ from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.kit import answers
-from app.kit.answers import AnswerCache, KeptAnswer, kept_here, send_kept
+from app.kit.answers import AnswerCache, kept_here, send_kept
 from app.kit.conditional import (
     NotModified,
     answer_key,
@@ -98,7 +98,7 @@ class SendKept:
                 await not_modified(request, NotModified(key))(scope, receive, send)
                 return
         if kept is not None:
-            await send_kept(request, KeptAnswer(kept))(scope, receive, send)
+            await send_kept(request, kept)(scope, receive, send)
             return
         setattr(request.state, answers.KEY, key)
         await self.app(scope, receive, send)
