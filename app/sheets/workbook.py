@@ -10,12 +10,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.sheets.styles import DATE_FORMAT, NUMBER_FORMATS, Style, as_date, number_format
-from app.sheets.writing import Sheet, column_widths
+from app.sheets.writing import Sheet, column_letter, column_widths
 
 HEADER_FONT = Font(bold=True)
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
@@ -37,17 +36,17 @@ def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
 def _write_sheet(worksheet: Worksheet, sheet: Sheet) -> None:
     header_rows = sheet.header_rows
     last_row = header_rows + len(sheet.rows)
-    last_letter = get_column_letter(max(len(sheet.columns), 1))
-    for index, width in enumerate(column_widths(sheet), start=1):
-        dimension = worksheet.column_dimensions[get_column_letter(index)]
+    last_letter = column_letter(max(len(sheet.columns), 1) - 1)
+    for position, width in enumerate(column_widths(sheet)):
+        dimension = worksheet.column_dimensions[column_letter(position)]
         dimension.width = width
         # Cells people add below the data take the column's format too.
-        dimension.number_format = NUMBER_FORMATS[sheet.columns[index - 1].style]
+        dimension.number_format = NUMBER_FORMATS[sheet.columns[position].style]
     if sheet.table and header_rows:
         worksheet.freeze_panes = f"A{header_rows + 1}"
         worksheet.auto_filter.ref = f"A{header_rows}:{last_letter}{max(last_row, header_rows)}"
     for drop_down in sheet.drop_downs:
-        letter = get_column_letter(drop_down.column + 1)
+        letter = column_letter(drop_down.column)
         validation = DataValidation(
             type="list",
             formula1=drop_down.source,
