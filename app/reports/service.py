@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.kit.errors import InvalidValues
 from app.kit.text import search_fold
-from app.land.blocks import occupancy_json
-from app.land.clearance import clearance_status, is_stalled
+from app.land.blocks import clearance_m2_json, occupancy_json
 from app.land.queries import clearance_m2_by_zone, lease_changes
 from app.land.rates import (
     M2_PER_HA,
@@ -402,21 +401,14 @@ def clearance_document(
                 record.households_relocated,
                 record.compensation_paid_vnd,
             )
-        status = clearance_status(cleared, required)
-        is_stalled_now = is_stalled(status, progressed_on, day, stall_days)
+        block = clearance_m2_json(required, cleared, recorded_on, progressed_on, day, stall_days)
         rows.append(
             {
                 "id": zone_id,
                 "code": code,
                 "name": name,
                 "kind": kind,
-                "required_ha": scaled_number(required, M2_PER_HA),
-                "cleared_ha": scaled_number(cleared, M2_PER_HA),
-                "clearance_rate": scaled_number(rate_units(cleared, required), RATE_UNITS),
-                "status": str(status),
-                "last_recorded_on": None if recorded_on is None else recorded_on.isoformat(),
-                "last_progress_on": None if progressed_on is None else progressed_on.isoformat(),
-                "stalled": is_stalled_now,
+                **block,
                 "households_total": counts[0],
                 "households_relocated": counts[1],
                 "compensation_paid_vnd": counts[2],
@@ -424,8 +416,8 @@ def clearance_document(
         )
         required_m2 += required
         cleared_m2 += cleared
-        statuses[status] += 1
-        stalled += is_stalled_now
+        statuses[ClearanceStatus(block["status"])] += 1
+        stalled += block["stalled"]
         households += counts[0] or 0
         relocated += counts[1] or 0
         paid += counts[2] or 0
