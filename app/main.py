@@ -21,11 +21,17 @@ from app.dashboard.router import router as dashboard_router
 from app.imports.router import router as imports_router
 from app.kit import schema_state
 from app.kit.admission import Admission
-from app.kit.answers import AnswerCache, KeptAnswer, send_kept
+from app.kit.answers import AnswerCache
 from app.kit.compression import GZIP_LEVEL, GZIP_MINIMUM_BYTES
 from app.kit.conditional import NotModified, not_modified
 from app.kit.cors import Cors
-from app.kit.db import make_engine, make_sessionmaker, read_data_version, write_session
+from app.kit.db import (
+    is_sqlite_engine,
+    make_engine,
+    make_sessionmaker,
+    read_data_version,
+    write_session,
+)
 from app.kit.docs_pages import install_docs
 from app.kit.errors import install_error_handlers, problem, problem_response
 from app.kit.idempotency.middleware import Idempotency
@@ -108,7 +114,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(
         SendKept,
         today=partial(local_today, settings),
-        blocking_reads=engine.dialect.name != "sqlite",
+        blocking_reads=not is_sqlite_engine(engine),
     )
     app.add_middleware(
         AccessControl, public_read=settings.public_read, public_metrics=settings.public_metrics
@@ -116,8 +122,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(
         Admission,
         slots=settings.db_slots,
-        write_slots=settings.write_slots
-        or (1 if engine.dialect.name == "sqlite" else settings.db_slots),
+        write_slots=settings.write_slots or (1 if is_sqlite_engine(engine) else settings.db_slots),
         queue_timeout=settings.queue_timeout_s,
         max_queue=settings.max_queue,
         on_waiting=metrics.admission_waiting.set,
@@ -135,7 +140,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(RequestId)
     install_error_handlers(app)
     app.add_exception_handler(NotModified, not_modified)
-    app.add_exception_handler(KeptAnswer, send_kept)
     app.state.authenticate = key_authenticator(app.state.sessionmaker)
     app.state.idempotency_sessions = partial(write_session, app.state.sessionmaker)
     # The import template's path (/api/v1/imports/template) comes before any route with a

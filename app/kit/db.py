@@ -256,8 +256,13 @@ def begin_write(session: Session) -> None:
     session.connection(execution_options={WRITE_TRANSACTION: True})
 
 
+def is_sqlite_engine(engine: Engine) -> bool:
+    """Whether the database is an embedded SQLite file: its reads do not block on a server."""
+    return engine.dialect.name == "sqlite"
+
+
 def is_sqlite(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
+    return is_sqlite_engine(session.get_bind().engine)
 
 
 def open_session(
