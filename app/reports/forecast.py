@@ -166,7 +166,7 @@ def forecast_document(
         )
     points = window_points(as_of, window)
     ids = queries.zone_ids(selection, as_of)
-    zones = queries.occupancy_rows(session, selection, as_of)
+    zones = list(queries.occupancy_rows(session, selection, as_of))
     land: dict[int, list[Land]] = defaultdict(list)
     for zone_id, start, end, industrial in queries.industrial_land_spans(session, ids):
         land[zone_id].append(Land(start, end, _ha(industrial)))

@@ -1,6 +1,7 @@
 """The SQL that only reports need (which zones a report covers, investment breakdowns); each
 function is one query returning plain rows. Land itself is read through app.land.queries."""
 
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -69,7 +70,9 @@ def in_report(query: Select[*Columns], selection: ZoneSelection, day: date) -> S
     return query
 
 
-def occupancy_rows(session: Session, selection: ZoneSelection, day: date) -> list[Any]:
+def occupancy_rows(
+    session: Session, selection: ZoneSelection, day: date
+) -> Iterable[Sequence[Any]]:
     """One row per zone in the report, kind then code: id, code, name, kind, province,
     status, total, industrial and service land, leased industrial and service land (m2),
     leases in effect, longitude and latitude. One statement: the zones, each with its state
@@ -96,15 +99,18 @@ def occupancy_rows(session: Session, selection: ZoneSelection, day: date) -> lis
         day,
     )
     query = query.outerjoin(held, held.c.zone_id == Zone.id).order_by(Zone.kind.desc(), Zone.code)
-    # Core, not the ORM: plain rows, without the ORM's loading step per row.
-    return list(session.connection().execute(query).all())
+    # Core, not the ORM: plain rows, without the ORM's loading step per row, read as they
+    # come (a report over tens of thousands of zones never holds them all).
+    return session.connection().execute(query)
 
 
 def zone_ids(selection: ZoneSelection, day: date) -> Select[Any]:
     return in_report(select(Zone.id), selection, day)
 
 
-def clearance_zones(session: Session, selection: ZoneSelection, day: date) -> list[Any]:
+def clearance_zones(
+    session: Session, selection: ZoneSelection, day: date
+) -> Iterable[Sequence[Any]]:
     """id, code, name, kind and the area needing clearance (m2) of each zone in a report on
     `day`, kind then code."""
     query = in_report(
@@ -112,7 +118,7 @@ def clearance_zones(session: Session, selection: ZoneSelection, day: date) -> li
         selection,
         day,
     ).order_by(Zone.kind.desc(), Zone.code)
-    return list(session.execute(query))
+    return session.connection().execute(query)
 
 
 def zone_spans(session: Session, selection: ZoneSelection, first: date, last: date) -> list[Any]:

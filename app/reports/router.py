@@ -74,7 +74,8 @@ def occupancy_report(
         features = service.occupancy_features(session, selection, day)
         collection = json_bytes(feature_collection(features))
         return Response(collection, media_type=GEOJSON_MEDIA_TYPE, headers={"ETag": etag})
-    report = service.occupancy_document(session, selection, day)
+    # A JSON answer is written row by row; the files are made from the rows as values.
+    report = service.occupancy_document(session, selection, day, written=format == "json")
     return render(
         report,
         format,
@@ -128,7 +129,9 @@ def clearance_report(
     lang: LangParam = None,
 ) -> Any:
     """Land clearance of every zone in scope on a date, with totals and stalled zones."""
-    report = service.clearance_document(session, selection, day, settings.stall_days)
+    report = service.clearance_document(
+        session, selection, day, settings.stall_days, written=format == "json"
+    )
     return render(
         report,
         format,

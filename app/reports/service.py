@@ -3,7 +3,7 @@ arithmetic of app.land.rates into the contract's shapes. No FastAPI here."""
 
 import calendar
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.kit.errors import InvalidValues
+from app.kit.json_out import json_rows
 from app.kit.text import search_fold
 from app.land.blocks import clearance_m2_json, occupancy_json
 from app.land.queries import clearance_m2_by_zone, lease_changes
@@ -43,58 +44,8 @@ MAX_POINTS = 400
 
 # The occupancy report is built from plain rows in whole square metres, and written as JSON
 # values directly (the OccupancyReport schema documents it; tests hold the two together):
-# thousands of zones, no ORM object, no Decimal and no validation per figure.
-
-
-@dataclass(frozen=True, slots=True)
-class Held:
-    """One zone in a report and what its leases hold on the day (areas in m2, rates in
-    units of app.land.rates)."""
-
-    id: int
-    code: str
-    name: str
-    kind: str
-    province: str
-    status: str
-    total_m2: int
-    industrial_m2: int
-    service_m2: int
-    leased_industrial_m2: int
-    leased_service_m2: int
-    active_projects: int
-    rate: int | None
-    rate_incl_service: int | None
-    place: tuple[float, float] | None  # (longitude, latitude)
-
-
-def _held(session: Session, selection: ZoneSelection, day: date) -> list[Held]:
-    held = []
-    for row in queries.occupancy_rows(session, selection, day):
-        (zone_id, code, name, kind, province, status, total, industrial, service) = row[:9]
-        leased_industrial, leased_service, active, longitude, latitude = row[9:]
-        held.append(
-            Held(
-                id=zone_id,
-                code=code,
-                name=name,
-                kind=kind,
-                province=province,
-                status=status,
-                total_m2=total,
-                industrial_m2=industrial,
-                service_m2=service,
-                leased_industrial_m2=leased_industrial,
-                leased_service_m2=leased_service,
-                active_projects=active,
-                rate=rate_units(leased_industrial, industrial),
-                rate_incl_service=rate_units(
-                    leased_industrial + leased_service, industrial + service
-                ),
-                place=None if longitude is None or latitude is None else (longitude, latitude),
-            )
-        )
-    return held
+# thousands of zones, no ORM object, no Decimal and no validation per figure, in one pass over
+# the statement's rows that adds each zone's figures to its kind's sums as it goes.
 
 
 @dataclass(slots=True)
@@ -114,20 +65,39 @@ class Sums:
     rates_incl_service: int = 0
     rated_incl_service: int = 0
 
-    def add(self, item: Held) -> None:
-        self.zones += 1
-        self.total_m2 += item.total_m2
-        self.industrial_m2 += item.industrial_m2
-        self.service_m2 += item.service_m2
-        self.leased_industrial_m2 += item.leased_industrial_m2
-        self.leased_service_m2 += item.leased_service_m2
-        self.active_projects += item.active_projects
-        if item.rate is not None:
-            self.rates += item.rate
-            self.rated += 1
-        if item.rate_incl_service is not None:
-            self.rates_incl_service += item.rate_incl_service
-            self.rated_incl_service += 1
+
+def _by_kind() -> dict[str, Sums]:
+    return {ZoneKind.PARK: Sums(), ZoneKind.CLUSTER: Sums()}
+
+
+def _zones_held(
+    session: Session, selection: ZoneSelection, day: date, by_kind: dict[str, Sums]
+) -> Iterator[tuple[Sequence[Any], int | None, int | None]]:
+    """Each zone in the report (a row of queries.occupancy_rows) with its two rates (units),
+    kind then code, read as the statement sends them; each adds its figures to its kind's
+    sums in `by_kind` as it passes."""
+    for row in queries.occupancy_rows(session, selection, day):
+        kind, total, industrial, service, leased_industrial, leased_service, active = (
+            row[3],
+            *row[6:12],
+        )
+        rate = rate_units(leased_industrial, industrial)
+        rate_incl_service = rate_units(leased_industrial + leased_service, industrial + service)
+        sums = by_kind[kind]
+        sums.zones += 1
+        sums.total_m2 += total
+        sums.industrial_m2 += industrial
+        sums.service_m2 += service
+        sums.leased_industrial_m2 += leased_industrial
+        sums.leased_service_m2 += leased_service
+        sums.active_projects += active
+        if rate is not None:
+            sums.rates += rate
+            sums.rated += 1
+        if rate_incl_service is not None:
+            sums.rates_incl_service += rate_incl_service
+            sums.rated_incl_service += 1
+        yield row, rate, rate_incl_service
 
 
 def _mean(total: int, count: int) -> int | float | None:
@@ -158,10 +128,7 @@ def _totals_json(sums: Sums, as_of: str) -> dict[str, Any]:
     }
 
 
-def _totals_by_kind_json(items: Sequence[Held], as_of: str) -> dict[str, Any]:
-    by_kind = {ZoneKind.PARK: Sums(), ZoneKind.CLUSTER: Sums()}
-    for item in items:
-        by_kind[ZoneKind(item.kind)].add(item)
+def _totals_by_kind_json(by_kind: dict[str, Sums], as_of: str) -> dict[str, Any]:
     park, cluster = by_kind[ZoneKind.PARK], by_kind[ZoneKind.CLUSTER]
     return {
         "park": _totals_json(park, as_of),
@@ -174,46 +141,58 @@ def _combined(*parts: Sums) -> Sums:
     return Sums(*(sum(getattr(p, name) for p in parts) for name in Sums.__slots__))
 
 
-def _row_json(item: Held, as_of: str) -> dict[str, Any]:
+def _row_json(
+    row: Sequence[Any], rate: int | None, rate_incl_service: int | None, as_of: str
+) -> dict[str, Any]:
+    (zone_id, code, name, kind, province, status, total, industrial, service) = row[:9]
+    leased_industrial, leased_service, active = row[9:12]
     block = occupancy_json(
-        item.industrial_m2,
-        item.leased_industrial_m2,
-        item.service_m2,
-        item.leased_service_m2,
-        item.rate,
-        item.rate_incl_service,
+        industrial, leased_industrial, service, leased_service, rate, rate_incl_service
     )
     return {
         "as_of": as_of,
         **block,
-        "id": item.id,
-        "code": item.code,
-        "name": item.name,
-        "kind": item.kind,
-        "province": item.province,
-        "status": item.status,
-        "total_area_ha": scaled_number(item.total_m2, M2_PER_HA),
-        "active_projects": item.active_projects,
+        "id": zone_id,
+        "code": code,
+        "name": name,
+        "kind": kind,
+        "province": province,
+        "status": status,
+        "total_area_ha": scaled_number(total, M2_PER_HA),
+        "active_projects": active,
     }
 
 
 def occupancy_totals(session: Session, selection: ZoneSelection, day: date) -> TotalsByKind:
     """Occupancy totals per kind on `day`, as decimals (plans and the summary use these)."""
-    totals = _totals_by_kind_json(_held(session, selection, day), day.isoformat())
-    return TotalsByKind.model_validate(totals)
+    return TotalsByKind.model_validate(_occupancy_totals_json(session, selection, day))
 
 
-def occupancy_document(session: Session, selection: ZoneSelection, day: date) -> dict[str, Any]:
-    """The occupancy report (schema: OccupancyReport) as JSON values, ready to write."""
+def _occupancy_totals_json(session: Session, selection: ZoneSelection, day: date) -> dict[str, Any]:
+    by_kind = _by_kind()
+    for _ in _zones_held(session, selection, day, by_kind):
+        pass
+    return _totals_by_kind_json(by_kind, day.isoformat())
+
+
+def occupancy_document(
+    session: Session, selection: ZoneSelection, day: date, *, written: bool = False
+) -> dict[str, Any]:
+    """The occupancy report (schema: OccupancyReport) as JSON values, ready to write. With
+    `written`, the zones' rows are written to JSON as they are made (app.kit.json_out.json_rows),
+    for an answer that is only written: a report over tens of thousands of zones never holds
+    them all as values at once."""
     as_of = day.isoformat()
-    items = _held(session, selection, day)
+    by_kind = _by_kind()
+    rows = (_row_json(*held, as_of) for held in _zones_held(session, selection, day, by_kind))
+    zones = json_rows(rows) if written else list(rows)
     return {
         "as_of": as_of,
         "scope": selection.scope,
         "kind": selection.kind,
         "province": selection.province,
-        "zones": [_row_json(item, as_of) for item in items],
-        "totals": _totals_by_kind_json(items, as_of),
+        "zones": zones,
+        "totals": _totals_by_kind_json(by_kind, as_of),
     }
 
 
@@ -223,9 +202,9 @@ def occupancy_features(
     """The occupancy report's zone rows that have coordinates, with (longitude, latitude)."""
     as_of = day.isoformat()
     return [
-        (*item.place, _row_json(item, as_of))
-        for item in _held(session, selection, day)
-        if item.place is not None
+        (row[12], row[13], _row_json(row, rate, rate_incl_service, as_of))
+        for row, rate, rate_incl_service in _zones_held(session, selection, day, _by_kind())
+        if row[12] is not None and row[13] is not None
     ]
 
 
@@ -375,17 +354,49 @@ def history_document(
 # Clearance -------------------------------------------------------------------------------
 
 
-def clearance_document(
-    session: Session, selection: ZoneSelection, day: date, stall_days: int
-) -> dict[str, Any]:
-    """The clearance report (schema: ClearanceReport) as JSON values: the zones and the
-    latest record of each, two statements, in whole square metres (the figures of
-    app.land.clearance, without a Decimal per zone), one row of JSON each."""
+@dataclass(slots=True)
+class ClearanceSums:
+    """What the clearance totals add up over zones (areas in m2)."""
+
+    required_m2: int = 0
+    cleared_m2: int = 0
+    not_started: int = 0
+    in_progress: int = 0
+    completed: int = 0
+    stalled: int = 0
+    households_total: int = 0
+    households_relocated: int = 0
+    compensation_paid_vnd: int = 0
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "required_ha": scaled_number(self.required_m2, M2_PER_HA),
+            "cleared_ha": scaled_number(self.cleared_m2, M2_PER_HA),
+            "clearance_rate": scaled_number(
+                rate_units(self.cleared_m2, self.required_m2), RATE_UNITS
+            ),
+            "not_started": self.not_started,
+            "in_progress": self.in_progress,
+            "completed": self.completed,
+            "stalled": self.stalled,
+            "households_total": self.households_total,
+            "households_relocated": self.households_relocated,
+            "compensation_paid_vnd": self.compensation_paid_vnd,
+        }
+
+
+def _clearance_rows(
+    session: Session,
+    selection: ZoneSelection,
+    day: date,
+    stall_days: int,
+    sums: ClearanceSums,
+) -> Iterator[dict[str, Any]]:
+    """Each zone's row of the clearance report (JSON values), kind then code, from the zones
+    and the latest record of each (two statements, whole square metres: the figures of
+    app.land.clearance without a Decimal per zone); each adds its figures to `sums` as it
+    passes."""
     latest = clearance_m2_by_zone(session, queries.zone_ids(selection, day), day)
-    rows = []
-    required_m2 = cleared_m2 = 0
-    statuses = dict.fromkeys(ClearanceStatus, 0)
-    stalled = households = relocated = paid = 0
     for zone_id, code, name, kind, required in queries.clearance_zones(session, selection, day):
         record = latest.get(zone_id)
         if record is None:
@@ -402,45 +413,59 @@ def clearance_document(
                 record.compensation_paid_vnd,
             )
         block = clearance_m2_json(required, cleared, recorded_on, progressed_on, day, stall_days)
-        rows.append(
-            {
-                "id": zone_id,
-                "code": code,
-                "name": name,
-                "kind": kind,
-                **block,
-                "households_total": counts[0],
-                "households_relocated": counts[1],
-                "compensation_paid_vnd": counts[2],
-            }
-        )
-        required_m2 += required
-        cleared_m2 += cleared
-        statuses[ClearanceStatus(block["status"])] += 1
-        stalled += block["stalled"]
-        households += counts[0] or 0
-        relocated += counts[1] or 0
-        paid += counts[2] or 0
+        sums.required_m2 += required
+        sums.cleared_m2 += cleared
+        status = block["status"]
+        sums.not_started += status == ClearanceStatus.NOT_STARTED
+        sums.in_progress += status == ClearanceStatus.IN_PROGRESS
+        sums.completed += status == ClearanceStatus.COMPLETED
+        sums.stalled += block["stalled"]
+        sums.households_total += counts[0] or 0
+        sums.households_relocated += counts[1] or 0
+        sums.compensation_paid_vnd += counts[2] or 0
+        yield {
+            "id": zone_id,
+            "code": code,
+            "name": name,
+            "kind": kind,
+            **block,
+            "households_total": counts[0],
+            "households_relocated": counts[1],
+            "compensation_paid_vnd": counts[2],
+        }
+
+
+def clearance_document(
+    session: Session,
+    selection: ZoneSelection,
+    day: date,
+    stall_days: int,
+    *,
+    written: bool = False,
+) -> dict[str, Any]:
+    """The clearance report (schema: ClearanceReport) as JSON values. With `written`, the
+    zones' rows are written to JSON as they are made (as in `occupancy_document`)."""
+    sums = ClearanceSums()
+    rows = _clearance_rows(session, selection, day, stall_days, sums)
+    zones = json_rows(rows) if written else list(rows)
     return {
         "as_of": day.isoformat(),
         "scope": selection.scope,
         "kind": selection.kind,
         "province": selection.province,
         "stall_days": stall_days,
-        "zones": rows,
-        "totals": {
-            "required_ha": scaled_number(required_m2, M2_PER_HA),
-            "cleared_ha": scaled_number(cleared_m2, M2_PER_HA),
-            "clearance_rate": scaled_number(rate_units(cleared_m2, required_m2), RATE_UNITS),
-            "not_started": statuses[ClearanceStatus.NOT_STARTED],
-            "in_progress": statuses[ClearanceStatus.IN_PROGRESS],
-            "completed": statuses[ClearanceStatus.COMPLETED],
-            "stalled": stalled,
-            "households_total": households,
-            "households_relocated": relocated,
-            "compensation_paid_vnd": paid,
-        },
+        "zones": zones,
+        "totals": sums.json(),
     }
+
+
+def _clearance_totals_json(
+    session: Session, selection: ZoneSelection, day: date, stall_days: int
+) -> dict[str, Any]:
+    sums = ClearanceSums()
+    for _ in _clearance_rows(session, selection, day, stall_days, sums):
+        pass
+    return sums.json()
 
 
 def clearance_report(
@@ -453,7 +478,9 @@ def clearance_report(
 def clearance_totals(
     session: Session, selection: ZoneSelection, day: date, stall_days: int
 ) -> ClearanceTotals:
-    return clearance_report(session, selection, day, stall_days).totals
+    return ClearanceTotals.model_validate(
+        _clearance_totals_json(session, selection, day, stall_days)
+    )
 
 
 # Investment ------------------------------------------------------------------------------
@@ -536,8 +563,8 @@ def summary_document(
         "kind": selection.kind,
         "province": selection.province,
         "zones": zones.model_dump(mode="json"),
-        "occupancy": _totals_by_kind_json(_held(session, selection, day), day.isoformat()),
-        "clearance": clearance_document(session, selection, day, stall_days)["totals"],
+        "occupancy": _occupancy_totals_json(session, selection, day),
+        "clearance": _clearance_totals_json(session, selection, day, stall_days),
         "investment": investment_totals(session, selection, day).model_dump(mode="json"),
     }
 
