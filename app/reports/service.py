@@ -397,21 +397,11 @@ def _clearance_rows(
     app.land.clearance without a Decimal per zone); each adds its figures to `sums` as it
     passes."""
     latest = clearance_m2_by_zone(session, queries.zone_ids(selection, day), day)
+    no_record = (None, None, 0, None, None, None, None)
     for zone_id, code, name, kind, required in queries.clearance_zones(session, selection, day):
-        record = latest.get(zone_id)
-        if record is None:
-            cleared, recorded_on, progressed_on, counts = 0, None, None, (None, None, None)
-        else:
-            cleared, recorded_on, progressed_on = (
-                record.cleared_ha,
-                record.recorded_on,
-                record.last_progress_on,
-            )
-            counts = (
-                record.households_total,
-                record.households_relocated,
-                record.compensation_paid_vnd,
-            )
+        _, recorded_on, cleared, households, relocated, paid, progressed_on = latest.get(
+            zone_id, no_record
+        )
         block = clearance_m2_json(required, cleared, recorded_on, progressed_on, day, stall_days)
         sums.required_m2 += required
         sums.cleared_m2 += cleared
@@ -420,18 +410,18 @@ def _clearance_rows(
         sums.in_progress += status == ClearanceStatus.IN_PROGRESS
         sums.completed += status == ClearanceStatus.COMPLETED
         sums.stalled += block["stalled"]
-        sums.households_total += counts[0] or 0
-        sums.households_relocated += counts[1] or 0
-        sums.compensation_paid_vnd += counts[2] or 0
+        sums.households_total += households or 0
+        sums.households_relocated += relocated or 0
+        sums.compensation_paid_vnd += paid or 0
         yield {
             "id": zone_id,
             "code": code,
             "name": name,
             "kind": kind,
             **block,
-            "households_total": counts[0],
-            "households_relocated": counts[1],
-            "compensation_paid_vnd": counts[2],
+            "households_total": households,
+            "households_relocated": relocated,
+            "compensation_paid_vnd": paid,
         }
 
 
