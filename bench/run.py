@@ -4,11 +4,12 @@ For each database (SQLite, and PostgreSQL when --postgres is given) and each sca
 national: 2,000 zones, 40,000 projects, 10,000 clearance records; 10 = ten times that), it
 makes a fresh database, fills it with bench.generate, starts `occupancy serve`, and prints
 median and p95 latency of every report requested repeatedly over HTTP, beside the median of
-the same figures' hand-written SQL, the two taking turns (bench/best_sql.py) run through the bare driver
-connection, and their ratio (the server keeps no answer: every request computes its report);
-then the 12-month history against one report, the occupancy report gzip-compressed, a
-single-zone read, a 304 answer, the worker's peak memory, and the occupancy report and the
-zone sent again by a server that keeps its answers (plain and compressed). Answers are asked uncompressed
+the same figures' hand-written SQL (bench/best_sql.py) run through the bare driver
+connection, the two taking turns, and their ratio (the server keeps no answer: every
+request computes its report); then the 12-month history against one report (also in
+turns), the occupancy report gzip-compressed, a single-zone read, a 304 answer, the
+worker's peak memory, and the occupancy report and the zone sent again by a server that
+keeps its answers (plain and compressed). Answers are asked uncompressed
 (Accept-Encoding: identity) unless a line says gzip.
 
     make bench                                  # SQLite, scales 1 and 10
