@@ -66,6 +66,22 @@ class Sums:
     rated_incl_service: int = 0
 
 
+# Sums' fields in order: a zone's land, then what its leases hold (the history adds them up
+# by position: LAND_FIELDS and LEASE_FIELDS are where each group starts).
+LAND = ("zones", "total_m2", "industrial_m2", "service_m2")
+LEASES = (
+    "leased_industrial_m2",
+    "leased_service_m2",
+    "active_projects",
+    "rates",
+    "rated",
+    "rates_incl_service",
+    "rated_incl_service",
+)
+assert Sums.__slots__ == LAND + LEASES
+LAND_FIELDS, LEASE_FIELDS = 0, len(LAND)
+
+
 def _by_kind() -> dict[str, Sums]:
     return {ZoneKind.PARK: Sums(), ZoneKind.CLUSTER: Sums()}
 
@@ -274,31 +290,25 @@ def history_document(
         session, queries.spanned_zone_ids(selection, first, last), points
     ):
         changes.setdefault(zone_id, []).append((bucket, industrial, service, leases))
-    # Per kind, a difference array of Sums fields over the points: a zone adds its figures
-    # where they start to hold and takes them away where they stop.
-    steps = {kind: [[0] * (count + 1) for _ in Sums.__slots__] for kind in ZoneKind}
-    fields = {name: n for n, name in enumerate(Sums.__slots__)}
+    # Per kind, a difference array over the points of the Sums fields (a row of them per
+    # point, in Sums' order): a zone adds its figures where they start to hold and takes them
+    # away where they stop. Its land (zones .. service_m2) holds over a state's span, what
+    # its leases hold (leased_industrial_m2 .. rated_incl_service) from change to change.
+    width = len(Sums.__slots__)
+    steps = {kind: [[0] * width for _ in range(count + 1)] for kind in ZoneKind}
 
-    def hold(kind: ZoneKind, first: int, last: int, **values: int) -> None:
-        for name, value in values.items():
-            column = steps[kind][fields[name]]
-            column[first] += value
-            column[last] -= value
+    def hold(kind: ZoneKind, first: int, last: int, offset: int, values: tuple[int, ...]) -> None:
+        starts, stops = steps[kind][first], steps[kind][last]
+        for n, value in enumerate(values, offset):
+            starts[n] += value
+            stops[n] -= value
 
     for zone_id, counted in spans.items():
         held = [0, 0, 0]
         events = iter([*changes.get(zone_id, []), (count, 0, 0, 0)])
         bucket, d_industrial, d_service, d_leases = next(events)
         for begin, stop, kind, total_m2, industrial, service in counted:
-            hold(
-                kind,
-                begin,
-                stop,
-                zones=1,
-                total_m2=total_m2,
-                industrial_m2=industrial,
-                service_m2=service,
-            )
+            hold(kind, begin, stop, LAND_FIELDS, (1, total_m2, industrial, service))
             cursor = begin
             while cursor < stop:
                 while bucket <= cursor and bucket < count:
@@ -311,13 +321,14 @@ def history_document(
                     kind,
                     cursor,
                     upto,
-                    leased_industrial_m2=held[0],
-                    leased_service_m2=held[1],
-                    active_projects=held[2],
-                    rates=rate or 0,
-                    rated=rate is not None,
-                    rates_incl_service=rate_incl or 0,
-                    rated_incl_service=rate_incl is not None,
+                    LEASE_FIELDS,
+                    (
+                        *held,
+                        rate or 0,
+                        rate is not None,
+                        rate_incl or 0,
+                        rate_incl is not None,
+                    ),
                 )
                 cursor = upto
     running = {kind: [0] * len(Sums.__slots__) for kind in ZoneKind}
@@ -327,8 +338,8 @@ def history_document(
         as_of = point.isoformat()
         sums = {}
         for kind in ZoneKind:
-            for n in range(len(Sums.__slots__)):
-                running[kind][n] += steps[kind][n][index]
+            for n, step in enumerate(steps[kind][index]):
+                running[kind][n] += step
             sums[str(kind)] = Sums(*running[kind])
         sums["all"] = _combined(sums["park"], sums["cluster"])
         entry: dict[str, Any] = {"as_of": as_of}
