@@ -1322,3 +1322,35 @@ def test_every_report_document_is_exactly_what_its_schema_describes(client, path
     # Validation reads the field `from_` that the JSON names `from`.
     given = {("from_" if k == "from" else k): v for k, v in body.items()}
     assert model.model_validate(given).model_dump(mode="json", by_alias=True) == body
+
+
+def test_reports_written_row_by_row_are_the_same_bytes(
+    client, session, clearance_zones, monkeypatch
+):
+    """A JSON answer is written a few rows at a time (app.kit.json_out.json_rows); the bytes
+    served are the report's values written at once, whichever rows end a part."""
+    from app.kit import json_out
+    from app.kit.json_out import json_bytes
+    from app.reports import service
+    from app.reports.params import ZoneSelection
+
+    monkeypatch.setattr(json_out, "ROWS_PER_PART", 2)
+    create_project(client, clearance_zones["done"]["id"], leased_ha=12.3456)
+    create_project(client, clearance_zones["fresh"]["id"], leased_ha=7, land_use="service")
+    day = date.fromisoformat(AS_OF)
+    for selection, params in (
+        (ZoneSelection(), {}),
+        (ZoneSelection(scope="all"), {"scope": "all"}),
+        (ZoneSelection(kind="park"), {"kind": "park"}),
+    ):
+        occupancy = service.occupancy_document(session, selection, day)
+        assert len(occupancy["zones"]) >= 2
+        written = service.occupancy_document(session, selection, day, written=True)
+        assert json_bytes(written) == json_bytes(occupancy)
+        served = client.get(OCCUPANCY, params={"as_of": AS_OF, **params})
+        assert served.content == json_bytes(occupancy)
+        clearance = service.clearance_document(session, selection, day, 180)
+        written = service.clearance_document(session, selection, day, 180, written=True)
+        assert json_bytes(written) == json_bytes(clearance)
+        served = client.get(CLEARANCE, params={"as_of": AS_OF, **params})
+        assert served.content == json_bytes(clearance)
