@@ -331,7 +331,7 @@ def industrial_lease_events(zone_ids: Select[Any], day: date) -> Subquery:
 
 def lease_changes(
     session: Session, zone_ids: Select[int], points: Sequence[date]
-) -> list[Row[int, int, int, int, int]]:
+) -> Iterable[Row[int, int, int, int, int]]:
     """How what the zones' leases hold changes between the report points, in one sweep over
     the lease events: rows (zone, bucket, change of leased industrial m2, of leased service
     m2, of leases in effect), bucket i holding the changes that first count at points[i].
@@ -376,7 +376,7 @@ def lease_changes(
         .group_by(events.c.zone_id, events.c.bucket)
         .order_by(events.c.zone_id, events.c.bucket)
     )
-    return list(session.connection().execute(query).all())
+    return session.connection().execute(query)  # read once, as the rows come
 
 
 def leased_industrial_of_zone(day: date) -> ColumnElement[Decimal]:

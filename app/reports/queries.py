@@ -121,7 +121,9 @@ def clearance_zones(
     return session.connection().execute(query)
 
 
-def zone_spans(session: Session, selection: ZoneSelection, first: date, last: date) -> list[Any]:
+def zone_spans(
+    session: Session, selection: ZoneSelection, first: date, last: date
+) -> Iterable[Sequence[Any]]:
     """The states of the zones of the selected kind that hold on some day of [first, last]:
     zone id, kind, valid_from, valid_to, status, province key (search-folded, as the
     selection reports it), total, industrial and service land (m2). Which of them count at
@@ -152,7 +154,7 @@ def zone_spans(session: Session, selection: ZoneSelection, first: date, last: da
         )
     if selection.kind:
         query = query.where(Zone.kind == selection.kind)
-    return list(session.connection().execute(query).all())
+    return session.connection().execute(query)  # read once, as the rows come
 
 
 def spanned_zone_ids(selection: ZoneSelection, first: date, last: date) -> Select[Any]:
