@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import Field
 
-from app.kit.schema_types import AreaOut, OutputModel, RateOut, json_number
+from app.kit.schema_types import AreaOut, OutputModel, RateOut
 from app.land.clearance import Clearance, clearance_status, is_stalled
 from app.land.rates import M2_PER_HA, RATE_UNITS, Occupancy, rate_units, scaled_number
 from app.models.enums import ClearanceStatus
@@ -89,19 +89,6 @@ def occupancy_json(
     }
 
 
-def clearance_json(clearance: Clearance, day: date, stall_days: int) -> dict[str, Any]:
-    """The clearance block's fields as JSON values: `clearance_fields`, written directly."""
-    return {
-        "required_ha": json_number(clearance.required_ha),
-        "cleared_ha": json_number(clearance.cleared_ha),
-        "clearance_rate": json_number(clearance.clearance_rate),
-        "status": str(clearance.status),
-        "last_recorded_on": _iso(clearance.last_recorded_on),
-        "last_progress_on": _iso(clearance.last_progress_on),
-        "stalled": clearance.stalled(day, stall_days),
-    }
-
-
 def clearance_m2_json(
     required_m2: int,
     cleared_m2: int,
@@ -111,8 +98,8 @@ def clearance_m2_json(
     stall_days: int,
 ) -> dict[str, Any]:
     """The clearance block's fields as JSON values from whole square metres: the same figures
-    `clearance_json` gives from a Clearance, written without a Decimal, for reports over
-    thousands of zones."""
+    `clearance_fields` gives from a Clearance as decimals, written without a Decimal, for
+    reports over thousands of zones."""
     status = clearance_status(cleared_m2, required_m2)
     return {
         "required_ha": scaled_number(required_m2, M2_PER_HA),
