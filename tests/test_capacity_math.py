@@ -102,7 +102,11 @@ def test_the_peak_ever_is_the_peak_of_every_day(many):
 
 
 def test_an_empty_period_counts_the_leases_of_its_first_day():
-    # A lease terminated on its first day has the period [start, start); its check keeps
-    # counting the land held that day, as it always has.
+    # A lease terminated on its first day has the period [start, start); it is checked as
+    # that one day, against everything held on it, including leases starting that day.
     held = [Lease(date(2020, 1, 1), None, D("1")), Lease(date(2020, 1, 1), None, D("1"))]
+    starting = Lease(date(2020, 1, 2), date(2020, 1, 3), D("4"))
     assert peak_held(held, date(2020, 1, 2), date(2020, 1, 2)) == D("2")
+    assert peak_held([*held, starting], date(2020, 1, 2), date(2020, 1, 2)) == D("6")
+    assert peak_held([*held, starting], date(2020, 1, 3), date(2020, 1, 1)) == D("2")
+    assert peak_held(held, date.max, date.max) == D("2")

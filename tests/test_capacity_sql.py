@@ -1,7 +1,7 @@
-"""The capacity check in the database against its specification: on many random zones,
-app.land.queries.peaks_held and least_free_in_zone answer what the pure peak_held and
-least_free answer over the same leases and land (tests/test_capacity_math.py checks those
-against every day of the period)."""
+"""The capacity check in the database against its specification: on many random zones, the
+zone's lease trees (app.land.held_store.ZoneTrees, rebuilt from the stored leases) answer
+what the pure peak_held and least_free answer over the same leases and land
+(tests/test_capacity_math.py checks those against every day of the period)."""
 
 import random
 from collections import Counter
@@ -14,8 +14,17 @@ import pytest
 from sqlalchemy.orm import Session
 
 from app.kit.db import utcnow
-from app.land.capacity import Land, Lease, land_pieces, lease_end, least_free, peak_held
-from app.land.queries import land_of_zone, least_free_in_zone, peaks_held
+from app.land.capacity import (
+    Land,
+    Lease,
+    Shortfall,
+    land_pieces,
+    lease_end,
+    least_free,
+    peak_held,
+)
+from app.land.held_store import HeldLease, ZoneTrees
+from app.land.queries import land_of_zone
 from app.models import Project, Zone
 from app.zones.schemas import ZoneCreate
 from app.zones.service import add_revision, create_zone
@@ -40,6 +49,11 @@ class Stored:
     lease_end: date | None
     terminated_on: date | None
     leased_ha: D
+
+    @property
+    def held(self) -> HeldLease:
+        end = lease_end(self.lease_end, self.terminated_on)
+        return HeldLease(self.land_use, self.lease_start, end, int(self.leased_ha * 10_000))
 
     @property
     def pure(self) -> Lease:
@@ -106,6 +120,33 @@ def add_leases(
     ]
 
 
+def peaks_held(
+    session: Session,
+    zone_id: int,
+    land_use: str,
+    periods: list[tuple[date, date | None]],
+    *,
+    without: Stored | None = None,
+) -> list[D]:
+    return ZoneTrees.open(session, zone_id).peaks(
+        land_use, periods, without=None if without is None else without.held
+    )
+
+
+def least_free_in_zone(
+    session: Session,
+    zone_id: int,
+    land_use: str,
+    start: date,
+    end: date | None,
+    *,
+    without: Stored | None = None,
+) -> Shortfall:
+    return ZoneTrees.open(session, zone_id).least_free(
+        land_use, start, end, without=None if without is None else without.held
+    )
+
+
 def pure_of(stored: list[Stored], exclude: int | None) -> list[Lease]:
     return [s.pure for s in stored if s.land_use == "industrial" and s.id != exclude]
 
@@ -142,9 +183,7 @@ def test_the_edges_of_a_period(session: Session) -> None:
     )
     assert (shortfall.free_ha, shortfall.start, shortfall.end) == (D("8"), day(20), end)
     # Without the biggest lease, the land left over the first piece is the least.
-    without = least_free_in_zone(
-        session, zone.id, "industrial", start, end, exclude_project_id=stored[6].id
-    )
+    without = least_free_in_zone(session, zone.id, "industrial", start, end, without=stored[6])
     assert (without.free_ha, without.start, without.end) == (D("10"), start, day(20))
 
 
@@ -158,7 +197,7 @@ def test_no_leases_and_no_zone_yet(session: Session) -> None:
 
 
 def test_an_empty_period_counts_the_leases_of_its_first_day(session: Session) -> None:
-    # A project terminated on its first day is checked over [start, start), as before.
+    # A project terminated on its first day is checked as that one day.
     zone = make_zone(session, [(None, D(10))])
     add_leases(session, zone, [("industrial", day(0), None, None, D(3))])
     assert peaks_held(session, zone.id, "industrial", [(day(1), day(1))]) == [D(3)]
@@ -236,11 +275,12 @@ def test_the_sweep_in_sql_is_the_pure_sweep(session: Session) -> None:
         zone = make_zone(session, case.land)
         stored = add_leases(session, zone, case.leases)
         add_leases(session, make_zone(session, [(None, D(1))]), case.leases)  # never counted
-        exclude = rng.choice([None, None, *(lease.id for lease in stored)])
+        excluded = rng.choice([None, None, *stored])
+        exclude = None if excluded is None else excluded.id
         pure = pure_of(stored, exclude)
 
         periods = [random_period(rng) for _ in range(rng.randrange(1, 4))]
-        peaks = peaks_held(session, zone.id, "industrial", periods, exclude_project_id=exclude)
+        peaks = peaks_held(session, zone.id, "industrial", periods, without=excluded)
         assert peaks == [peak_held(pure, start, end) for start, end in periods], (
             case,
             periods,
@@ -249,9 +289,7 @@ def test_the_sweep_in_sql_is_the_pure_sweep(session: Session) -> None:
 
         start, end = case.period
         land = land_of_zone(session, zone.id, "industrial")
-        shortfall = least_free_in_zone(
-            session, zone.id, "industrial", start, end, exclude_project_id=exclude
-        )
+        shortfall = least_free_in_zone(session, zone.id, "industrial", start, end, without=excluded)
         assert shortfall == least_free(pure, land, start, end), (case, exclude)
 
         industrial = [lease for lease in stored if lease.land_use == "industrial"]

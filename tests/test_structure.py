@@ -58,6 +58,7 @@ PURE = (
     "land/forecast.py",
     "land/rates.py",
     "land/capacity.py",
+    "land/held_tree.py",
     "land/clearance.py",
     "land/revisions.py",
     "reports/restatement.py",

@@ -7,7 +7,7 @@ reached at `start` itself or at the start of some lease inside the period.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 
@@ -32,8 +32,12 @@ def peak_held(leases: Sequence[Lease], start: date, end: date | None = None) -> 
     """The most land the leases hold on any day of [start, end).
 
     One sweep over the leases' starts and ends in date order, so a zone holding thousands of
-    leases costs n log n, not n checks of n leases each.
+    leases costs n log n, not n checks of n leases each. A period that ends on (or before) its
+    first day is checked as that one day (a lease terminated on its first day is checked
+    against the land held that day).
     """
+    if end is not None and end <= start:
+        end = None if start == date.max else start + timedelta(days=1)
     changes: list[tuple[date, int, Decimal]] = []
     for lease in leases:
         if lease.overlaps(start, end):
@@ -149,9 +153,9 @@ def least_free(
     """The least land left free on any day of [start, end) when the land itself changes:
     the period is cut where the land changes, and each piece takes its own peak.
 
-    The specification of the lease write's check, which the database computes instead
-    (app.land.queries.least_free_in_zone) over the same pieces; the bulk importer, which
-    keeps its leases in memory, calls this one."""
+    The specification of the lease write's check, which the zone's lease trees answer
+    instead (app.land.held_store.ZoneTrees.least_free) over the same pieces; the bulk
+    importer, which keeps its leases in memory, calls this one."""
     pieces = land_pieces(land, start, end)
     return least_over(pieces, [peak_held(leases, p.start, p.end) for p in pieces])
 

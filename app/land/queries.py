@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -34,15 +33,13 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import BindParameter
 
-from app.kit.db import Hectares
-from app.land.capacity import Land, Lease, Shortfall, land_pieces, lease_end, least_over
+from app.land.capacity import Land, Lease, lease_end
 from app.land.clearance import Clearance, last_progress
 from app.land.rates import ZERO, Occupancy
 from app.models import ClearanceRecord, Project, Zone, ZoneState
@@ -127,128 +124,6 @@ def zone_leases(session: Session, zone_id: int, land_use: str) -> list[Lease]:
         Lease(start=start, end=lease_end(end, terminated), area_ha=area)
         for start, end, terminated, area in session.execute(query)
     ]
-
-
-def least_free_in_zone(
-    session: Session,
-    zone_id: int,
-    land_use: str,
-    start: date,
-    end: date | None,
-    *,
-    exclude_project_id: int | None = None,
-) -> Shortfall:
-    """The least land of one use the zone's leases (but `exclude_project_id`'s) leave free
-    on any day of [start, end): capacity.least_free, with the peaks taken in the database
-    over the period's pieces, so a lease write gets a row per piece back, never a row per
-    lease."""
-    pieces = land_pieces(land_of_zone(session, zone_id, land_use), start, end)
-    peaks = peaks_held(
-        session,
-        zone_id,
-        land_use,
-        [(piece.start, piece.end) for piece in pieces],
-        exclude_project_id=exclude_project_id,
-    )
-    return least_over(pieces, peaks)
-
-
-def peaks_held(
-    session: Session,
-    zone_id: int,
-    land_use: str,
-    periods: Sequence[tuple[date, date | None]],
-    *,
-    exclude_project_id: int | None = None,
-) -> list[Decimal]:
-    """The most land the zone's leases of one use (but `exclude_project_id`'s) hold on any day
-    of each period ([start, end), end None = open), in order: capacity.peak_held in one
-    statement for every period.
-
-    Each period sweeps its own events, in whole square metres: what the leases in effect on
-    its first day hold (one sum, however many they are), the starts of leases inside it, and
-    the ends (expiry or termination) up to the last of those starts. What is held only rises
-    at a start, so the peak is reached on the first day or on one of those starts, and an end
-    after the last start cannot change it: the rows sorted are the period's own changes, not
-    the zone's leases. A running sum over the events in date order, ends before starts on
-    the same day (the end is exclusive), gives what is held after each change; its RANGE
-    frame adds every event of one day and kind at once, so no value stands for half a day's
-    ends. The peak is the largest value."""
-    if not periods:
-        return []
-    query = _peaks_query(tuple(end is None for _, end in periods), exclude_project_id is not None)
-    values: dict[str, Any] = {
-        "zone_id": zone_id,
-        "land_use": land_use,
-        "exclude_project_id": exclude_project_id,
-    }
-    for index, (start, end) in enumerate(periods):
-        values[f"start_{index}"], values[f"end_{index}"] = start, end
-    peaks: dict[int, Decimal] = {period: peak for period, peak in session.execute(query, values)}
-    return [peaks.get(index, ZERO) for index in range(len(periods))]
-
-
-@lru_cache(maxsize=64)
-def _peaks_query(open_ended: tuple[bool, ...], excluding: bool) -> Select[int, Decimal]:
-    """peaks_held's statement for periods of one shape (how many, which are open-ended,
-    whether a project is left out), its values bound at execution. Built once per shape (a
-    lease write's pieces have few): every lease write runs it, and building it costs more
-    than running it on a zone with few leases."""
-    mine = [Project.zone_id == bindparam("zone_id"), Project.land_use == bindparam("land_use")]
-    if excluding:
-        mine.append(Project.id != bindparam("exclude_project_id"))
-    events = union_all(
-        *(
-            select_
-            for index, open_end in enumerate(open_ended)
-            for select_ in _period_events(index, open_end, mine)
-        )
-    ).subquery("events")
-    held = (
-        func.sum(events.c.delta)
-        .over(
-            partition_by=events.c.period,
-            order_by=(events.c.day, events.c.kind),
-            range_=(None, 0),
-        )
-        .label("held")
-    )
-    running = select(events.c.period, held).subquery("running")
-    return select(running.c.period, type_coerce(func.max(running.c.held), Hectares())).group_by(
-        running.c.period
-    )
-
-
-def _period_events(
-    index: int, open_end: bool, mine: Sequence[ColumnElement[bool]]
-) -> tuple[Select[int, date, int, int], ...]:
-    """The events of the leases overlapping period `index` ([start_index, end_index)) (columns
-    period, day, kind, delta in square metres): what those in effect on its first day hold,
-    one row on that day; each later start (+area, kind 1); each end (-area, kind 0) up to the
-    last start."""
-    start = bindparam(f"start_{index}", type_=Date)
-    overlapping = [
-        *mine,
-        or_(Project.lease_end.is_(None), Project.lease_end > start),
-        or_(Project.terminated_on.is_(None), Project.terminated_on > start),
-    ]
-    if not open_end:
-        overlapping.append(Project.lease_start < bindparam(f"end_{index}", type_=Date))
-    inside = [*overlapping, Project.lease_start > start]
-    area = m2(Project.leased_ha)
-    held = select(
-        literal(index).label("period"),
-        start.label("day"),
-        literal(1).label("kind"),
-        m2(func.coalesce(func.sum(area), 0)).label("delta"),
-    ).where(*overlapping, Project.lease_start <= start)
-    starts = select(literal(index), Project.lease_start, literal(1), area).where(*inside)
-    last_start = select(func.max(Project.lease_start)).where(*inside).scalar_subquery()
-    last = lease_end_column()
-    ends = select(literal(index), last, literal(0), -area).where(
-        *overlapping, Project.lease_start <= last_start, last <= last_start
-    )
-    return held, starts, ends
 
 
 ZoneIds = Iterable[int] | Select[int]

@@ -7,6 +7,7 @@ from app.models.data_version import DataVersion
 from app.models.filing import Filing
 from app.models.idempotency import IdempotencyRecord
 from app.models.imports import ImportRecord
+from app.models.lease_tree import LeaseTree, LeaseTreeNode
 from app.models.plan import Plan, PlanActual, PlanTarget
 from app.models.project import Project
 from app.models.zone import Zone, ZoneRevision, ZoneState
@@ -19,6 +20,8 @@ __all__ = [
     "Filing",
     "IdempotencyRecord",
     "ImportRecord",
+    "LeaseTree",
+    "LeaseTreeNode",
     "Plan",
     "PlanActual",
     "PlanTarget",

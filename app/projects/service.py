@@ -23,7 +23,8 @@ from app.kit.etags import ensure_match
 from app.kit.repo import ensure_unique, get_or_404, paginate
 from app.kit.text import like_pattern, search_key
 from app.land.capacity import lease_end
-from app.land.queries import least_free_in_zone, lock_zone
+from app.land.held_store import HeldLease, ZoneTrees
+from app.land.queries import lock_zone
 from app.models import Project, Zone
 from app.models.enums import ProjectState
 from app.projects.schemas import NULLABLE_FIELDS, ProjectCreate, ProjectTerminate
@@ -91,7 +92,8 @@ def create_project(session: Session, data: ProjectCreate) -> Project:
     if zone is None:
         raise InvalidValues("zone_id", f"zone {values['zone_id']} does not exist")
     _ensure_project_code_free(session, values["project_code"], None)
-    _ensure_capacity(session, zone, values, exclude_project_id=None)
+    trees = ZoneTrees.open(session, zone.id)
+    _ensure_capacity(trees, zone, values, without=None)
     now = utcnow()
     project = Project(
         **values,
@@ -101,6 +103,7 @@ def create_project(session: Session, data: ProjectCreate) -> Project:
     )
     session.add(project)
     flush_or_raise(session, _code_taken(values["project_code"]))
+    trees.record(None, HeldLease.of(project))
     audit.record(session, "create", "project", project.id, after=audit.snapshot(project))
     return project
 
@@ -125,15 +128,19 @@ def update_project(
         raise InvalidValues("lease_start", "must not be after the project's termination date")
     if "project_code" in changes:
         _ensure_project_code_free(session, values["project_code"], project.id)
-    if _moves_land(changes):
+    trees = ZoneTrees.open(session, zone.id) if _moves_land(changes) else None
+    held_before = HeldLease.of(project)
+    if trees is not None:
         values["terminated_on"] = project.terminated_on
-        _ensure_capacity(session, zone, values, exclude_project_id=project.id)
+        _ensure_capacity(trees, zone, values, without=held_before)
     before = audit.snapshot(project)
     for name, value in changes.items():
         setattr(project, name, value)
     project.search_text = search_key(project.name, project.investor)
     project.updated_at = utcnow()
     flush_or_raise(session, _code_taken(project.project_code))
+    if trees is not None:
+        trees.record(held_before, HeldLease.of(project))
     audit.record(
         session, "update", "project", project.id, before=before, after=audit.snapshot(project)
     )
@@ -157,11 +164,13 @@ def terminate_project(session: Session, project_id: int, data: ProjectTerminate)
         raise InvalidValues(
             "terminated_on", f"must not be before the lease start {project.lease_start}"
         )
-    before = audit.snapshot(project)
+    trees = ZoneTrees.open(session, zone_id)
+    before, held_before = audit.snapshot(project), HeldLease.of(project)
     project.terminated_on = data.terminated_on
     project.termination_reason = data.reason
     project.updated_at = utcnow()
     session.flush()
+    trees.record(held_before, HeldLease.of(project))
     audit.record(
         session, "terminate", "project", project.id, before=before, after=audit.snapshot(project)
     )
@@ -169,14 +178,18 @@ def terminate_project(session: Session, project_id: int, data: ProjectTerminate)
 
 
 def delete_project(session: Session, project_id: int, *, if_match: str | None = None) -> None:
-    lock_zone(session, get_project(session, project_id).zone_id)
+    zone_id = get_project(session, project_id).zone_id
+    lock_zone(session, zone_id)
     project = _reload(session, project_id)
     if project is None:  # deleted by a concurrent request
         raise NotFound("project", project_id)
     ensure_match(project, if_match)
+    trees = ZoneTrees.open(session, zone_id)
     audit.record(session, "delete", "project", project.id, before=audit.snapshot(project))
+    held = HeldLease.of(project)
     session.delete(project)
     session.flush()
+    trees.record(held, None)
 
 
 def read_status(project: Project) -> ProjectState:
@@ -214,16 +227,15 @@ def check_project_rules(values: Mapping[str, Any]) -> None:
 
 
 def _ensure_capacity(
-    session: Session, zone: Zone, values: Mapping[str, Any], *, exclude_project_id: int | None
+    trees: ZoneTrees, zone: Zone, values: Mapping[str, Any], *, without: HeldLease | None
 ) -> None:
-    """Refuse a lease that would make the zone's leases exceed its land, as in effect on
-    each day of the lease (none before the zone exists), on some day."""
+    """Refuse a lease that would make the zone's leases (but `without`, the lease it
+    replaces) exceed its land, as in effect on each day of the lease (none before the zone
+    exists), on some day."""
     land_use: str = values["land_use"]
     start: date = values["lease_start"]
     end = lease_end(values["lease_end"], values.get("terminated_on"))
-    free = least_free_in_zone(
-        session, zone.id, land_use, start, end, exclude_project_id=exclude_project_id
-    ).free_ha
+    free = trees.least_free(land_use, start, end, without=without).free_ha
     requested: Decimal = values["leased_ha"]
     if requested > free:
         raise CapacityExceeded(

@@ -1,0 +1,174 @@
+"""A zone's lease trees (app.land.held_tree) in the database: brought up to date before a
+lease write trusts them, read by its capacity check, changed with the lease.
+
+A lease write opens the zone's trees after locking the zone and before changing any lease
+(`ZoneTrees.open`), checks capacity with them (`least_free`), and, once its change is flushed,
+records it (`record`). Opening locks the zone's `lease_trees` row and, if anything changed a
+lease of the zone without recording it (a bulk import, the demo loader, a hand-made UPDATE: the
+triggers of migration 0010 count every change), rebuilds the trees from the leases first. So
+the trees are trusted only when they hold exactly what the stored leases hold.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from app.land import held_tree
+from app.land.capacity import Shortfall, land_pieces, lease_end, least_over
+from app.land.held_tree import Node
+from app.land.queries import land_of_zone, m2
+from app.models import LeaseTree, LeaseTreeNode, Project
+
+M2_PER_HA = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class HeldLease:
+    """A lease as the trees see it: its land use, its days [start, end) and its area."""
+
+    land_use: str
+    start: date
+    end: date | None  # exclusive: the earlier of expiry and termination; None = open
+    area_m2: int
+
+    @classmethod
+    def of(cls, project: Project) -> "HeldLease":
+        return cls(
+            project.land_use,
+            project.lease_start,
+            lease_end(project.lease_end, project.terminated_on),
+            int(project.leased_ha * M2_PER_HA),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneTrees:
+    """The lease trees of one locked zone, up to date with its stored leases."""
+
+    session: Session
+    zone_id: int
+
+    @classmethod
+    def open(cls, session: Session, zone_id: int) -> "ZoneTrees":
+        """The zone's trees, rebuilt first if a lease changed since they were last recorded.
+        Call it after lock_zone and before flushing any change to the zone's leases."""
+        row = session.execute(
+            select(LeaseTree.changes, LeaseTree.built)
+            .where(LeaseTree.zone_id == zone_id)
+            .with_for_update()
+        ).one_or_none()
+        if row is None or row.changes != row.built:
+            _rebuild(session, zone_id, exists=row is not None)
+        return cls(session, zone_id)
+
+    def least_free(
+        self, land_use: str, start: date, end: date | None, *, without: HeldLease | None = None
+    ) -> Shortfall:
+        """The least land of one use the zone's leases (but `without`, a lease being changed)
+        leave free on any day of [start, end): capacity.least_free, over the same pieces."""
+        pieces = land_pieces(land_of_zone(self.session, self.zone_id, land_use), start, end)
+        periods = [(piece.start, piece.end) for piece in pieces]
+        return least_over(pieces, self.peaks(land_use, periods, without=without))
+
+    def peaks(
+        self,
+        land_use: str,
+        periods: Sequence[tuple[date, date | None]],
+        *,
+        without: HeldLease | None = None,
+    ) -> list[Decimal]:
+        """The most land of one use the zone's leases (but `without`) hold on any day of each
+        period, in order: capacity.peak_held, from one read of a few dozen nodes per period,
+        however many leases the zone holds."""
+        spans = [held_tree.checked_span(start, end) for start, end in periods]
+        needed = set().union(*(held_tree.needed_for_peak(*s) for s in spans))
+        taken = without if without is not None and without.land_use == land_use else None
+        if taken is not None:
+            needed |= held_tree.needed_to_add(*held_tree.span(taken.start, taken.end))
+        nodes = self._load(land_use, needed) if needed else {}
+        if taken is not None:
+            held_tree.add(nodes, *held_tree.span(taken.start, taken.end), -taken.area_m2)
+        return [Decimal(held_tree.peak(nodes, *s)).scaleb(-4) for s in spans]
+
+    def record(self, before: HeldLease | None, after: HeldLease | None) -> None:
+        """Move a lease's land in the trees (from `before`, to `after`; None: no lease), after
+        the change itself is flushed, and mark the trees up to date."""
+        moves = [(lease, sign) for lease, sign in ((before, -1), (after, 1)) if lease is not None]
+        for land_use in {lease.land_use for lease, _sign in moves}:
+            mine = [
+                (held_tree.span(lease.start, lease.end), sign * lease.area_m2)
+                for lease, sign in moves
+                if lease.land_use == land_use
+            ]
+            nodes = self._load(
+                land_use, set().union(*(held_tree.needed_to_add(*s) for s, _area in mine))
+            )
+            changed: set[int] = set()
+            for (low, high), area in mine:
+                changed |= held_tree.add(nodes, low, high, area)
+            self._store(land_use, {node: nodes[node] for node in changed})
+        self.session.execute(
+            update(LeaseTree)
+            .where(LeaseTree.zone_id == self.zone_id)
+            .values(built=LeaseTree.changes)
+        )
+
+    def _load(self, land_use: str, needed: Iterable[int]) -> dict[int, Node]:
+        rows = self.session.execute(
+            select(LeaseTreeNode.node, LeaseTreeNode.added_m2, LeaseTreeNode.top_m2).where(
+                LeaseTreeNode.zone_id == self.zone_id,
+                LeaseTreeNode.land_use == land_use,
+                LeaseTreeNode.node.in_(sorted(needed)),
+            )
+        )
+        return {node: (added, top) for node, added, top in rows}
+
+    def _store(self, land_use: str, nodes: dict[int, Node]) -> None:
+        if not nodes:
+            return
+        self.session.execute(
+            delete(LeaseTreeNode).where(
+                LeaseTreeNode.zone_id == self.zone_id,
+                LeaseTreeNode.land_use == land_use,
+                LeaseTreeNode.node.in_(sorted(nodes)),
+            )
+        )
+        _insert(self.session, self.zone_id, land_use, nodes)
+
+
+def _insert(session: Session, zone_id: int, land_use: str, nodes: dict[int, Node]) -> None:
+    """Store the nodes that hold something (a node not stored holds (0, 0))."""
+    rows = [
+        {"zone_id": zone_id, "land_use": land_use, "node": node, "added_m2": added, "top_m2": top}
+        for node, (added, top) in nodes.items()
+        if (added, top) != held_tree.EMPTY
+    ]
+    if rows:
+        session.execute(insert(LeaseTreeNode), rows)
+
+
+def _rebuild(session: Session, zone_id: int, *, exists: bool) -> None:
+    """The zone's trees made again from its stored leases, and marked up to date."""
+    session.execute(delete(LeaseTreeNode).where(LeaseTreeNode.zone_id == zone_id))
+    if not exists:
+        session.execute(insert(LeaseTree).values(zone_id=zone_id, changes=0, built=0))
+    trees: dict[str, dict[int, Node]] = {}
+    leases = select(
+        Project.land_use,
+        Project.lease_start,
+        Project.lease_end,
+        Project.terminated_on,
+        m2(Project.leased_ha),
+    ).where(Project.zone_id == zone_id)
+    for land_use, start, expiry, terminated, area in session.execute(leases):
+        tree = trees.setdefault(land_use, {})
+        held_tree.add(tree, *held_tree.span(start, lease_end(expiry, terminated)), area)
+    for land_use, tree in trees.items():
+        _insert(session, zone_id, land_use, tree)
+    session.execute(
+        update(LeaseTree).where(LeaseTree.zone_id == zone_id).values(built=LeaseTree.changes)
+    )
