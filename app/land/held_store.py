@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.land import held_tree
@@ -24,6 +25,25 @@ from app.land.queries import land_of_zone, m2
 from app.models import LeaseTree, LeaseTreeNode, Project
 
 M2_PER_HA = 10_000
+
+# Every lease write runs these: built once, their values bound at each execution (building a
+# statement costs more than SQLite takes to run it).
+_NODES = cast(Table, LeaseTreeNode.__table__)
+_COUNTERS = (
+    select(LeaseTree.changes, LeaseTree.built)
+    .where(LeaseTree.zone_id == bindparam("zone"))
+    .with_for_update()
+)
+_MARK_BUILT = (
+    update(LeaseTree).where(LeaseTree.zone_id == bindparam("zone")).values(built=LeaseTree.changes)
+)
+_THESE_NODES = (
+    _NODES.c.node.in_(bindparam("nodes", expanding=True)),
+    _NODES.c.zone_id == bindparam("zone"),
+    _NODES.c.land_use == bindparam("use"),
+)
+_LOAD = select(_NODES.c.node, _NODES.c.added_m2, _NODES.c.top_m2).where(*_THESE_NODES)
+_DELETE = _NODES.delete().where(*_THESE_NODES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +76,7 @@ class ZoneTrees:
     def open(cls, session: Session, zone_id: int) -> "ZoneTrees":
         """The zone's trees, rebuilt first if a lease changed since they were last recorded.
         Call it after lock_zone and before flushing any change to the zone's leases."""
-        row = session.execute(
-            select(LeaseTree.changes, LeaseTree.built)
-            .where(LeaseTree.zone_id == zone_id)
-            .with_for_update()
-        ).one_or_none()
+        row = session.execute(_COUNTERS, {"zone": zone_id}).one_or_none()
         if row is None or row.changes != row.built:
             _rebuild(session, zone_id, exists=row is not None)
         return cls(session, zone_id)
@@ -111,32 +127,17 @@ class ZoneTrees:
             for (low, high), area in mine:
                 changed |= held_tree.add(nodes, low, high, area)
             self._store(land_use, {node: nodes[node] for node in changed})
-        self.session.execute(
-            update(LeaseTree)
-            .where(LeaseTree.zone_id == self.zone_id)
-            .values(built=LeaseTree.changes)
-        )
+        self.session.execute(_MARK_BUILT, {"zone": self.zone_id})
 
     def _load(self, land_use: str, needed: Iterable[int]) -> dict[int, Node]:
-        rows = self.session.execute(
-            select(LeaseTreeNode.node, LeaseTreeNode.added_m2, LeaseTreeNode.top_m2).where(
-                LeaseTreeNode.zone_id == self.zone_id,
-                LeaseTreeNode.land_use == land_use,
-                LeaseTreeNode.node.in_(sorted(needed)),
-            )
-        )
-        return {node: (added, top) for node, added, top in rows}
+        values = {"zone": self.zone_id, "use": land_use, "nodes": sorted(needed)}
+        return {node: (added, top) for node, added, top in self.session.execute(_LOAD, values)}
 
     def _store(self, land_use: str, nodes: dict[int, Node]) -> None:
         if not nodes:
             return
-        self.session.execute(
-            delete(LeaseTreeNode).where(
-                LeaseTreeNode.zone_id == self.zone_id,
-                LeaseTreeNode.land_use == land_use,
-                LeaseTreeNode.node.in_(sorted(nodes)),
-            )
-        )
+        values = {"zone": self.zone_id, "use": land_use, "nodes": sorted(nodes)}
+        self.session.execute(_DELETE, values)
         _insert(self.session, self.zone_id, land_use, nodes)
 
 
@@ -148,7 +149,7 @@ def _insert(session: Session, zone_id: int, land_use: str, nodes: dict[int, Node
         if (added, top) != held_tree.EMPTY
     ]
     if rows:
-        session.execute(insert(LeaseTreeNode), rows)
+        session.execute(_NODES.insert(), rows)  # the table's, not the ORM's bulk insert: lighter
 
 
 def _rebuild(session: Session, zone_id: int, *, exists: bool) -> None:
@@ -169,6 +170,4 @@ def _rebuild(session: Session, zone_id: int, *, exists: bool) -> None:
         held_tree.add(tree, *held_tree.span(start, lease_end(expiry, terminated)), area)
     for land_use, tree in trees.items():
         _insert(session, zone_id, land_use, tree)
-    session.execute(
-        update(LeaseTree).where(LeaseTree.zone_id == zone_id).values(built=LeaseTree.changes)
-    )
+    session.execute(_MARK_BUILT, {"zone": zone_id})

@@ -1,4 +1,4 @@
-from sqlalchemy import BigInteger, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, PrimaryKeyConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.kit.db import Base, check_one_of
@@ -29,12 +29,16 @@ class LeaseTreeNode(Base):
     square metres. A node not stored holds (0, 0)."""
 
     __tablename__ = "lease_tree_nodes"
-    __table_args__ = (check_one_of("land_use", LandUse),)
-
-    zone_id: Mapped[int] = mapped_column(
-        ForeignKey("lease_trees.zone_id", ondelete="CASCADE"), primary_key=True
+    __table_args__ = (
+        check_one_of("land_use", LandUse),
+        # The node leads the key: a write reads its few dozen nodes by `node IN (...)`, which
+        # every planner then takes from the key, whatever it believes of the zone's size.
+        PrimaryKeyConstraint("node", "zone_id", "land_use"),
+        Index("ix_lease_tree_nodes_zone_id", "zone_id"),  # rebuilds and deleted zones
     )
-    land_use: Mapped[str] = mapped_column(String(20), primary_key=True)
-    node: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+    node: Mapped[int] = mapped_column(Integer)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("lease_trees.zone_id", ondelete="CASCADE"))
+    land_use: Mapped[str] = mapped_column(String(20))
     added_m2: Mapped[int] = mapped_column(BigInteger)
     top_m2: Mapped[int] = mapped_column(BigInteger)
