@@ -25,6 +25,7 @@ from app.land.queries import land_of_zone, m2
 from app.models import LeaseTree, LeaseTreeNode, Project
 
 M2_PER_HA = 10_000
+INSERT_ROWS = 1_000
 
 # Every lease write runs these: built once, their values bound at each execution (building a
 # statement costs more than SQLite takes to run it).
@@ -142,14 +143,16 @@ class ZoneTrees:
 
 
 def _insert(session: Session, zone_id: int, land_use: str, nodes: dict[int, Node]) -> None:
-    """Store the nodes that hold something (a node not stored holds (0, 0))."""
+    """Store the nodes that hold something (a node not stored holds (0, 0)), a statement per
+    INSERT_ROWS of them (a write has a few dozen; a rebuild may have thousands, and a
+    statement's parameters are limited)."""
     rows = [
         {"zone_id": zone_id, "land_use": land_use, "node": node, "added_m2": added, "top_m2": top}
         for node, (added, top) in nodes.items()
         if (added, top) != held_tree.EMPTY
     ]
-    if rows:
-        session.execute(_NODES.insert(), rows)  # the table's, not the ORM's bulk insert: lighter
+    for first in range(0, len(rows), INSERT_ROWS):
+        session.execute(_NODES.insert().values(rows[first : first + INSERT_ROWS]))
 
 
 def _rebuild(session: Session, zone_id: int, *, exists: bool) -> None:

@@ -1,4 +1,4 @@
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, PrimaryKeyConstraint, String
+from sqlalchemy import BigInteger, ForeignKey, Integer, PrimaryKeyConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.kit.db import Base, check_one_of
@@ -31,10 +31,11 @@ class LeaseTreeNode(Base):
     __tablename__ = "lease_tree_nodes"
     __table_args__ = (
         check_one_of("land_use", LandUse),
-        # The node leads the key: a write reads its few dozen nodes by `node IN (...)`, which
-        # every planner then takes from the key, whatever it believes of the zone's size.
+        # The node leads the key, and no other index is offered: a write reads its few dozen
+        # nodes by `node IN (...)`, which a planner can then only take from the key, whatever
+        # it believes of the zone's size (with an index on zone_id, PostgreSQL scanned every
+        # node of a large zone before its first ANALYZE). A rebuild scans the table instead.
         PrimaryKeyConstraint("node", "zone_id", "land_use"),
-        Index("ix_lease_tree_nodes_zone_id", "zone_id"),  # rebuilds and deleted zones
     )
 
     node: Mapped[int] = mapped_column(Integer)

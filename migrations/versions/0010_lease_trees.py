@@ -102,7 +102,6 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("node", "zone_id", "land_use", name=op.f("pk_lease_tree_nodes")),
     )
-    op.create_index("ix_lease_tree_nodes_zone_id", "lease_tree_nodes", ["zone_id"])
     op.execute("INSERT INTO lease_trees (zone_id, changes, built) SELECT id, 1, 0 FROM zones")
     triggers = SQLITE_TRIGGERS if op.get_bind().dialect.name == "sqlite" else POSTGRESQL_TRIGGERS
     for statement in triggers:
@@ -113,6 +112,5 @@ def downgrade() -> None:
     drops = SQLITE_DROPS if op.get_bind().dialect.name == "sqlite" else POSTGRESQL_DROPS
     for statement in drops:
         op.execute(statement)
-    op.drop_index("ix_lease_tree_nodes_zone_id", table_name="lease_tree_nodes")
     op.drop_table("lease_tree_nodes")
     op.drop_table("lease_trees")
