@@ -60,6 +60,18 @@ def test_the_peak_is_the_most_held_on_any_day(applied, period):
     assert held_tree.peak(nodes, low, high) == expected
 
 
+@given(changes)
+def test_a_tree_built_at_once_is_the_tree_added_one_by_one(applied):
+    one_by_one: dict[int, held_tree.Node] = {}
+    for (low, high), area in applied:
+        held_tree.add(one_by_one, low, high, area)
+    at_once = held_tree.build((low, high, area) for (low, high), area in applied)
+    empty = held_tree.EMPTY
+    assert {n: v for n, v in at_once.items() if v != empty} == {
+        n: v for n, v in one_by_one.items() if v != empty
+    }
+
+
 @given(spans)
 def test_the_covering_nodes_tile_the_span_exactly(period):
     low, high = period
@@ -182,7 +194,7 @@ def _lease(zone_id: int, area: D, start: date, **extra: object) -> ProjectCreate
 def test_every_lease_write_keeps_the_trees_as_a_rebuild_makes_them(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(held_store, "INSERT_ROWS", 7)  # rebuilds store nodes in many parts
+    monkeypatch.setattr(held_store, "INSERT_ROWS", 7)  # rebuilds store nodes as a batch
     rng = random.Random(20261130)
     zone_id = make_zone(session, "KCN-TREE-WRITES", industrial=D(500))
     live: list[int] = []

@@ -143,16 +143,18 @@ class ZoneTrees:
 
 
 def _insert(session: Session, zone_id: int, land_use: str, nodes: dict[int, Node]) -> None:
-    """Store the nodes that hold something (a node not stored holds (0, 0)), a statement per
-    INSERT_ROWS of them (a write has a few dozen; a rebuild may have thousands, and a
-    statement's parameters are limited)."""
+    """Store the nodes that hold something (a node not stored holds (0, 0)): a write's few
+    dozen in one statement, a rebuild's thousands as one batch of rows (a statement's
+    parameters are limited)."""
     rows = [
         {"zone_id": zone_id, "land_use": land_use, "node": node, "added_m2": added, "top_m2": top}
         for node, (added, top) in nodes.items()
         if (added, top) != held_tree.EMPTY
     ]
-    for first in range(0, len(rows), INSERT_ROWS):
-        session.execute(_NODES.insert().values(rows[first : first + INSERT_ROWS]))
+    if len(rows) > INSERT_ROWS:
+        session.execute(_NODES.insert(), rows)
+    elif rows:
+        session.execute(_NODES.insert().values(rows))
 
 
 def _rebuild(session: Session, zone_id: int, *, exists: bool) -> None:
@@ -160,7 +162,7 @@ def _rebuild(session: Session, zone_id: int, *, exists: bool) -> None:
     session.execute(delete(LeaseTreeNode).where(LeaseTreeNode.zone_id == zone_id))
     if not exists:
         session.execute(insert(LeaseTree).values(zone_id=zone_id, changes=0, built=0))
-    trees: dict[str, dict[int, Node]] = {}
+    spans: dict[str, list[tuple[int, int, int]]] = {}
     leases = select(
         Project.land_use,
         Project.lease_start,
@@ -169,8 +171,8 @@ def _rebuild(session: Session, zone_id: int, *, exists: bool) -> None:
         m2(Project.leased_ha),
     ).where(Project.zone_id == zone_id)
     for land_use, start, expiry, terminated, area in session.execute(leases):
-        tree = trees.setdefault(land_use, {})
-        held_tree.add(tree, *held_tree.span(start, lease_end(expiry, terminated)), area)
-    for land_use, tree in trees.items():
-        _insert(session, zone_id, land_use, tree)
+        low, high = held_tree.span(start, lease_end(expiry, terminated))
+        spans.setdefault(land_use, []).append((low, high, area))
+    for land_use, mine in spans.items():
+        _insert(session, zone_id, land_use, held_tree.build(mine))
     session.execute(_MARK_BUILT, {"zone": zone_id})

@@ -104,6 +104,25 @@ def add(nodes: MutableMapping[int, Node], low: int, high: int, area_m2: int) -> 
     return set(tiles) | above
 
 
+def build(leases: Iterable[tuple[int, int, int]]) -> dict[int, Node]:
+    """The tree of some leases ((low, high, area_m2) each) at once, as `add` one by one would
+    make it: each lease's area goes on its covering nodes, then every top is made once, from
+    the deepest node up."""
+    added: dict[int, int] = {}
+    for low, high, area_m2 in leases:
+        for node in covering(low, high):
+            added[node] = added.get(node, 0) + area_m2
+    nodes: dict[int, Node] = {}
+    for node in sorted(added.keys() | ancestors(added), reverse=True):
+        own = added.get(node, 0)
+        if node >= LEAVES:
+            nodes[node] = (own, own)
+        else:
+            below = max(nodes.get(2 * node, EMPTY)[1], nodes.get(2 * node + 1, EMPTY)[1])
+            nodes[node] = (own, own + below)
+    return nodes
+
+
 def peak(nodes: Mapping[int, Node], low: int, high: int) -> int:
     """The most held on any day of [low, high); `nodes` holds at least needed_for_peak."""
     best: int | None = None
