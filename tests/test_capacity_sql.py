@@ -143,7 +143,7 @@ def least_free_in_zone(
     without: Stored | None = None,
 ) -> Shortfall:
     return ZoneTrees.open(session, zone_id).least_free(
-        land_use, start, end, without=None if without is None else without.held
+        HeldLease(land_use, start, end, 0), without=None if without is None else without.held
     )
 
 

@@ -6,14 +6,13 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal as D
 
-import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from app.land import held_store, held_tree
+from app.land import held_tree
 from app.land.held_store import ZoneTrees
 from app.models import LeaseTree, LeaseTreeNode
 from app.projects.schemas import ProjectCreate, ProjectTerminate
@@ -191,10 +190,7 @@ def _lease(zone_id: int, area: D, start: date, **extra: object) -> ProjectCreate
     )
 
 
-def test_every_lease_write_keeps_the_trees_as_a_rebuild_makes_them(
-    session: Session, monkeypatch: pytest.MonkeyPatch
-):
-    monkeypatch.setattr(held_store, "INSERT_ROWS", 7)  # rebuilds store nodes as a batch
+def test_every_lease_write_keeps_the_trees_as_a_rebuild_makes_them(session: Session):
     rng = random.Random(20261130)
     zone_id = make_zone(session, "KCN-TREE-WRITES", industrial=D(500))
     live: list[int] = []

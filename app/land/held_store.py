@@ -9,15 +9,18 @@ triggers of migration 0010 count every change), rebuilds the trees from the leas
 the trees are trusted only when they hold exactly what the stored leases hold.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from app.kit.db import is_sqlite
 from app.land import held_tree
 from app.land.capacity import Shortfall, land_pieces, lease_end, least_over
 from app.land.held_tree import Node
@@ -25,7 +28,6 @@ from app.land.queries import land_of_zone, m2
 from app.models import LeaseTree, LeaseTreeNode, Project
 
 M2_PER_HA = 10_000
-INSERT_ROWS = 1_000
 
 # Every lease write runs these: built once, their values bound at each execution (building a
 # statement costs more than SQLite takes to run it).
@@ -66,12 +68,16 @@ class HeldLease:
         )
 
 
-@dataclass(frozen=True, slots=True)
 class ZoneTrees:
-    """The lease trees of one locked zone, up to date with its stored leases."""
+    """The lease trees of one locked zone, up to date with its stored leases. The nodes it
+    reads are kept for the rest of the write: a lease write's check reads what recording the
+    lease will change, and recording reads nothing more."""
 
-    session: Session
-    zone_id: int
+    def __init__(self, session: Session, zone_id: int) -> None:
+        self.session = session
+        self.zone_id = zone_id
+        self._nodes: dict[str, dict[int, Node]] = {}  # what was read (absent: EMPTY)
+        self._read: dict[str, set[int]] = {}
 
     @classmethod
     def open(cls, session: Session, zone_id: int) -> "ZoneTrees":
@@ -82,14 +88,15 @@ class ZoneTrees:
             _rebuild(session, zone_id, exists=row is not None)
         return cls(session, zone_id)
 
-    def least_free(
-        self, land_use: str, start: date, end: date | None, *, without: HeldLease | None = None
-    ) -> Shortfall:
-        """The least land of one use the zone's leases (but `without`, a lease being changed)
-        leave free on any day of [start, end): capacity.least_free, over the same pieces."""
-        pieces = land_pieces(land_of_zone(self.session, self.zone_id, land_use), start, end)
+    def least_free(self, lease: HeldLease, *, without: HeldLease | None = None) -> Shortfall:
+        """The least land of the lease's use the zone's leases (but `without`, the lease it
+        replaces) leave free on any day of the lease's period: capacity.least_free, over the
+        same pieces."""
+        land = land_of_zone(self.session, self.zone_id, lease.land_use)
+        pieces = land_pieces(land, lease.start, lease.end)
         periods = [(piece.start, piece.end) for piece in pieces]
-        return least_over(pieces, self.peaks(land_use, periods, without=without))
+        peaks = self.peaks(lease.land_use, periods, without=without, then_recording=lease)
+        return least_over(pieces, peaks)
 
     def peaks(
         self,
@@ -97,18 +104,21 @@ class ZoneTrees:
         periods: Sequence[tuple[date, date | None]],
         *,
         without: HeldLease | None = None,
+        then_recording: HeldLease | None = None,
     ) -> list[Decimal]:
         """The most land of one use the zone's leases (but `without`) hold on any day of each
-        period, in order: capacity.peak_held, from one read of a few dozen nodes per period,
-        however many leases the zone holds."""
+        period, in order: capacity.peak_held, from one read of a few dozen nodes per period
+        (and those recording `then_recording` will change), however many leases the zone
+        holds."""
         spans = [held_tree.checked_span(start, end) for start, end in periods]
         needed = set().union(*(held_tree.needed_for_peak(*s) for s in spans))
-        taken = without if without is not None and without.land_use == land_use else None
-        if taken is not None:
-            needed |= held_tree.needed_to_add(*held_tree.span(taken.start, taken.end))
-        nodes = self._load(land_use, needed) if needed else {}
-        if taken is not None:
-            held_tree.add(nodes, *held_tree.span(taken.start, taken.end), -taken.area_m2)
+        moving = [m for m in (without, then_recording) if m is not None and m.land_use == land_use]
+        for lease in moving:
+            needed |= held_tree.needed_to_add(*held_tree.span(lease.start, lease.end))
+        nodes = self._get(land_use, needed)
+        if without is not None and without.land_use == land_use:
+            nodes = dict(nodes)
+            held_tree.add(nodes, *held_tree.span(without.start, without.end), -without.area_m2)
         return [Decimal(held_tree.peak(nodes, *s)).scaleb(-4) for s in spans]
 
     def record(self, before: HeldLease | None, after: HeldLease | None) -> None:
@@ -121,7 +131,7 @@ class ZoneTrees:
                 for lease, sign in moves
                 if lease.land_use == land_use
             ]
-            nodes = self._load(
+            nodes = self._get(
                 land_use, set().union(*(held_tree.needed_to_add(*s) for s, _area in mine))
             )
             changed: set[int] = set()
@@ -130,31 +140,56 @@ class ZoneTrees:
             self._store(land_use, {node: nodes[node] for node in changed})
         self.session.execute(_MARK_BUILT, {"zone": self.zone_id})
 
-    def _load(self, land_use: str, needed: Iterable[int]) -> dict[int, Node]:
-        values = {"zone": self.zone_id, "use": land_use, "nodes": sorted(needed)}
-        return {node: (added, top) for node, added, top in self.session.execute(_LOAD, values)}
+    def _get(self, land_use: str, needed: set[int]) -> dict[int, Node]:
+        """The nodes of one land use read so far, with `needed` among them (one read of those
+        not read yet)."""
+        nodes = self._nodes.setdefault(land_use, {})
+        read = self._read.setdefault(land_use, set())
+        missing = needed - read
+        if missing:
+            values = {"zone": self.zone_id, "use": land_use, "nodes": sorted(missing)}
+            nodes.update(
+                (node, (added, top)) for node, added, top in self.session.execute(_LOAD, values)
+            )
+            read |= missing
+        return nodes
 
     def _store(self, land_use: str, nodes: dict[int, Node]) -> None:
-        if not nodes:
-            return
-        values = {"zone": self.zone_id, "use": land_use, "nodes": sorted(nodes)}
-        self.session.execute(_DELETE, values)
-        _insert(self.session, self.zone_id, land_use, nodes)
+        """Write changed nodes: those holding something upserted in one statement, those
+        back to (0, 0) deleted."""
+        kept = {node: value for node, value in nodes.items() if value != held_tree.EMPTY}
+        emptied = sorted(nodes.keys() - kept.keys())
+        if emptied:
+            values = {"zone": self.zone_id, "use": land_use, "nodes": emptied}
+            self.session.execute(_DELETE, values)
+        if kept:
+            insert_ = sqlite_insert if is_sqlite(self.session) else postgresql_insert
+            statement = insert_(_NODES).values(_rows(self.zone_id, land_use, kept))
+            self.session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=_NODES.primary_key.columns,
+                    set_={
+                        "added_m2": statement.excluded.added_m2,
+                        "top_m2": statement.excluded.top_m2,
+                    },
+                )
+            )
 
 
-def _insert(session: Session, zone_id: int, land_use: str, nodes: dict[int, Node]) -> None:
-    """Store the nodes that hold something (a node not stored holds (0, 0)): a write's few
-    dozen in one statement, a rebuild's thousands as one batch of rows (a statement's
-    parameters are limited)."""
-    rows = [
+def _rows(zone_id: int, land_use: str, nodes: dict[int, Node]) -> list[dict[str, Any]]:
+    return [
         {"zone_id": zone_id, "land_use": land_use, "node": node, "added_m2": added, "top_m2": top}
         for node, (added, top) in nodes.items()
         if (added, top) != held_tree.EMPTY
     ]
-    if len(rows) > INSERT_ROWS:
+
+
+def _insert(session: Session, zone_id: int, land_use: str, nodes: dict[int, Node]) -> None:
+    """Store a rebuilt tree's nodes that hold something (a node not stored holds (0, 0)), as
+    one batch of rows."""
+    rows = _rows(zone_id, land_use, nodes)
+    if rows:
         session.execute(_NODES.insert(), rows)
-    elif rows:
-        session.execute(_NODES.insert().values(rows))
 
 
 def _rebuild(session: Session, zone_id: int, *, exists: bool) -> None:
