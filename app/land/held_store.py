@@ -16,7 +16,9 @@ from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import Insert as PostgreSQLInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -45,6 +47,19 @@ _THESE_NODES = (
     _NODES.c.zone_id == bindparam("zone"),
     _NODES.c.land_use == bindparam("use"),
 )
+
+
+def _upsert(statement: SQLiteInsert | PostgreSQLInsert) -> SQLiteInsert | PostgreSQLInsert:
+    """A node's row written whether or not it is stored yet (the same SQL on both databases,
+    built by each one's dialect), for executemany."""
+    return statement.on_conflict_do_update(
+        index_elements=_NODES.primary_key.columns,
+        set_={"added_m2": statement.excluded.added_m2, "top_m2": statement.excluded.top_m2},
+    )
+
+
+_UPSERT_SQLITE = _upsert(sqlite_insert(_NODES))
+_UPSERT_POSTGRESQL = _upsert(postgresql_insert(_NODES))
 _LOAD = select(_NODES.c.node, _NODES.c.added_m2, _NODES.c.top_m2).where(*_THESE_NODES)
 _DELETE = _NODES.delete().where(*_THESE_NODES)
 
@@ -163,17 +178,8 @@ class ZoneTrees:
             values = {"zone": self.zone_id, "use": land_use, "nodes": emptied}
             self.session.execute(_DELETE, values)
         if kept:
-            insert_ = sqlite_insert if is_sqlite(self.session) else postgresql_insert
-            statement = insert_(_NODES).values(_rows(self.zone_id, land_use, kept))
-            self.session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=_NODES.primary_key.columns,
-                    set_={
-                        "added_m2": statement.excluded.added_m2,
-                        "top_m2": statement.excluded.top_m2,
-                    },
-                )
-            )
+            upsert = _UPSERT_SQLITE if is_sqlite(self.session) else _UPSERT_POSTGRESQL
+            self.session.execute(upsert, _rows(self.zone_id, land_use, kept))
 
 
 def _rows(zone_id: int, land_use: str, nodes: dict[int, Node]) -> list[dict[str, Any]]:
