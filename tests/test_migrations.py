@@ -337,3 +337,44 @@ def test_accent_free_search_keys_migrate_and_back(scratch_url: str):
         migrate.upgrade(scratch_url)
     finally:
         scratch.dispose()
+
+
+def test_lease_trees_start_out_of_date_for_existing_zones_and_triggers_count(scratch_url: str):
+    """0010 gives every existing zone its lease tree row, out of date (built at its first lease
+    write); after it, the triggers give a new zone its row and count each change to a lease;
+    downgrading drops the tables and the triggers (a lease can be written without them)."""
+    scratch = make_engine(scratch_url)
+    created = datetime(2024, 1, 1, tzinfo=UTC)
+    zone = text(
+        "INSERT INTO zones (id, code, kind, created_at, updated_at)"
+        " VALUES (:id, :code, 'park', :created, :created)"
+    )
+    lease = text(
+        "INSERT INTO projects (zone_id, name, investor, investor_country, land_use, leased_ha,"
+        " lease_start, status, search_text, created_at, updated_at) VALUES (:zone, 'P', 'I',"
+        " 'VN', 'industrial', 1, :start, 'operating', 'p', :created, :created)"
+    )
+    counters = text("SELECT zone_id, changes, built FROM lease_trees ORDER BY zone_id")
+    try:
+        migrate.upgrade(scratch_url, "0009")
+        with scratch.begin() as connection:
+            connection.execute(zone, {"id": 1, "code": "KCN-OLD", "created": created})
+            connection.execute(lease, {"zone": 1, "start": date(2020, 1, 1), "created": created})
+        migrate.upgrade(scratch_url)
+        with scratch.begin() as connection:
+            assert [tuple(row) for row in connection.execute(counters)] == [(1, 1, 0)]
+            connection.execute(zone, {"id": 2, "code": "KCN-NEW", "created": created})
+            connection.execute(lease, {"zone": 2, "start": date(2021, 1, 1), "created": created})
+            connection.execute(text("UPDATE projects SET leased_ha = 2 WHERE zone_id = 1"))
+            connection.execute(text("UPDATE projects SET name = 'Renamed' WHERE zone_id = 1"))
+            connection.execute(text("DELETE FROM projects WHERE zone_id = 2"))
+            # zone 1: made out of date, then its lease's area (old and new row: 2); zone 2:
+            # made out of date, a lease inserted, then deleted. A rename moves no land.
+            assert [tuple(row) for row in connection.execute(counters)] == [(1, 3, 0), (2, 3, 0)]
+        migrate.downgrade(scratch_url, "0009")
+        assert "lease_trees" not in inspect(scratch).get_table_names()
+        with scratch.begin() as connection:
+            connection.execute(lease, {"zone": 1, "start": date(2022, 1, 1), "created": created})
+            connection.execute(zone, {"id": 3, "code": "KCN-AFTER", "created": created})
+    finally:
+        scratch.dispose()
