@@ -150,7 +150,7 @@ def m2(column: ColumnElement[Any] | InstrumentedAttribute[Any]) -> ColumnElement
     return cast(column, BigInteger)
 
 
-def held_by_zone(day: date) -> Subquery:
+def held_by_zone(day: date | ColumnElement[date]) -> Subquery:
     """Per zone holding land on `day`: leased industrial and service land in whole square
     metres, and the leases in effect (columns zone_id, leased_industrial_m2,
     leased_service_m2, active_projects). One aggregate, for joining to the zones."""

@@ -5,14 +5,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Date,
     Row,
     Select,
     and_,
+    bindparam,
     case,
     func,
     literal,
@@ -51,23 +54,44 @@ def province_key_of(selection: ZoneSelection) -> ColumnElement[str]:
     return ZoneState.province_key.expression
 
 
-def in_report(query: Select[*Columns], selection: ZoneSelection, day: date) -> Select[*Columns]:
+def in_report(
+    query: Select[*Columns],
+    selection: ZoneSelection,
+    day: date | ColumnElement[date],
+    today: date | ColumnElement[date] | None = None,
+) -> Select[*Columns]:
     """The query over the zones a report on `day` covers, each joined to its state on that
     day (ZoneState): zones that exist then, in scope by the status of that day, of the kind
-    and province asked."""
+    and province asked. Under boundaries=current, provinces are those of `today` (by default
+    the selection's today, or `day`)."""
     query = query.select_from(Zone).join(
         ZoneState, and_(ZoneState.zone_id == Zone.id, state_on(day))
     )
     if selection.boundaries == "current":
-        query = query.outerjoin(
-            Current, and_(Current.zone_id == Zone.id, state_on(selection.today or day, Current))
-        )
+        if today is None:
+            today = selection.today or day
+        query = query.outerjoin(Current, and_(Current.zone_id == Zone.id, state_on(today, Current)))
     query = query.where(ZoneState.status.in_(selection.statuses))
     if selection.kind:
         query = query.where(Zone.kind == selection.kind)
     if selection.province:
         query = query.where(province_key_of(selection) == search_fold(selection.province))
     return query
+
+
+# A report's statements are built once per selection (the report date and today bound at
+# execution): building one costs more than SQLite takes to answer it over 2,000 zones.
+REPORT_DAY = bindparam("report_day", type_=Date)
+TODAY = bindparam("today", type_=Date)
+
+
+def _dates(selection: ZoneSelection, day: date) -> dict[str, date]:
+    return {"report_day": day, "today": selection.today or day}
+
+
+def _shape(selection: ZoneSelection) -> ZoneSelection:
+    """The selection a report's statement is built for: all but today, which is bound."""
+    return replace(selection, today=None)
 
 
 def occupancy_rows(
@@ -77,7 +101,15 @@ def occupancy_rows(
     status, total, industrial and service land, leased industrial and service land (m2),
     leases in effect, longitude and latitude. One statement: the zones, each with its state
     on the day, joined to what their leases hold."""
-    held = held_by_zone(day)
+    # Core, not the ORM: plain rows, without the ORM's loading step per row, read as they
+    # come (a report over tens of thousands of zones never holds them all).
+    statement = _occupancy_statement(_shape(selection))
+    return session.connection().execute(statement, _dates(selection, day))
+
+
+@lru_cache(maxsize=256)
+def _occupancy_statement(selection: ZoneSelection) -> Select[*tuple[Any, ...]]:
+    held = held_by_zone(REPORT_DAY)
     query = in_report(
         select(
             Zone.id,
@@ -96,12 +128,10 @@ def occupancy_rows(
             Zone.latitude,
         ),
         selection,
-        day,
+        REPORT_DAY,
+        TODAY,
     )
-    query = query.outerjoin(held, held.c.zone_id == Zone.id).order_by(Zone.kind.desc(), Zone.code)
-    # Core, not the ORM: plain rows, without the ORM's loading step per row, read as they
-    # come (a report over tens of thousands of zones never holds them all).
-    return session.connection().execute(query)
+    return query.outerjoin(held, held.c.zone_id == Zone.id).order_by(Zone.kind.desc(), Zone.code)
 
 
 def zone_ids(selection: ZoneSelection, day: date) -> Select[Any]:
@@ -113,12 +143,18 @@ def clearance_zones(
 ) -> Iterable[Sequence[Any]]:
     """id, code, name, kind and the area needing clearance (m2) of each zone in a report on
     `day`, kind then code."""
-    query = in_report(
+    statement = _clearance_statement(_shape(selection))
+    return session.connection().execute(statement, _dates(selection, day))
+
+
+@lru_cache(maxsize=256)
+def _clearance_statement(selection: ZoneSelection) -> Select[int, str, str, str, int]:
+    return in_report(
         select(Zone.id, Zone.code, ZoneState.name, Zone.kind, m2(ZoneState.clearance_required_ha)),
         selection,
-        day,
+        REPORT_DAY,
+        TODAY,
     ).order_by(Zone.kind.desc(), Zone.code)
-    return session.connection().execute(query)
 
 
 def zone_spans(
