@@ -67,6 +67,7 @@ def clearance_fields(clearance: Clearance, day: date, stall_days: int) -> dict[s
 
 
 def occupancy_json(
+    as_of: str,
     industrial_m2: int,
     leased_industrial_m2: int,
     service_m2: int,
@@ -74,11 +75,13 @@ def occupancy_json(
     rate: int | None,
     rate_incl_service: int | None,
 ) -> dict[str, Any]:
-    """The occupancy block's fields (all but as_of) as JSON values, from whole square metres
-    and rate units (app.land.rates): the same figures `occupancy_fields` gives as decimals,
-    written without a Decimal per figure, for reports over thousands of zones."""
+    """The occupancy block's fields as JSON values, from whole square metres and rate units
+    (app.land.rates): the same figures `occupancy_fields` gives as decimals, written without a
+    Decimal per figure, for reports over thousands of zones. Callers add their own fields to
+    the dict after these (one dict per zone, not two merged)."""
     available = industrial_m2 + service_m2 - leased_industrial_m2 - leased_service_m2
     return {
+        "as_of": as_of,
         "industrial_land_ha": scaled_number(industrial_m2, M2_PER_HA),
         "leased_industrial_ha": scaled_number(leased_industrial_m2, M2_PER_HA),
         "service_land_ha": scaled_number(service_m2, M2_PER_HA),

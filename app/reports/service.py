@@ -125,7 +125,8 @@ def _mean(total: int, count: int) -> int | float | None:
 
 def _totals_json(sums: Sums, as_of: str) -> dict[str, Any]:
     leased = sums.leased_industrial_m2 + sums.leased_service_m2
-    block = occupancy_json(
+    totals = occupancy_json(
+        as_of,
         sums.industrial_m2,
         sums.leased_industrial_m2,
         sums.service_m2,
@@ -133,15 +134,14 @@ def _totals_json(sums: Sums, as_of: str) -> dict[str, Any]:
         rate_units(sums.leased_industrial_m2, sums.industrial_m2),
         rate_units(leased, sums.industrial_m2 + sums.service_m2),
     )
-    return {
-        "as_of": as_of,
-        **block,
-        "zones": sums.zones,
-        "total_area_ha": scaled_number(sums.total_m2, M2_PER_HA),
-        "active_projects": sums.active_projects,
-        "mean_occupancy_rate": _mean(sums.rates, sums.rated),
-        "mean_occupancy_rate_incl_service": _mean(sums.rates_incl_service, sums.rated_incl_service),
-    }
+    totals["zones"] = sums.zones
+    totals["total_area_ha"] = scaled_number(sums.total_m2, M2_PER_HA)
+    totals["active_projects"] = sums.active_projects
+    totals["mean_occupancy_rate"] = _mean(sums.rates, sums.rated)
+    totals["mean_occupancy_rate_incl_service"] = _mean(
+        sums.rates_incl_service, sums.rated_incl_service
+    )
+    return totals
 
 
 def _totals_by_kind_json(by_kind: dict[str, Sums], as_of: str) -> dict[str, Any]:
@@ -162,21 +162,18 @@ def _row_json(
 ) -> dict[str, Any]:
     (zone_id, code, name, kind, province, status, total, industrial, service) = row[:9]
     leased_industrial, leased_service, active = row[9:12]
-    block = occupancy_json(
-        industrial, leased_industrial, service, leased_service, rate, rate_incl_service
+    zone = occupancy_json(
+        as_of, industrial, leased_industrial, service, leased_service, rate, rate_incl_service
     )
-    return {
-        "as_of": as_of,
-        **block,
-        "id": zone_id,
-        "code": code,
-        "name": name,
-        "kind": kind,
-        "province": province,
-        "status": status,
-        "total_area_ha": scaled_number(total, M2_PER_HA),
-        "active_projects": active,
-    }
+    zone["id"] = zone_id
+    zone["code"] = code
+    zone["name"] = name
+    zone["kind"] = kind
+    zone["province"] = province
+    zone["status"] = status
+    zone["total_area_ha"] = scaled_number(total, M2_PER_HA)
+    zone["active_projects"] = active
+    return zone
 
 
 def occupancy_totals(session: Session, selection: ZoneSelection, day: date) -> TotalsByKind:
