@@ -319,18 +319,18 @@ def clearance_by_zone(session: Session, zone_ids: ZoneIds, day: date) -> dict[in
     }
 
 
-def clearance_m2_by_zone(session: Session, zone_ids: Select[Any], day: date) -> dict[int, Any]:
-    """clearance_by_zone for a report over many zones, as plain rows by zone, in this order:
-    zone_id, recorded_on, cleared_ha in whole square metres, households_total,
-    households_relocated, compensation_paid_vnd, last_progress_on (no Decimal made per
-    record; read by position, the cheapest way to a row's values)."""
-    rows = session.connection().execute(
-        _latest_records(zone_ids, day, m2(ClearanceRecord.cleared_ha))
-    )
-    return {row.zone_id: row for row in rows}
+def latest_records_m2(zone_ids: Select[Any], day: date | ColumnElement[date]) -> Select[Any]:
+    """clearance_by_zone's statement for a report over many zones (a report builds it once
+    and binds its date), its rows in this order: zone_id, recorded_on, cleared_ha in whole
+    square metres, households_total, households_relocated, compensation_paid_vnd,
+    last_progress_on (no Decimal made per record; read by position, the cheapest way to a
+    row's values)."""
+    return _latest_records(zone_ids, day, m2(ClearanceRecord.cleared_ha))
 
 
-def _latest_records(zone_ids: Select[Any], day: date, cleared: ColumnElement[Any]) -> Select[Any]:
+def _latest_records(
+    zone_ids: Select[Any], day: date | ColumnElement[date], cleared: ColumnElement[Any]
+) -> Select[Any]:
     """The latest record on or before `day` of each of the zones, with the date of the
     latest record that raised the cleared area, in the database: three levels of one window
     pass each (windows cannot nest): the previous record's cleared area; then the latest

@@ -27,7 +27,14 @@ from sqlalchemy.orm import Session, aliased
 
 from app.kit.countries import DOMESTIC
 from app.kit.text import search_fold
-from app.land.queries import held_by_zone, in_effect_on, industrial_lease_events, m2, state_on
+from app.land.queries import (
+    held_by_zone,
+    in_effect_on,
+    industrial_lease_events,
+    latest_records_m2,
+    m2,
+    state_on,
+)
 from app.land.rates import RATE_UNITS
 from app.models import Project, Zone, ZoneState
 from app.models.enums import Currency
@@ -136,6 +143,22 @@ def _occupancy_statement(selection: ZoneSelection) -> Select[*tuple[Any, ...]]:
 
 def zone_ids(selection: ZoneSelection, day: date) -> Select[Any]:
     return in_report(select(Zone.id), selection, day)
+
+
+def latest_clearance(
+    session: Session, selection: ZoneSelection, day: date
+) -> dict[int, Sequence[Any]]:
+    """The latest clearance record on or before `day` of each zone in the report that has
+    one, by zone (rows of land.queries.latest_records_m2)."""
+    statement = _latest_clearance_statement(_shape(selection))
+    rows = session.connection().execute(statement, _dates(selection, day))
+    return {row[0]: row for row in rows}
+
+
+@lru_cache(maxsize=256)
+def _latest_clearance_statement(selection: ZoneSelection) -> Select[Any]:
+    zones = in_report(select(Zone.id), selection, REPORT_DAY, TODAY)
+    return latest_records_m2(zones, REPORT_DAY)
 
 
 def clearance_zones(

@@ -14,7 +14,7 @@ from app.kit.errors import InvalidValues
 from app.kit.json_out import json_rows
 from app.kit.text import search_fold
 from app.land.blocks import clearance_m2_json, occupancy_json
-from app.land.queries import clearance_m2_by_zone, lease_changes
+from app.land.queries import lease_changes
 from app.land.rates import (
     M2_PER_HA,
     RATE_UNITS,
@@ -404,7 +404,7 @@ def _clearance_rows(
     and the latest record of each (two statements, whole square metres: the figures of
     app.land.clearance without a Decimal per zone); each adds its figures to `sums` as it
     passes."""
-    latest = clearance_m2_by_zone(session, queries.zone_ids(selection, day), day)
+    latest = queries.latest_clearance(session, selection, day)
     no_record = (None, None, 0, None, None, None, None)
     for zone_id, code, name, kind, required in queries.clearance_zones(session, selection, day):
         _, recorded_on, cleared, households, relocated, paid, progressed_on = latest.get(
