@@ -93,6 +93,7 @@ def occupancy_json(
 
 
 def clearance_m2_json(
+    fields: dict[str, Any],
     required_m2: int,
     cleared_m2: int,
     last_recorded_on: date | None,
@@ -100,19 +101,19 @@ def clearance_m2_json(
     day: date,
     stall_days: int,
 ) -> dict[str, Any]:
-    """The clearance block's fields as JSON values from whole square metres: the same figures
-    `clearance_fields` gives from a Clearance as decimals, written without a Decimal, for
-    reports over thousands of zones."""
+    """The clearance block's fields as JSON values from whole square metres, added to
+    `fields` (a row's fields before them; returned): the same figures `clearance_fields` gives
+    from a Clearance as decimals, written without a Decimal, for reports over thousands of
+    zones."""
     status = clearance_status(cleared_m2, required_m2)
-    return {
-        "required_ha": scaled_number(required_m2, M2_PER_HA),
-        "cleared_ha": scaled_number(cleared_m2, M2_PER_HA),
-        "clearance_rate": scaled_number(rate_units(cleared_m2, required_m2), RATE_UNITS),
-        "status": str(status),
-        "last_recorded_on": _iso(last_recorded_on),
-        "last_progress_on": _iso(last_progress_on),
-        "stalled": is_stalled(status, last_progress_on, day, stall_days),
-    }
+    fields["required_ha"] = scaled_number(required_m2, M2_PER_HA)
+    fields["cleared_ha"] = scaled_number(cleared_m2, M2_PER_HA)
+    fields["clearance_rate"] = scaled_number(rate_units(cleared_m2, required_m2), RATE_UNITS)
+    fields["status"] = str(status)
+    fields["last_recorded_on"] = _iso(last_recorded_on)
+    fields["last_progress_on"] = _iso(last_progress_on)
+    fields["stalled"] = is_stalled(status, last_progress_on, day, stall_days)
+    return fields
 
 
 def _iso(day: date | None) -> str | None:

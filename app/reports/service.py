@@ -410,27 +410,29 @@ def _clearance_rows(
         _, recorded_on, cleared, households, relocated, paid, progressed_on = latest.get(
             zone_id, no_record
         )
-        block = clearance_m2_json(required, cleared, recorded_on, progressed_on, day, stall_days)
+        row = clearance_m2_json(
+            {"id": zone_id, "code": code, "name": name, "kind": kind},
+            required,
+            cleared,
+            recorded_on,
+            progressed_on,
+            day,
+            stall_days,
+        )
         sums.required_m2 += required
         sums.cleared_m2 += cleared
-        status = block["status"]
+        status = row["status"]
         sums.not_started += status == ClearanceStatus.NOT_STARTED
         sums.in_progress += status == ClearanceStatus.IN_PROGRESS
         sums.completed += status == ClearanceStatus.COMPLETED
-        sums.stalled += block["stalled"]
+        sums.stalled += row["stalled"]
         sums.households_total += households or 0
         sums.households_relocated += relocated or 0
         sums.compensation_paid_vnd += paid or 0
-        yield {
-            "id": zone_id,
-            "code": code,
-            "name": name,
-            "kind": kind,
-            **block,
-            "households_total": households,
-            "households_relocated": relocated,
-            "compensation_paid_vnd": paid,
-        }
+        row["households_total"] = households
+        row["households_relocated"] = relocated
+        row["compensation_paid_vnd"] = paid
+        yield row
 
 
 def clearance_document(
