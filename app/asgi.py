@@ -1,5 +1,7 @@
 """The ASGI application uvicorn serves (`app.asgi:app`), configured from the environment."""
 
+from app.kit.memory import tune_malloc
 from app.main import create_app
 
+tune_malloc()  # before the worker's first request: see app.kit.memory
 app = create_app()

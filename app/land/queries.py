@@ -251,7 +251,7 @@ def lease_changes(
         .group_by(events.c.zone_id, events.c.bucket)
         .order_by(events.c.zone_id, events.c.bucket)
     )
-    return session.connection().execute(query)  # read once, as the rows come
+    return session.connection().execute(query).yield_per(1000)  # read once, a thousand at a time
 
 
 def leased_industrial_of_zone(day: date) -> ColumnElement[Decimal]:

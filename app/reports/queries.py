@@ -92,6 +92,11 @@ REPORT_DAY = bindparam("report_day", type_=Date)
 TODAY = bindparam("today", type_=Date)
 
 
+# Rows a report's result fetches from the driver at a time: fetching them one by one cost
+# 1 ms of 21 for the national occupancy report on PostgreSQL.
+FETCH_ROWS = 1000
+
+
 def _dates(selection: ZoneSelection, day: date) -> dict[str, date]:
     return {"report_day": day, "today": selection.today or day}
 
@@ -111,7 +116,7 @@ def occupancy_rows(
     # Core, not the ORM: plain rows, without the ORM's loading step per row, read as they
     # come (a report over tens of thousands of zones never holds them all).
     statement = _occupancy_statement(_shape(selection))
-    return session.connection().execute(statement, _dates(selection, day))
+    return session.connection().execute(statement, _dates(selection, day)).yield_per(FETCH_ROWS)
 
 
 @lru_cache(maxsize=256)
@@ -151,7 +156,7 @@ def latest_clearance(
     """The latest clearance record on or before `day` of each zone in the report that has
     one, by zone (rows of land.queries.latest_records_m2)."""
     statement = _latest_clearance_statement(_shape(selection))
-    rows = session.connection().execute(statement, _dates(selection, day))
+    rows = session.connection().execute(statement, _dates(selection, day)).yield_per(FETCH_ROWS)
     return {row[0]: row for row in rows}
 
 
@@ -167,7 +172,7 @@ def clearance_zones(
     """id, code, name, kind and the area needing clearance (m2) of each zone in a report on
     `day`, kind then code."""
     statement = _clearance_statement(_shape(selection))
-    return session.connection().execute(statement, _dates(selection, day))
+    return session.connection().execute(statement, _dates(selection, day)).yield_per(FETCH_ROWS)
 
 
 @lru_cache(maxsize=256)
@@ -213,7 +218,7 @@ def zone_spans(
         )
     if selection.kind:
         query = query.where(Zone.kind == selection.kind)
-    return session.connection().execute(query)  # read once, as the rows come
+    return session.connection().execute(query).yield_per(FETCH_ROWS)  # read once, as they come
 
 
 def spanned_zone_ids(selection: ZoneSelection, first: date, last: date) -> Select[Any]:
