@@ -4,9 +4,10 @@ lease write trusts them, read by its capacity check, changed with the lease.
 A lease write opens the zone's trees after locking the zone and before changing any lease
 (`ZoneTrees.open`), checks capacity with them (`least_free`), and, once its change is flushed,
 records it (`record`). Opening locks the zone's `lease_trees` row and, if anything changed a
-lease of the zone without recording it (a bulk import, the demo loader, a hand-made UPDATE: the
-triggers of migration 0010 count every change), rebuilds the trees from the leases first. So
-the trees are trusted only when they hold exactly what the stored leases hold.
+lease of the zone without recording it (a spreadsheet import, which checks capacity on its own
+and writes leases in bulk; a hand-made UPDATE: the triggers of migration 0010 count every
+change), rebuilds the trees from the leases first. So the trees are trusted only when they hold
+exactly what the stored leases hold.
 """
 
 from collections.abc import Sequence
