@@ -27,10 +27,9 @@ from app.kit.db import is_sqlite
 from app.land import held_tree
 from app.land.capacity import Shortfall, land_pieces, lease_end, least_over
 from app.land.held_tree import Node
-from app.land.queries import land_of_zone, m2
+from app.land.queries import land_of_zone, lease_spans_m2
+from app.land.rates import M2_PER_HA
 from app.models import LeaseTree, LeaseTreeNode, Project
-
-M2_PER_HA = 10_000
 
 # Every lease write runs these: built once, their values bound at each execution (building a
 # statement costs more than SQLite takes to run it).
@@ -75,12 +74,25 @@ class HeldLease:
     area_m2: int
 
     @classmethod
+    def make(
+        cls,
+        land_use: str,
+        start: date,
+        expiry: date | None,
+        terminated_on: date | None,
+        area_ha: Decimal,
+    ) -> "HeldLease":
+        """A lease from its stored fields: its end is the earlier of expiry and termination."""
+        return cls(land_use, start, lease_end(expiry, terminated_on), int(area_ha * M2_PER_HA))
+
+    @classmethod
     def of(cls, project: Project) -> "HeldLease":
-        return cls(
+        return cls.make(
             project.land_use,
             project.lease_start,
-            lease_end(project.lease_end, project.terminated_on),
-            int(project.leased_ha * M2_PER_HA),
+            project.lease_end,
+            project.terminated_on,
+            project.leased_ha,
         )
 
 
@@ -173,17 +185,18 @@ class ZoneTrees:
     def _store(self, land_use: str, nodes: dict[int, Node]) -> None:
         """Write changed nodes: those holding something upserted in one statement, those
         back to (0, 0) deleted."""
-        kept = {node: value for node, value in nodes.items() if value != held_tree.EMPTY}
-        emptied = sorted(nodes.keys() - kept.keys())
+        emptied = sorted(node for node, value in nodes.items() if value == held_tree.EMPTY)
         if emptied:
             values = {"zone": self.zone_id, "use": land_use, "nodes": emptied}
             self.session.execute(_DELETE, values)
-        if kept:
+        rows = _rows(self.zone_id, land_use, nodes)
+        if rows:
             upsert = _UPSERT_SQLITE if is_sqlite(self.session) else _UPSERT_POSTGRESQL
-            self.session.execute(upsert, _rows(self.zone_id, land_use, kept))
+            self.session.execute(upsert, rows)
 
 
 def _rows(zone_id: int, land_use: str, nodes: dict[int, Node]) -> list[dict[str, Any]]:
+    """The nodes that hold something, as rows (a node not stored holds (0, 0))."""
     return [
         {"zone_id": zone_id, "land_use": land_use, "node": node, "added_m2": added, "top_m2": top}
         for node, (added, top) in nodes.items()
@@ -192,8 +205,7 @@ def _rows(zone_id: int, land_use: str, nodes: dict[int, Node]) -> list[dict[str,
 
 
 def _insert(session: Session, zone_id: int, land_use: str, nodes: dict[int, Node]) -> None:
-    """Store a rebuilt tree's nodes that hold something (a node not stored holds (0, 0)), as
-    one batch of rows."""
+    """Store a rebuilt tree's nodes that hold something, as one batch of rows."""
     rows = _rows(zone_id, land_use, nodes)
     if rows:
         session.execute(_NODES.insert(), rows)
@@ -205,16 +217,8 @@ def _rebuild(session: Session, zone_id: int, *, exists: bool) -> None:
     if not exists:
         session.execute(insert(LeaseTree).values(zone_id=zone_id, changes=0, built=0))
     spans: dict[str, list[tuple[int, int, int]]] = {}
-    leases = select(
-        Project.land_use,
-        Project.lease_start,
-        Project.lease_end,
-        Project.terminated_on,
-        m2(Project.leased_ha),
-    ).where(Project.zone_id == zone_id)
-    for land_use, start, expiry, terminated, area in session.execute(leases):
-        low, high = held_tree.span(start, lease_end(expiry, terminated))
-        spans.setdefault(land_use, []).append((low, high, area))
+    for land_use, start, end, area_m2 in lease_spans_m2(session, zone_id):
+        spans.setdefault(land_use, []).append((*held_tree.span(start, end), area_m2))
     for land_use, mine in spans.items():
         _insert(session, zone_id, land_use, held_tree.build(mine))
     session.execute(_MARK_BUILT, {"zone": zone_id})

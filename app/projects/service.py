@@ -22,8 +22,7 @@ from app.kit.errors import (
 from app.kit.etags import ensure_match
 from app.kit.repo import ensure_unique, get_or_404, paginate
 from app.kit.text import like_pattern, search_key
-from app.land.capacity import lease_end
-from app.land.held_store import M2_PER_HA, HeldLease, ZoneTrees
+from app.land.held_store import HeldLease, ZoneTrees
 from app.land.queries import lock_zone
 from app.models import Project, Zone
 from app.models.enums import ProjectState
@@ -234,8 +233,9 @@ def _ensure_capacity(
     exists), on some day."""
     land_use: str = values["land_use"]
     requested: Decimal = values["leased_ha"]
-    end = lease_end(values["lease_end"], values.get("terminated_on"))
-    lease = HeldLease(land_use, values["lease_start"], end, int(requested * M2_PER_HA))
+    lease = HeldLease.make(
+        land_use, values["lease_start"], values["lease_end"], values.get("terminated_on"), requested
+    )
     free = trees.least_free(lease, without=without).free_ha
     if requested > free:
         raise CapacityExceeded(

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, aliased
 from app.kit.countries import DOMESTIC
 from app.kit.text import search_fold
 from app.land.queries import (
+    FETCH_ROWS,
     held_by_zone,
     in_effect_on,
     industrial_lease_events,
@@ -92,11 +93,6 @@ REPORT_DAY = bindparam("report_day", type_=Date)
 TODAY = bindparam("today", type_=Date)
 
 
-# Rows a report's result fetches from the driver at a time: fetching them one by one cost
-# 1 ms of 21 for the national occupancy report on PostgreSQL.
-FETCH_ROWS = 1000
-
-
 def _dates(selection: ZoneSelection, day: date) -> dict[str, date]:
     return {"report_day": day, "today": selection.today or day}
 
@@ -146,8 +142,12 @@ def _occupancy_statement(selection: ZoneSelection) -> Select[*tuple[Any, ...]]:
     return query.outerjoin(held, held.c.zone_id == Zone.id).order_by(Zone.kind.desc(), Zone.code)
 
 
-def zone_ids(selection: ZoneSelection, day: date) -> Select[Any]:
-    return in_report(select(Zone.id), selection, day)
+def zone_ids(
+    selection: ZoneSelection,
+    day: date | ColumnElement[date],
+    today: date | ColumnElement[date] | None = None,
+) -> Select[Any]:
+    return in_report(select(Zone.id), selection, day, today)
 
 
 def latest_clearance(
@@ -162,8 +162,7 @@ def latest_clearance(
 
 @lru_cache(maxsize=256)
 def _latest_clearance_statement(selection: ZoneSelection) -> Select[Any]:
-    zones = in_report(select(Zone.id), selection, REPORT_DAY, TODAY)
-    return latest_records_m2(zones, REPORT_DAY)
+    return latest_records_m2(zone_ids(selection, REPORT_DAY, TODAY), REPORT_DAY)
 
 
 def clearance_zones(
