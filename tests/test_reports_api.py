@@ -1324,33 +1324,43 @@ def test_every_report_document_is_exactly_what_its_schema_describes(client, path
     assert model.model_validate(given).model_dump(mode="json", by_alias=True) == body
 
 
-def test_reports_written_row_by_row_are_the_same_bytes(
-    client, session, clearance_zones, monkeypatch
+def test_reports_written_part_by_part_are_the_same_bytes(
+    client, session, landscape, clearance_zones, monkeypatch
 ):
-    """A JSON answer is written a few rows at a time (app.kit.json_out.json_rows); the bytes
-    served are the report's values written at once, whichever rows end a part."""
-    from app.kit import json_out
+    """A JSON answer is read and written a part of the zones at a time (app.kit.json_out.
+    json_part), each part adding up its totals column by column; the bytes served are the
+    report's values written at once, whichever rows end a part and whatever its kinds."""
     from app.kit.json_out import json_bytes
     from app.reports import service
     from app.reports.params import ZoneSelection
 
-    monkeypatch.setattr(json_out, "ROWS_PER_PART", 2)
     create_project(client, clearance_zones["done"]["id"], leased_ha=12.3456)
     create_project(client, clearance_zones["fresh"]["id"], leased_ha=7, land_use="service")
     day = date.fromisoformat(AS_OF)
-    for selection, params in (
+    selections = (
         (ZoneSelection(), {}),
         (ZoneSelection(scope="all"), {"scope": "all"}),
         (ZoneSelection(kind="park"), {"kind": "park"}),
-    ):
-        occupancy = service.occupancy_document(session, selection, day)
-        assert len(occupancy["zones"]) >= 2
-        written = service.occupancy_document(session, selection, day, written=True)
-        assert json_bytes(written) == json_bytes(occupancy)
+    )
+    whole = {  # every zone in one part
+        params.get("scope", "") + params.get("kind", ""): (
+            service.occupancy_document(session, selection, day),
+            service.clearance_document(session, selection, day, 180),
+        )
+        for selection, params in selections
+    }
+    monkeypatch.setattr(service, "FETCH_ROWS", 2)
+    for selection, params in selections:
+        occupancy, clearance = whole[params.get("scope", "") + params.get("kind", "")]
+        # Parts of two: some end early, where a part's zones change kind.
+        assert len(occupancy["zones"]) >= 5
+        assert len(clearance["zones"]) >= 5
+        for written in (False, True):
+            in_parts = service.occupancy_document(session, selection, day, written=written)
+            assert json_bytes(in_parts) == json_bytes(occupancy)
+            in_parts = service.clearance_document(session, selection, day, 180, written=written)
+            assert json_bytes(in_parts) == json_bytes(clearance)
         served = client.get(OCCUPANCY, params={"as_of": AS_OF, **params})
         assert served.content == json_bytes(occupancy)
-        clearance = service.clearance_document(session, selection, day, 180)
-        written = service.clearance_document(session, selection, day, 180, written=True)
-        assert json_bytes(written) == json_bytes(clearance)
         served = client.get(CLEARANCE, params={"as_of": AS_OF, **params})
         assert served.content == json_bytes(clearance)

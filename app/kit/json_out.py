@@ -2,8 +2,6 @@
 by orjson, an order of magnitude faster; a route that returns one skips FastAPI's second pass
 over its response model (validating and serializing again what the route has just built)."""
 
-from collections.abc import Iterable
-from itertools import islice
 from typing import Any
 
 import orjson
@@ -16,20 +14,12 @@ def json_bytes(document: Any) -> bytes:
     return orjson.dumps(document)
 
 
-# Rows written at a time by `json_rows`: enough that orjson's pass over a list does the work,
-# few enough that a report's rows are never all held as values at once.
-ROWS_PER_PART = 1000
-
-
-def json_rows(rows: Iterable[Any]) -> list[orjson.Fragment]:
-    """A list's items written to JSON now, a thousand at a time, as parts (orjson Fragments)
-    that a list written later holds in their place: `json_bytes([*parts])` is the bytes
-    `json_bytes(list(rows))` would be, made without holding every row as values at once."""
-    items = iter(rows)
-    parts = []
-    while chunk := list(islice(items, ROWS_PER_PART)):
-        parts.append(orjson.Fragment(orjson.dumps(chunk)[1:-1]))  # the items, without [ and ]
-    return parts
+def json_part(items: list[Any]) -> orjson.Fragment:
+    """A list's items written to JSON now, as one part (an orjson Fragment) that a list
+    written later holds in their place: `json_bytes([json_part(a), json_part(b)])` is the
+    bytes `json_bytes(a + b)` would be, for parts that are not empty. A report written a
+    part at a time never holds all its rows as values at once."""
+    return orjson.Fragment(orjson.dumps(items)[1:-1])  # the items, without [ and ]
 
 
 def json_answer(answer: BaseModel | Any, headers: dict[str, str] | None = None) -> Response:

@@ -6,15 +6,17 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
+from operator import add, itemgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.kit.errors import InvalidValues
-from app.kit.json_out import json_rows
+from app.kit.json_out import json_part
 from app.kit.text import search_fold
 from app.land.blocks import clearance_m2_json, occupancy_json
-from app.land.queries import lease_changes
+from app.land.queries import FETCH_ROWS, lease_changes
 from app.land.rates import (
     M2_PER_HA,
     RATE_UNITS,
@@ -65,6 +67,28 @@ class Sums:
     rates_incl_service: int = 0
     rated_incl_service: int = 0
 
+    def add_zones(
+        self,
+        figures: Sequence[Sequence[int]],
+        rates: list[int | None],
+        rates_incl_service: list[int | None],
+    ) -> None:
+        """Adds zones given column by column: `figures` are their total, industrial and
+        service land, leased industrial and service land (m2) and leases in effect; the
+        rates are theirs (units, None where a zone has none)."""
+        total, industrial, service, leased_industrial, leased_service, active = figures
+        self.zones += len(total)
+        self.total_m2 += sum(total)
+        self.industrial_m2 += sum(industrial)
+        self.service_m2 += sum(service)
+        self.leased_industrial_m2 += sum(leased_industrial)
+        self.leased_service_m2 += sum(leased_service)
+        self.active_projects += sum(active)
+        self.rates += sum(filter(None, rates))
+        self.rated += len(rates) - rates.count(None)
+        self.rates_incl_service += sum(filter(None, rates_incl_service))
+        self.rated_incl_service += len(rates_incl_service) - rates_incl_service.count(None)
+
 
 # Sums' fields in order: a zone's land, then what its leases hold (the history adds them up
 # by position: LAND_FIELDS and LEASE_FIELDS are where each group starts).
@@ -86,34 +110,37 @@ def _by_kind() -> dict[str, Sums]:
     return {ZoneKind.PARK: Sums(), ZoneKind.CLUSTER: Sums()}
 
 
+# Positions in a row of queries.occupancy_rows.
+KIND, LAND_FIGURES, LONGITUDE, LATITUDE = 3, slice(6, 12), 12, 13
+
+
 def _zones_held(
-    session: Session, selection: ZoneSelection, day: date, by_kind: dict[str, Sums]
-) -> Iterator[tuple[Sequence[Any], int | None, int | None]]:
-    """Each zone in the report (a row of queries.occupancy_rows) with its two rates (units),
-    kind then code, read as the statement sends them; each adds its figures to its kind's
-    sums in `by_kind` as it passes."""
-    for row in queries.occupancy_rows(session, selection, day):
-        kind, total, industrial, service, leased_industrial, leased_service, active = (
-            row[3],
-            *row[6:12],
-        )
-        rate = rate_units(leased_industrial, industrial)
-        rate_incl_service = rate_units(leased_industrial + leased_service, industrial + service)
-        sums = by_kind[kind]
-        sums.zones += 1
-        sums.total_m2 += total
-        sums.industrial_m2 += industrial
-        sums.service_m2 += service
-        sums.leased_industrial_m2 += leased_industrial
-        sums.leased_service_m2 += leased_service
-        sums.active_projects += active
-        if rate is not None:
-            sums.rates += rate
-            sums.rated += 1
-        if rate_incl_service is not None:
-            sums.rates_incl_service += rate_incl_service
-            sums.rated_incl_service += 1
-        yield row, rate, rate_incl_service
+    session: Session,
+    selection: ZoneSelection,
+    day: date,
+    by_kind: dict[str, Sums],
+    *,
+    coordinates: bool = False,
+) -> Iterator[tuple[list[Any], list[int | None], list[int | None]]]:
+    """The zones in the report (rows of queries.occupancy_rows), kind then code, a part of
+    one kind at a time, with each zone's two rates (units). Each part adds its figures to
+    its kind's sums in `by_kind` as it passes, column by column: no Python step per zone."""
+    result = queries.occupancy_rows(session, selection, day, coordinates=coordinates)
+    for part in result.partitions(FETCH_ROWS):
+        for kind, one_kind in groupby(part, itemgetter(KIND)):
+            rows = list(one_kind)
+            figures = list(zip(*rows, strict=True))[LAND_FIGURES]
+            _, industrial, service, leased_industrial, leased_service, _ = figures
+            rates = list(map(rate_units, leased_industrial, industrial))
+            rates_incl_service = list(
+                map(
+                    rate_units,
+                    map(add, leased_industrial, leased_service),
+                    map(add, industrial, service),
+                )
+            )
+            by_kind[kind].add_zones(figures, rates, rates_incl_service)
+            yield rows, rates, rates_incl_service
 
 
 def _mean(total: int, count: int) -> int | float | None:
@@ -157,23 +184,27 @@ def _combined(*parts: Sums) -> Sums:
     return Sums(*(sum(getattr(p, name) for p in parts) for name in Sums.__slots__))
 
 
-def _row_json(
-    row: Sequence[Any], rate: int | None, rate_incl_service: int | None, as_of: str
-) -> dict[str, Any]:
-    (zone_id, code, name, kind, province, status, total, industrial, service) = row[:9]
-    leased_industrial, leased_service, active = row[9:12]
-    zone = occupancy_json(
-        as_of, industrial, leased_industrial, service, leased_service, rate, rate_incl_service
-    )
-    zone["id"] = zone_id
-    zone["code"] = code
-    zone["name"] = name
-    zone["kind"] = kind
-    zone["province"] = province
-    zone["status"] = status
-    zone["total_area_ha"] = scaled_number(total, M2_PER_HA)
-    zone["active_projects"] = active
-    return zone
+def _zones_json(
+    rows: list[Any], rates: list[int | None], rates_incl_service: list[int | None], as_of: str
+) -> list[dict[str, Any]]:
+    """A part's zones as the report's rows (JSON values): the occupancy block, then the zone."""
+    zones = []
+    for row, rate, rate_incl_service in zip(rows, rates, rates_incl_service, strict=True):
+        zone_id, code, name, kind, province, status, total, industrial, service = row[:9]
+        leased_industrial, leased_service, active = row[9:12]
+        zone = occupancy_json(
+            as_of, industrial, leased_industrial, service, leased_service, rate, rate_incl_service
+        )
+        zone["id"] = zone_id
+        zone["code"] = code
+        zone["name"] = name
+        zone["kind"] = kind
+        zone["province"] = province
+        zone["status"] = status
+        zone["total_area_ha"] = scaled_number(total, M2_PER_HA)
+        zone["active_projects"] = active
+        zones.append(zone)
+    return zones
 
 
 def occupancy_totals(session: Session, selection: ZoneSelection, day: date) -> TotalsByKind:
@@ -192,13 +223,18 @@ def occupancy_document(
     session: Session, selection: ZoneSelection, day: date, *, written: bool = False
 ) -> dict[str, Any]:
     """The occupancy report (schema: OccupancyReport) as JSON values, ready to write. With
-    `written`, the zones' rows are written to JSON as they are made (app.kit.json_out.json_rows),
-    for an answer that is only written: a report over tens of thousands of zones never holds
-    them all as values at once."""
+    `written`, the zones' rows are written to JSON a part at a time as they are made
+    (app.kit.json_out.json_part), for an answer that is only written: a report over tens of
+    thousands of zones never holds them all as values at once."""
     as_of = day.isoformat()
     by_kind = _by_kind()
-    rows = (_row_json(*held, as_of) for held in _zones_held(session, selection, day, by_kind))
-    zones = json_rows(rows) if written else list(rows)
+    zones: list[Any] = []
+    for held in _zones_held(session, selection, day, by_kind):
+        part = _zones_json(*held, as_of)
+        if written:
+            zones.append(json_part(part))
+        else:
+            zones.extend(part)
     return {
         "as_of": as_of,
         "scope": selection.scope,
@@ -215,9 +251,12 @@ def occupancy_features(
     """The occupancy report's zone rows that have coordinates, with (longitude, latitude)."""
     as_of = day.isoformat()
     return [
-        (row[12], row[13], _row_json(row, rate, rate_incl_service, as_of))
-        for row, rate, rate_incl_service in _zones_held(session, selection, day, _by_kind())
-        if row[12] is not None and row[13] is not None
+        (row[LONGITUDE], row[LATITUDE], zone)
+        for rows, rates, rates_incl_service in _zones_held(
+            session, selection, day, _by_kind(), coordinates=True
+        )
+        for row, zone in zip(rows, _zones_json(rows, rates, rates_incl_service, as_of), strict=True)
+        if row[LONGITUDE] is not None and row[LATITUDE] is not None
     ]
 
 
@@ -376,6 +415,23 @@ class ClearanceSums:
     households_relocated: int = 0
     compensation_paid_vnd: int = 0
 
+    def add_zones(
+        self, zones: Sequence[Sequence[Any]], records: list[Sequence[Any]], rows: list[Any]
+    ) -> None:
+        """Adds zones given as their rows of queries.clearance_zones, their latest records
+        (queries.latest_clearance) and their rows in the report, column by column."""
+        _, _, cleared, households, relocated, paid, _ = zip(*records, strict=True)
+        statuses = [row["status"] for row in rows]
+        self.required_m2 += sum(zone[4] for zone in zones)
+        self.cleared_m2 += sum(cleared)
+        self.not_started += statuses.count(ClearanceStatus.NOT_STARTED)
+        self.in_progress += statuses.count(ClearanceStatus.IN_PROGRESS)
+        self.completed += statuses.count(ClearanceStatus.COMPLETED)
+        self.stalled += sum(row["stalled"] for row in rows)
+        self.households_total += sum(filter(None, households))
+        self.households_relocated += sum(filter(None, relocated))
+        self.compensation_paid_vnd += sum(filter(None, paid))
+
     def json(self) -> dict[str, Any]:
         return {
             "required_ha": scaled_number(self.required_m2, M2_PER_HA),
@@ -393,46 +449,39 @@ class ClearanceSums:
         }
 
 
-def _clearance_rows(
+def _clearance_parts(
     session: Session,
     selection: ZoneSelection,
     day: date,
     stall_days: int,
     sums: ClearanceSums,
-) -> Iterator[dict[str, Any]]:
-    """Each zone's row of the clearance report (JSON values), kind then code, from the zones
-    and the latest record of each (two statements, whole square metres: the figures of
-    app.land.clearance without a Decimal per zone); each adds its figures to `sums` as it
-    passes."""
+) -> Iterator[list[dict[str, Any]]]:
+    """The zones' rows of the clearance report (JSON values), kind then code, a part at a
+    time, from the zones and the latest record of each (two statements, whole square
+    metres: the figures of app.land.clearance without a Decimal per zone); each part adds
+    its figures to `sums` as it passes, column by column."""
     latest = queries.latest_clearance(session, selection, day)
     no_record = (None, None, 0, None, None, None, None)
-    for zone_id, code, name, kind, required in queries.clearance_zones(session, selection, day):
-        _, recorded_on, cleared, households, relocated, paid, progressed_on = latest.get(
-            zone_id, no_record
-        )
-        row = clearance_m2_json(
-            {"id": zone_id, "code": code, "name": name, "kind": kind},
-            required,
-            cleared,
-            recorded_on,
-            progressed_on,
-            day,
-            stall_days,
-        )
-        sums.required_m2 += required
-        sums.cleared_m2 += cleared
-        status = row["status"]
-        sums.not_started += status == ClearanceStatus.NOT_STARTED
-        sums.in_progress += status == ClearanceStatus.IN_PROGRESS
-        sums.completed += status == ClearanceStatus.COMPLETED
-        sums.stalled += row["stalled"]
-        sums.households_total += households or 0
-        sums.households_relocated += relocated or 0
-        sums.compensation_paid_vnd += paid or 0
-        row["households_total"] = households
-        row["households_relocated"] = relocated
-        row["compensation_paid_vnd"] = paid
-        yield row
+    for part in queries.clearance_zones(session, selection, day).partitions(FETCH_ROWS):
+        records = [latest.get(zone[0], no_record) for zone in part]
+        rows = []
+        for (zone_id, code, name, kind, required), record in zip(part, records, strict=True):
+            _, recorded_on, cleared, households, relocated, paid, progressed_on = record
+            row = clearance_m2_json(
+                {"id": zone_id, "code": code, "name": name, "kind": kind},
+                required,
+                cleared,
+                recorded_on,
+                progressed_on,
+                day,
+                stall_days,
+            )
+            row["households_total"] = households
+            row["households_relocated"] = relocated
+            row["compensation_paid_vnd"] = paid
+            rows.append(row)
+        sums.add_zones(part, records, rows)
+        yield rows
 
 
 def clearance_document(
@@ -444,10 +493,14 @@ def clearance_document(
     written: bool = False,
 ) -> dict[str, Any]:
     """The clearance report (schema: ClearanceReport) as JSON values. With `written`, the
-    zones' rows are written to JSON as they are made (as in `occupancy_document`)."""
+    zones' rows are written to JSON a part at a time (as in `occupancy_document`)."""
     sums = ClearanceSums()
-    rows = _clearance_rows(session, selection, day, stall_days, sums)
-    zones = json_rows(rows) if written else list(rows)
+    zones: list[Any] = []
+    for part in _clearance_parts(session, selection, day, stall_days, sums):
+        if written:
+            zones.append(json_part(part))
+        else:
+            zones.extend(part)
     return {
         "as_of": day.isoformat(),
         "scope": selection.scope,
@@ -463,7 +516,7 @@ def _clearance_totals_json(
     session: Session, selection: ZoneSelection, day: date, stall_days: int
 ) -> dict[str, Any]:
     sums = ClearanceSums()
-    for _ in _clearance_rows(session, selection, day, stall_days, sums):
+    for _ in _clearance_parts(session, selection, day, stall_days, sums):
         pass
     return sums.json()
 
