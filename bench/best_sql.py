@@ -130,7 +130,7 @@ def history(points: Sequence[date]) -> tuple[Any, dict[str, Any]]:
 def floors(
     connection: Connection, day: date, points: Sequence[date]
 ) -> dict[str, Callable[[], object]]:
-    """Each report's floor, as a call that fetches every row."""
+    """Each report's floor, as a call that fetches every row in a transaction of its own."""
     history_sql, history_params = history(points)
     last = f":p{len(points) - 1}"
     zones_sql = text(
@@ -146,7 +146,19 @@ def floors(
     def investment() -> object:
         return [run(statement) for statement in INVESTMENT]
 
-    return {
+    def own_transaction(call: Callable[[], object]) -> Callable[[], object]:
+        """The call reads in a transaction of its own, as each request does (one held open
+        across calls would spare SQLite re-reading its state: 0.4 ms of a 12 ms floor)."""
+
+        def read() -> object:
+            try:
+                return call()
+            finally:
+                connection.rollback()
+
+        return read
+
+    calls: dict[str, Callable[[], object]] = {
         "occupancy": lambda: run(OCCUPANCY),
         "occupancy/history": lambda: (
             run(zones_sql, history_params),
@@ -161,3 +173,4 @@ def floors(
             run(ZONE_COUNTS, {}),
         ),
     }
+    return {name: own_transaction(call) for name, call in calls.items()}
