@@ -1,7 +1,8 @@
 """The ASGI application uvicorn serves (`app.asgi:app`), configured from the environment."""
 
-from app.kit.memory import tune_malloc
+from app.kit.memory import freeze_startup_objects, tune_malloc
 from app.main import create_app
 
 tune_malloc()  # before the worker's first request: see app.kit.memory
 app = create_app()
+freeze_startup_objects()  # once the application is made: see app.kit.memory
