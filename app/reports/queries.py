@@ -112,8 +112,10 @@ def occupancy_rows(
     zones, each with its state on the day, joined to what their leases hold. Iterate the
     result, or read it in parts (`.partitions(FETCH_ROWS)`)."""
     # Core, not the ORM: plain rows, without the ORM's loading step per row. Not streamed
-    # (yield_per): a streamed result costs SQLite 0.8 ms more over 2,000 zones, and would
-    # cost PostgreSQL a server-side cursor's round trips; 20,000 zones' rows take 5 MB.
+    # (yield_per): SQLAlchemy's streaming buffer cost SQLite 0.8 ms more over 2,000 zones,
+    # and on PostgreSQL it is a server-side cursor and its round trips. Read in parts, the
+    # result still makes a part's rows at a time (PostgreSQL's driver holds the whole
+    # result in its own memory, a few MB at 20,000 zones).
     statement = _occupancy_statement(_shape(selection), coordinates)
     return session.connection().execute(statement, _dates(selection, day))
 

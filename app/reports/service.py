@@ -124,7 +124,8 @@ def _zones_held(
 ) -> Iterator[tuple[list[Any], list[int | None], list[int | None]]]:
     """The zones in the report (rows of queries.occupancy_rows), kind then code, a part of
     one kind at a time, with each zone's two rates (units). Each part adds its figures to
-    its kind's sums in `by_kind` as it passes, column by column: no Python step per zone."""
+    its kind's sums in `by_kind` as it passes, column by column (`sum` and `count` over
+    each column; only the rates are worked out zone by zone, by `map`)."""
     result = queries.occupancy_rows(session, selection, day, coordinates=coordinates)
     for part in result.partitions(FETCH_ROWS):
         for kind, one_kind in groupby(part, itemgetter(KIND)):
