@@ -76,7 +76,8 @@ def visit(browser: Any, address: str) -> dict[str, Any]:
 
 
 def kilobytes(resources: list[dict[str, Any]], kind: str | None, field: str) -> float:
-    return sum(r[field] for r in resources if kind is None or r["kind"] == kind) / 1024
+    total: float = sum(r[field] for r in resources if kind is None or r["kind"] == kind)
+    return total / 1024
 
 
 def report(label: str, visits: list[dict[str, Any]]) -> None:

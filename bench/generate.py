@@ -54,9 +54,10 @@ def generate(engine: Engine, scale: int, seed: int = 7) -> dict[str, int]:
         name = f"{'Khu' if kind == 'park' else 'Cụm'} công nghiệp Mẫu {n}"
         code = f"{'KCN' if kind == 'park' else 'CCN'}-B{n:06d}"
         established = _day(rng, date(2000, 1, 1), date(2020, 1, 1))
+        province = rng.choice(PROVINCES)
         varying = {
             "name": name,
-            "province": rng.choice(PROVINCES),
+            "province": province,
             "locality": None,
             "status": rng.choice(STATUSES),
             "developer": None,
@@ -91,7 +92,7 @@ def generate(engine: Engine, scale: int, seed: int = 7) -> dict[str, int]:
             {"zone_id": n, "valid_from": established, "valid_to": None}
             | varying
             | {"search_text": search_key(name, code)}
-            | {"province_key": search_fold(varying["province"])}
+            | {"province_key": search_fold(province)}
         )
         leasable.append((industrial, service, established))
 
@@ -172,9 +173,9 @@ def generate(engine: Engine, scale: int, seed: int = 7) -> dict[str, int]:
             (Project, projects),
             (ClearanceRecord, records),
         )
-        for table, rows in tables:
-            for start in range(0, len(rows), BATCH):
-                connection.execute(insert(table), rows[start : start + BATCH])
+        for model, rows in tables:
+            for first in range(0, len(rows), BATCH):
+                connection.execute(insert(model), rows[first : first + BATCH])
         if connection.dialect.name == "postgresql":
             # Explicit ids were inserted: move the sequences past them, then refresh statistics.
             for table in ("zones", "projects"):

@@ -72,7 +72,7 @@ def zone_rows() -> list[list[object]]:
 
 def project_rows(count: int, seed: int) -> list[list[object]]:
     rng = random.Random(seed)
-    rows = []
+    rows: list[list[object]] = []
     for n in range(count):
         start = date(2016, 1, 1) + timedelta(days=rng.randrange(3000))
         rows.append(
@@ -165,8 +165,8 @@ def bench(name: str, postgres: str | None) -> None:
         print(f"{'zones.xlsx':<24}{ZONES:>8}{dry:>11.2f}{real:>10.2f}{peak:>9.0f}{'':>9}{'':>7}")
         engine = make_engine(url)
         with engine.connect() as connection:
-            rows = connection.execute(text("SELECT code, id FROM zones"))
-            zone_ids = {code: zone_id for code, zone_id in rows}
+            found = connection.execute(text("SELECT code, id FROM zones"))
+            zone_ids = {code: zone_id for code, zone_id in found}
         engine.dispose()
         peaks = []
         for seed, size in enumerate(SIZES, start=1):

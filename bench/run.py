@@ -98,11 +98,13 @@ def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path) ->
         floor = floors(connection, AS_OF, points)
         with httpx.Client(base_url=base, timeout=300, headers=IDENTITY) as http:
             for name, path in REPORTS.items():
+
+                def ask(path: str = path) -> object:
+                    return http.get(path).raise_for_status()
+
                 # The floor and the service in turns, so that a slow spell of a shared
                 # machine falls on both.
-                best, samples = side_by_side(
-                    floor[name], lambda p=path: http.get(p).raise_for_status(), repeat
-                )
+                best, samples = side_by_side(floor[name], ask, repeat)
                 median = statistics.median(samples)
                 print(
                     f"{name:<22}{statistics.median(best):>8.1f}ms{median:>11.1f}ms"
