@@ -4,7 +4,7 @@ exactly as the list written at once."""
 import orjson
 import pytest
 
-from app.kit.json_out import json_bytes, json_part
+from app.kit.json_out import json_bytes, json_list, json_part
 
 
 def rows(count: int) -> list[dict[str, object]]:
@@ -25,3 +25,12 @@ def test_parts_written_one_by_one_are_the_list_written_at_once(sizes: list[int])
     expected = {"as_of": "2024-06-24", "zones": every, "totals": {"zones": len(every)}}
     assert json_bytes(document) == json_bytes(expected)
     assert orjson.loads(json_bytes(document)) == expected
+
+
+@pytest.mark.parametrize("written", [False, True])
+def test_a_documents_list_from_its_parts_reads_as_the_list(written: bool):
+    every = rows(7)
+    parts = iter([every[0:3], every[3:4], every[4:7]])  # any iterable: read once, in order
+    listed = json_list(parts, written=written)
+    assert len(listed) == (3 if written else 7)
+    assert json_bytes({"zones": listed}) == json_bytes({"zones": every})

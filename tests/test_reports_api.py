@@ -1342,16 +1342,15 @@ def test_reports_written_part_by_part_are_the_same_bytes(
         (ZoneSelection(scope="all"), {"scope": "all"}),
         (ZoneSelection(kind="park"), {"kind": "park"}),
     )
-    whole = {  # every zone in one part
-        params.get("scope", "") + params.get("kind", ""): (
+    whole = [  # every zone in one part
+        (
             service.occupancy_document(session, selection, day),
             service.clearance_document(session, selection, day, 180),
         )
-        for selection, params in selections
-    }
+        for selection, _ in selections
+    ]
     monkeypatch.setattr(service, "FETCH_ROWS", 2)
-    for selection, params in selections:
-        occupancy, clearance = whole[params.get("scope", "") + params.get("kind", "")]
+    for (selection, params), (occupancy, clearance) in zip(selections, whole, strict=True):
         # Parts of two: some end early, where a part's zones change kind.
         assert len(occupancy["zones"]) >= 5
         assert len(clearance["zones"]) >= 5

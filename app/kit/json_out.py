@@ -2,6 +2,7 @@
 by orjson, an order of magnitude faster; a route that returns one skips FastAPI's second pass
 over its response model (validating and serializing again what the route has just built)."""
 
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
@@ -20,6 +21,15 @@ def json_part(items: list[Any]) -> orjson.Fragment:
     bytes `json_bytes(a + b)` would be, for parts that are not empty. A report written a
     part at a time never holds all its rows as values at once."""
     return orjson.Fragment(orjson.dumps(items)[1:-1])  # the items, without [ and ]
+
+
+def json_list(parts: Iterable[list[Any]], *, written: bool) -> list[Any]:
+    """The list a document holds, from its parts (each not empty): with `written`, each part
+    written as it comes (`json_part`); otherwise the parts' items as values. Every part is
+    read before it returns."""
+    if written:
+        return [json_part(part) for part in parts]
+    return [item for part in parts for item in part]
 
 
 def json_answer(answer: BaseModel | Any, headers: dict[str, str] | None = None) -> Response:

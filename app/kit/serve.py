@@ -64,8 +64,8 @@ def serve(
         access_log=False,
         proxy_headers=False,
         # Named, not "auto": a missing compiled package fails at start instead of falling
-        # back to h11 and asyncio's own loop unnoticed (each about a millisecond slower per
-        # request on a small answer).
+        # back to h11 and asyncio's own loop unnoticed (the two together cost about a
+        # millisecond more per request on a small answer).
         http="httptools",
         loop="uvloop",
     )

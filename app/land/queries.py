@@ -45,8 +45,8 @@ from app.land.rates import ZERO, Occupancy
 from app.models import ClearanceRecord, Project, Zone, ZoneState
 from app.models.enums import LandUse
 
-# Rows a statement read as it comes fetches from the driver at a time: fetching them one by
-# one cost 1 ms of 21 for the national occupancy report on PostgreSQL.
+# Rows fetched at a time: from the driver by a statement read as it comes (yield_per), and
+# into a part by a report read in parts (partitions).
 FETCH_ROWS = 1000
 
 

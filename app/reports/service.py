@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.kit.errors import InvalidValues
-from app.kit.json_out import json_part
+from app.kit.json_out import json_list
 from app.kit.text import search_fold
 from app.land.blocks import clearance_m2_json, occupancy_json
 from app.land.queries import FETCH_ROWS, lease_changes
@@ -229,13 +229,8 @@ def occupancy_document(
     thousands of zones never holds them all as values at once."""
     as_of = day.isoformat()
     by_kind = _by_kind()
-    zones: list[Any] = []
-    for held in _zones_held(session, selection, day, by_kind):
-        part = _zones_json(*held, as_of)
-        if written:
-            zones.append(json_part(part))
-        else:
-            zones.extend(part)
+    parts = (_zones_json(*held, as_of) for held in _zones_held(session, selection, day, by_kind))
+    zones = json_list(parts, written=written)  # before the totals: the parts add them up
     return {
         "as_of": as_of,
         "scope": selection.scope,
@@ -496,12 +491,7 @@ def clearance_document(
     """The clearance report (schema: ClearanceReport) as JSON values. With `written`, the
     zones' rows are written to JSON a part at a time (as in `occupancy_document`)."""
     sums = ClearanceSums()
-    zones: list[Any] = []
-    for part in _clearance_parts(session, selection, day, stall_days, sums):
-        if written:
-            zones.append(json_part(part))
-        else:
-            zones.extend(part)
+    zones = json_list(_clearance_parts(session, selection, day, stall_days, sums), written=written)
     return {
         "as_of": day.isoformat(),
         "scope": selection.scope,
