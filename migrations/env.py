@@ -15,11 +15,16 @@ if config.config_file_name is not None:
 
 url = config.get_main_option("sqlalchemy.url") or get_settings().database_url
 # Every host (and every container start) runs `occupancy migrate` before it serves, so several
-# may migrate at once. Each takes a lock before it reads the schema's revision: one migrates,
-# the others wait for it and then find the schema at head (unlocked, they fail on tables made
-# twice). On PostgreSQL a transaction-level advisory lock; on SQLite the writer lock, taken at
-# BEGIN (BEGIN IMMEDIATE, waiting up to the busy timeout).
-engine = make_engine(url)
+# may migrate at once. Each takes a lock before it reads the schema's revision and holds it
+# until every migration it runs has committed, as one transaction: one migrates, the others
+# wait for it and then find the schema at head (unlocked, or locked one migration at a time,
+# they fail on tables made twice). On PostgreSQL a transaction-level advisory lock; on SQLite
+# the writer lock, taken at BEGIN (BEGIN IMMEDIATE). Alembic runs SQLite's migrations in a
+# transaction each unless told that its DDL is transactional, which it is here (the driver
+# leaves transactions to SQLAlchemy: app.kit.db). A waiting host waits as long as the
+# migration takes, not a request's busy timeout.
+MIGRATION_WAIT_MS = 30 * 60 * 1000
+engine = make_engine(url, sqlite_busy_timeout_ms=MIGRATION_WAIT_MS)
 
 with engine.connect() as connection:
     sqlite = connection.dialect.name == "sqlite"
@@ -33,8 +38,9 @@ with engine.connect() as connection:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         compare_type=True,
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":

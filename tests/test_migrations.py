@@ -10,6 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from app.kit import migrate, schema_state
 from app.kit.db import Base, make_engine
@@ -215,6 +216,24 @@ def test_hosts_migrating_an_empty_database_at_once_all_succeed(scratch_url: str)
     try:
         with scratch.connect() as connection:
             assert migrate.current_revision(connection) == migrate.head_revision()
+    finally:
+        scratch.dispose()
+
+
+def test_an_upgrade_is_one_transaction_so_a_failure_leaves_the_database_as_it_was(
+    scratch_url: str,
+):
+    """A host migrates from nothing to head in one transaction, holding its lock until the
+    end: when the fourth migration fails, the first three are undone with it. (Alembic
+    commits each migration apart on SQLite unless told its DDL is transactional; a host
+    waiting for the lock then found the schema half made, and made its tables twice.)"""
+    scratch = make_engine(scratch_url)
+    try:
+        with scratch.begin() as connection:
+            connection.execute(text("CREATE TABLE idempotency_records (id INTEGER PRIMARY KEY)"))
+        with pytest.raises(DBAPIError, match="idempotency_records"):
+            migrate.upgrade(scratch_url)
+        assert set(inspect(scratch).get_table_names()) == {"idempotency_records"}
     finally:
         scratch.dispose()
 
