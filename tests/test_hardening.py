@@ -229,6 +229,36 @@ def test_a_request_beyond_the_slots_waits_then_gets_503_with_retry_after():
     assert third.status_code == 200
 
 
+def test_a_request_cancelled_in_line_leaves_no_place_taken():
+    async def scenario():
+        started, release = asyncio.Event(), asyncio.Event()
+        gate = Admission(
+            _slow_app(started, release), slots=1, write_slots=1, queue_timeout=30, max_queue=10
+        )
+        client, first = _call(gate)
+        async with client:
+            first_task = asyncio.create_task(first)
+            await started.wait()
+            queued = asyncio.create_task(client.get("/api/v1/zones"))
+            while gate.waiting == 0:
+                await asyncio.sleep(0.01)
+            queued.cancel()  # as when its client goes away
+            with pytest.raises(asyncio.CancelledError):
+                await queued
+            release.set()
+            assert (await first_task).status_code == 200
+            began = asyncio.get_running_loop().time()
+            after = await asyncio.wait_for(client.get("/api/v1/zones"), 5)
+            waited = asyncio.get_running_loop().time() - began
+        return gate, after, waited
+
+    gate, after, waited = asyncio.run(scenario())
+    assert after.status_code == 200
+    assert waited < 5
+    assert gate.waiting == 0
+    assert gate._any is not None and not gate._any.locked()
+
+
 def test_a_full_line_is_refused_at_once():
     async def scenario():
         started, release = asyncio.Event(), asyncio.Event()

@@ -18,6 +18,7 @@ import asyncio
 import math
 from collections.abc import Callable
 from contextlib import AsyncExitStack
+from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -80,17 +81,24 @@ class Admission:
             await asyncio.wait_for(asyncio.shield(waiting), self.queue_timeout)
             return True
         except TimeoutError:
-            # The place may have come just as time ran out: give it back rather than lose it.
-            waiting.cancel()
-            try:
-                await waiting
-            except asyncio.CancelledError:
-                return False
-            lane.release()
+            self._leave(lane, waiting)
             return False
+        except asyncio.CancelledError:
+            # The request was cancelled in line (its client went away): the wait it leaves
+            # behind would otherwise take a place later and hold it for ever.
+            self._leave(lane, waiting)
+            raise
         finally:
             self.waiting -= 1
             self.on_waiting(self.waiting)
+
+    @staticmethod
+    def _leave(lane: asyncio.Semaphore, waiting: "asyncio.Future[Any]") -> None:
+        """Step out of the line without awaiting (a cancelled request may not await again)."""
+        if waiting.done() and not waiting.cancelled():
+            lane.release()  # the place came just as the request gave up: hand it on
+        else:
+            waiting.cancel()  # the semaphore hands a place given to a cancelled wait on
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem(
