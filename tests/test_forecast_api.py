@@ -178,6 +178,23 @@ def test_a_window_reaching_back_before_the_year_1_is_refused(client, world):
     assert client.get(FORECAST, params={"as_of": "0010-12-31", "window": 120}).status_code == 422
 
 
+def test_land_from_the_first_date_there_is_adds_up(client):
+    # Found by the schema fuzzer: a zone whose land is in effect from 0001-01-01 once made
+    # the kind's sum look for the day before it, which does not exist (500).
+    province = "Tỉnh Ngày Đầu"
+    create_zone(
+        client,
+        province=province,
+        effective_from="0001-01-01",
+        total_area_ha=100,
+        industrial_land_ha=70,
+    )
+    create_zone(client, province=province, total_area_ha=40, industrial_land_ha=30)
+    response = client.get(FORECAST, params={"as_of": "2024-06-24", "province": province})
+    assert response.status_code == 200, response.text
+    assert response.json()["totals"]["park"]["industrial_land_ha"] == 100
+
+
 # ---------------------------------------------------------------------------- alerts
 
 
@@ -237,3 +254,18 @@ def test_alerts_name_what_needs_attention(client, world):
 )
 def test_bad_alert_parameters_are_refused(client, params, field):
     assert_problem(client.get("/api/v1/alerts", params=params), 422, field=field)
+
+
+def test_a_look_ahead_past_the_last_date_there_is_stops_there(client, world):
+    # Found by probing the dates the API takes: as_of 9999-12-30 with 90 days to look
+    # ahead once answered 500 (the day 90 days on does not exist).
+    last = create_project(
+        client, world["F"]["id"], leased_ha=1, lease_start="2024-01-01", lease_end="9999-12-31"
+    )
+    response = client.get(
+        "/api/v1/alerts", params={"as_of": "9999-12-30", "days": 90, "province": PROVINCE}
+    )
+    assert response.status_code == 200, response.text
+    (lease,) = [a for a in response.json()["alerts"] if a["kind"] == "lease_expiring"]
+    assert lease["project"]["id"] == last["id"]
+    assert lease["figures"]["days_left"] == 1

@@ -8,6 +8,7 @@ import pytest
 
 from app.land.capacity import Land
 from app.land.forecast import (
+    days_after,
     months_before,
     pace,
     projected_rate,
@@ -133,3 +134,33 @@ def test_summed_land_adds_zones_piece_by_piece():
         (date(2025, 1, 1), None, D(170)),
     ]
     assert summed_land([ALWAYS_100, ALWAYS_100]) == [Land(None, None, D(200))]
+
+
+def test_summed_land_from_the_first_date_there_is():
+    a = [Land(date.min, None, D(100))]
+    b = [Land(date(2024, 1, 1), None, D(50))]
+    assert summed_land([a, b]) == [
+        Land(date.min, date(2024, 1, 1), D(100)),
+        Land(date(2024, 1, 1), None, D(150)),
+    ]
+
+
+def test_reach_date_near_the_last_date_there_is():
+    # 80 ha more at 365.25 ha/year: 80 days on. The horizon (100 years on) is cut at 9999-12-31.
+    assert reach_date(D(0), date(9999, 1, 1), D("365.25"), D("0.8"), ALWAYS_100) == date(
+        9999, 3, 22
+    )
+    assert reach_date(D(0), date(9999, 1, 1), D(1), D("0.8"), ALWAYS_100) is None
+
+
+@pytest.mark.parametrize(
+    ("day", "days", "expected"),
+    [
+        (date(2024, 2, 28), 2, date(2024, 3, 1)),
+        (date(9999, 12, 30), 1, date.max),
+        (date(9999, 12, 30), 3650, date.max),
+        (date.max, 1, date.max),
+    ],
+)
+def test_days_after_stops_at_the_last_date_there_is(day, days, expected):
+    assert days_after(day, days) == expected

@@ -70,6 +70,15 @@ CONFIG = schemathesis.Config.from_dict(
             "stateful": {"enabled": True},
         },
         "checks": {"enabled": True},
+        # How long one request may take before the run calls it hung (Schemathesis' default is
+        # 10 s). This is a correctness run, not a timing one, on a shared machine: in CI runs
+        # that took 2.7 times as long as the same suite on an idle machine, a cheap read now
+        # and then took more than 10 s (a read of one project takes about 20 ms on an idle
+        # machine, and took up to 3 s with six busy loops and a disk writer beside the run).
+        # The service bounds its own waits (admission line 10 s, lock 10 s, pool 5 s) and
+        # answers 503 when one runs out, which the server-error check still fails; only a
+        # request that never answers reaches this limit.
+        "request-timeout": 120,
         # Schema-valid requests may still break a rule that JSON Schema cannot state: one
         # field against another (lease_end after lease_start, industrial + service land within
         # the total, latitude with longitude, as_of or period), or against stored data (the

@@ -22,6 +22,11 @@ DAYS_PER_YEAR = Decimal("365.25")
 HORIZON_YEARS = 100
 
 
+def days_after(day: date, days: int) -> date:
+    """`days` days after `day`, or the last date there is when that lies beyond it."""
+    return date.max if days > (date.max - day).days else day + timedelta(days=days)
+
+
 def months_before(day: date, months: int) -> date:
     """The same day of the month `months` earlier, clamped to the month's length."""
     index = day.year * 12 + day.month - 1 - months
@@ -73,7 +78,7 @@ def reach_date(
     the day lies beyond the horizon."""
     if ha_per_year is None or ha_per_year <= 0:
         return None
-    horizon = as_of + timedelta(days=int(DAYS_PER_YEAR * HORIZON_YEARS))
+    horizon = days_after(as_of, int(DAYS_PER_YEAR * HORIZON_YEARS))
     starts = sorted(
         {as_of} | {p.start for p in land if p.start is not None and as_of < p.start < horizon}
     )
@@ -108,6 +113,8 @@ def summed_land(zones: Sequence[Sequence[Land]]) -> list[Land]:
     cuts: list[date | None] = [None, *bounds]
     summed = []
     for start, end in zip(cuts, [*bounds, None], strict=True):
+        if start is None and bounds and bounds[0] == date.min:
+            continue  # no day lies before the first date there is
         probe = start if start is not None else (bounds[0] - timedelta(days=1) if bounds else None)
         if probe is None:
             area = sum((pieces[0].area_ha for pieces in zones if pieces), Decimal(0))

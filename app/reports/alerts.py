@@ -3,12 +3,13 @@ full, clearance that has stalled, plan indicators off track. Each alert carries 
 and a message in Vietnamese and in English, made from those figures."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.land.forecast import days_after
 from app.reports import queries, service
 from app.reports.forecast import active_plan
 from app.reports.params import ZoneSelection
@@ -54,7 +55,7 @@ class Alert:
 
 def _expiring(session: Session, selection: ZoneSelection, day: date, days: int) -> list[Alert]:
     alerts = []
-    for row in queries.expiring_leases(session, selection, day, day + timedelta(days=days)):
+    for row in queries.expiring_leases(session, selection, day, days_after(day, days)):
         project_id, name, investor, land_use, area, ends, zone_id, code, zone_name = row
         left = (ends - day).days
         alerts.append(
