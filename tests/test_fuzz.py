@@ -22,9 +22,9 @@ real rows. Requests carry an admin key (made with `occupancy keys create`) when 
 has API keys; anonymous and invalid-key requests are what the auth checks add on their own.
 
 Knobs: FUZZ_MAX_EXAMPLES (Hypothesis examples per operation, and stateful scenarios; default
-100: about 65 s on 2 cores when everything passes, less when operations fail early) and
-FUZZ_SEED (default fixed, so a run is reproducible; set another to explore). Deselect the
-module with `-m "not fuzz"`.
+100: about 90 s on SQLite and 2 minutes on PostgreSQL on 2 cores when everything passes,
+less when operations fail early) and FUZZ_SEED (default fixed, so a run is reproducible; set
+another to explore). Deselect the module with `-m "not fuzz"`.
 
 This stops at the first failure of each operation. For every failure at once, run the CLI
 against a live server (`occupancy serve`), e.g.
