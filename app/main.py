@@ -28,6 +28,7 @@ from app.kit.cors import Cors
 from app.kit.db import (
     is_sqlite_engine,
     make_engine,
+    make_read_sessionmaker,
     make_sessionmaker,
     read_data_version,
     write_session,
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.metrics = metrics
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.read_sessionmaker = make_read_sessionmaker(engine)
     app.state.answers = AnswerCache(settings.answer_cache_mb * 1_048_576)
     app.state.read_data_version = partial(read_data_version, engine)
     # Added innermost first; the order a request meets them is told in app.kit.middleware.

@@ -243,6 +243,18 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return factory
 
 
+def make_read_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for read requests, each reading the database as it stood at its first
+    statement. On PostgreSQL that takes REPEATABLE READ: under the default READ COMMITTED
+    every statement sees the latest commits, so a report made of several statements, or its
+    data version (the ETag) and its figures, could mix the state before a write with the
+    state after it. A read-only transaction at that level never fails to serialize. A SQLite
+    read transaction already keeps the snapshot of its first read."""
+    if is_sqlite_engine(engine):
+        return make_sessionmaker(engine)
+    return make_sessionmaker(engine.execution_options(isolation_level="REPEATABLE READ"))
+
+
 def new_session(factory: sessionmaker[Session], *, guarded: bool) -> Session:
     """A session, no I/O yet. A guarded session (a request's) commits only through
     app.kit.uow.UnitOfWork."""

@@ -16,7 +16,8 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One session per request; write requests take the writer lock at BEGIN on SQLite.
+    """One session per request; write requests take the writer lock at BEGIN on SQLite, and
+    a read sees one snapshot of the database (app.kit.db.make_read_sessionmaker).
 
     It commits only through the request's unit of work (app.kit.uow); anything else is
     rolled back when the session closes.
@@ -27,14 +28,17 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     goes to a thread. Closing a read is SQLite rolling back in-process (microseconds, done
     here); on PostgreSQL it is a round trip, made from a thread.
     """
-    factory: sessionmaker[Session] = request.app.state.sessionmaker
+    read = request.method in READ_METHODS
+    factory: sessionmaker[Session] = (
+        request.app.state.read_sessionmaker if read else request.app.state.sessionmaker
+    )
     session = new_session(factory, guarded=True)
     try:
-        if request.method not in READ_METHODS:
+        if not read:
             await run_in_threadpool(begin_write, session)
         yield session
     finally:
-        if request.method in READ_METHODS and is_sqlite(session):
+        if read and is_sqlite(session):
             session.close()
         else:
             await run_in_threadpool(session.close)
