@@ -1,7 +1,7 @@
 """A read request sees the database as it stood at its first statement, on both databases:
-its data version (the ETag) and every statement of its report agree, whatever commits
-meanwhile (app.kit.db.make_read_sessionmaker). On PostgreSQL's default READ COMMITTED each
-statement would see the latest commits instead."""
+the statements of a report agree with one another whatever commits meanwhile
+(app.kit.db.make_read_sessionmaker). On PostgreSQL's default READ COMMITTED each statement
+would see the latest commits instead."""
 
 import asyncio
 

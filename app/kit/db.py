@@ -246,10 +246,12 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 def make_read_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """Sessions for read requests, each reading the database as it stood at its first
     statement. On PostgreSQL that takes REPEATABLE READ: under the default READ COMMITTED
-    every statement sees the latest commits, so a report made of several statements, or its
-    data version (the ETag) and its figures, could mix the state before a write with the
-    state after it. A read-only transaction at that level never fails to serialize. A SQLite
-    read transaction already keeps the snapshot of its first read."""
+    every statement sees the latest commits, so a report made of several statements (the
+    clearance report's zones and their latest records, the summary's four parts) could mix
+    the state before a write with the state after it. A read-only transaction at that level
+    never fails to serialize. A SQLite read transaction already keeps the snapshot of its
+    first read. (A kept route's ETag is read before routing, app.kit.kept: never newer than
+    the figures it tags.)"""
     if is_sqlite_engine(engine):
         return make_sessionmaker(engine)
     return make_sessionmaker(engine.execution_options(isolation_level="REPEATABLE READ"))
