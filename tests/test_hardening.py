@@ -5,6 +5,7 @@ commits, and admission that answers 503 with Retry-After instead of hanging."""
 import asyncio
 import json
 import socket
+from contextlib import asynccontextmanager
 from decimal import Decimal
 
 import httpx
@@ -203,16 +204,29 @@ def _call(app, method: str = "GET"):
     return client, client.request(method, "/api/v1/zones")
 
 
+@asynccontextmanager
+async def _one_place_taken(*, queue_timeout: float, max_queue: int):
+    """A gate with one place, held by a first request until `release` is set; yields the
+    gate, a client of it, the first request's task and `release`."""
+    started, release = asyncio.Event(), asyncio.Event()
+    gate = Admission(
+        _slow_app(started, release),
+        slots=1,
+        write_slots=1,
+        queue_timeout=queue_timeout,
+        max_queue=max_queue,
+    )
+    client, first = _call(gate)
+    async with client:
+        first_task = asyncio.create_task(first)
+        await started.wait()
+        yield gate, client, first_task, release
+
+
 def test_a_request_beyond_the_slots_waits_then_gets_503_with_retry_after():
     async def scenario():
-        started, release = asyncio.Event(), asyncio.Event()
-        gate = Admission(
-            _slow_app(started, release), slots=1, write_slots=1, queue_timeout=0.2, max_queue=10
-        )
-        client, first = _call(gate)
-        async with client:
-            first_task = asyncio.create_task(first)
-            await started.wait()
+        async with _one_place_taken(queue_timeout=0.2, max_queue=10) as taken:
+            gate, client, first_task, release = taken
             second = await client.get("/api/v1/zones")
             release.set()
             assert (await first_task).status_code == 200
@@ -231,14 +245,8 @@ def test_a_request_beyond_the_slots_waits_then_gets_503_with_retry_after():
 
 def test_a_request_cancelled_in_line_leaves_no_place_taken():
     async def scenario():
-        started, release = asyncio.Event(), asyncio.Event()
-        gate = Admission(
-            _slow_app(started, release), slots=1, write_slots=1, queue_timeout=30, max_queue=10
-        )
-        client, first = _call(gate)
-        async with client:
-            first_task = asyncio.create_task(first)
-            await started.wait()
+        async with _one_place_taken(queue_timeout=30, max_queue=10) as taken:
+            gate, client, first_task, release = taken
             queued = asyncio.create_task(client.get("/api/v1/zones"))
             while gate.waiting == 0:
                 await asyncio.sleep(0.01)
@@ -261,14 +269,8 @@ def test_a_request_cancelled_in_line_leaves_no_place_taken():
 
 def test_a_full_line_is_refused_at_once():
     async def scenario():
-        started, release = asyncio.Event(), asyncio.Event()
-        gate = Admission(
-            _slow_app(started, release), slots=1, write_slots=1, queue_timeout=30, max_queue=0
-        )
-        client, first = _call(gate)
-        async with client:
-            first_task = asyncio.create_task(first)
-            await started.wait()
+        async with _one_place_taken(queue_timeout=30, max_queue=0) as taken:
+            gate, client, first_task, release = taken
             loop = asyncio.get_running_loop()
             began = loop.time()
             refused = await client.get("/api/v1/zones")

@@ -6,16 +6,14 @@ would see the latest commits instead."""
 import asyncio
 
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from app.kit import migrate
-from app.kit.db import data_version
+from app.kit.db import bump_data_version, data_version
 from app.kit.deps import get_session
 from app.kit.settings import Settings
 from app.main import create_app
-
-BUMP = text("UPDATE data_version SET version = version + 1 WHERE id = 1")
 
 
 def _get(app: FastAPI) -> Request:
@@ -33,8 +31,8 @@ def test_a_read_request_keeps_its_snapshot_while_a_write_commits(scratch_url):
         session = await anext(sessions)
         try:
             first = data_version(session)
-            with engine.begin() as writer:  # another request's write commits meanwhile
-                writer.execute(BUMP)
+            with Session(engine) as writer, writer.begin():  # another write commits meanwhile
+                bump_data_version(writer)
             return first, data_version(session)
         finally:
             await sessions.aclose()
