@@ -248,8 +248,8 @@ def make_read_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     statement. On PostgreSQL that takes REPEATABLE READ: under the default READ COMMITTED
     every statement sees the latest commits, so a report made of several statements (the
     clearance report's zones and their latest records, the summary's four parts) could mix
-    the state before a write with the state after it. A read-only transaction at that level
-    never fails to serialize. A SQLite read transaction already keeps the snapshot of its
+    the state before a write with the state after it. At that level a transaction that only
+    reads never fails to serialize (it is not declared READ ONLY: nothing here needs it). A SQLite read transaction already keeps the snapshot of its
     first read. (A kept route's ETag is read before routing, app.kit.kept: never newer than
     the figures it tags.)"""
     if is_sqlite_engine(engine):
