@@ -1,5 +1,9 @@
 """SQLite is made to behave like a real database; PostgreSQL gets row locks."""
 
+import sqlite3
+import threading
+from pathlib import Path
+
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -17,6 +21,50 @@ def test_sqlite_connection_pragmas(engine: Engine):
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+
+
+def _new_file_with_the_write_lock_held(path: Path) -> sqlite3.Connection:
+    """A new file, still in rollback mode, whose write lock another connection holds."""
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE t (x INTEGER)")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO t VALUES (1)")
+    return holder
+
+
+@sqlite_only
+def test_a_connection_to_a_new_file_waits_for_a_writer_before_switching_to_wal(tmp_path: Path):
+    """Hosts opening a new file together: switching it to WAL while another connection holds
+    the write lock is answered "locked" at once, busy timeout or not, so the switch waits
+    for the lock itself (one of three hosts migrating an empty file at once used to fail)."""
+    path = tmp_path / "new.db"
+    holder = _new_file_with_the_write_lock_held(path)
+    release = threading.Timer(0.3, holder.execute, ["COMMIT"])
+    release.start()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("SELECT count(*) FROM t").scalar() == 1
+    finally:
+        release.join()
+        engine.dispose()
+        holder.close()
+
+
+@sqlite_only
+def test_the_switch_to_wal_waits_no_longer_than_the_busy_timeout(tmp_path: Path):
+    path = tmp_path / "new.db"
+    holder = _new_file_with_the_write_lock_held(path)
+    engine = make_engine(f"sqlite:///{path}", sqlite_busy_timeout_ms=200)
+    try:
+        with pytest.raises(OperationalError, match="locked"):
+            engine.connect()
+        assert holder.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    finally:
+        engine.dispose()
+        holder.execute("ROLLBACK")
+        holder.close()
 
 
 def test_foreign_keys_are_enforced(session: Session):

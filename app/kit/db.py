@@ -7,6 +7,8 @@ which takes SQLite's single writer lock up front; that is what serialises capaci
 there, the way SELECT ... FOR UPDATE on the zone row does on PostgreSQL.
 """
 
+import sqlite3
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -208,7 +210,7 @@ def _make_sqlite_behave(engine: Engine, busy_timeout_ms: int, synchronous: str) 
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _switch_to_wal(cursor, busy_timeout_ms)
         # FULL (the default): a commit is on disk before it is acknowledged, power loss
         # included; NORMAL in WAL mode may lose the last commits.
         cursor.execute(f"PRAGMA synchronous = {synchronous}")
@@ -218,6 +220,27 @@ def _make_sqlite_behave(engine: Engine, busy_timeout_ms: int, synchronous: str) 
     def on_begin(connection: Any) -> None:
         immediate = connection.get_execution_options().get(WRITE_TRANSACTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _switch_to_wal(cursor: Any, busy_timeout_ms: int) -> None:
+    """Put the file in WAL mode, waiting out other connections as long as the busy timeout.
+
+    On a file still in rollback mode (a new one), the switch holds a read lock while it asks
+    for the write lock; SQLite then answers "database is locked" at once, without waiting,
+    when another connection holds or wants the write lock (hosts opening a new file
+    together). The busy timeout does not cover that case, so the switch is retried here.
+    """
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    pause = 0.001
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
 
 
 # session.info keys: the session commits only through a unit of work (app.kit.uow), and
