@@ -42,3 +42,13 @@ def test_objects_alive_at_start_are_left_out_of_collections():
     finally:
         gc.unfreeze()
     assert any(kept is o for o in gc.get_objects())
+
+
+def test_the_youngest_objects_are_collected_less_often():
+    before = gc.get_threshold()
+    try:
+        memory.collect_young_less_often()
+        assert gc.get_threshold() == (memory.YOUNG_THRESHOLD, *before[1:])
+        assert memory.YOUNG_THRESHOLD > before[0]
+    finally:
+        gc.set_threshold(*before)
