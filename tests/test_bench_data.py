@@ -11,7 +11,7 @@ from app.kit import migrate
 from app.kit.db import make_engine
 from app.kit.settings import Settings
 from app.main import create_app
-from bench.best_sql import OCCUPANCY
+from bench.best_sql import CLEARANCE, OCCUPANCY
 from bench.generate import generate
 
 AS_OF = "2024-06-24"
@@ -29,12 +29,19 @@ def test_generated_data_loads_and_the_floor_reports_the_services_figures(scratch
                 row[0]: (row[1], Decimal(row[9]), Decimal(row[10]), row[11])
                 for row in connection.execute(OCCUPANCY, {"d": AS_OF})
             }
+            clearance_zones = [row[0] for row in connection.execute(CLEARANCE[0], {"d": AS_OF})]
+            latest_records = {
+                row[0]: (str(row[1]), Decimal(row[2]), str(row[6]) if row[6] else None)
+                for row in connection.execute(CLEARANCE[1], {"d": AS_OF})
+            }
         with TestClient(create_app(Settings(database_url=scratch_url), engine)) as http:
             response = http.get("/api/v1/reports/occupancy", params={"as_of": AS_OF})
             assert response.status_code == 200, response.text
             zones = response.json()["zones"]
             one = http.get(f"/api/v1/zones/{zones[0]['id']}", params={"as_of": AS_OF})
             assert one.status_code == 200, one.text
+            clearance = http.get("/api/v1/reports/clearance", params={"as_of": AS_OF})
+            assert clearance.status_code == 200, clearance.text
     finally:
         engine.dispose()
 
@@ -50,3 +57,19 @@ def test_generated_data_loads_and_the_floor_reports_the_services_figures(scratch
     }
     assert reported == floor
     assert one.json()["leased_industrial_ha"] == zones[0]["leased_industrial_ha"]
+
+    # The clearance floor: the same zones in the same order, and each zone's latest record
+    # (its date, cleared area and the date of the last record that raised it).
+    cleared = clearance.json()["zones"]
+    assert [z["id"] for z in cleared] == clearance_zones
+    assert len(latest_records) > 1000
+    reported_records = {
+        z["id"]: (
+            z["last_recorded_on"],
+            Decimal(str(z["cleared_ha"])) * M2_PER_HA,
+            z["last_progress_on"],
+        )
+        for z in cleared
+        if z["last_recorded_on"] is not None
+    }
+    assert reported_records == latest_records

@@ -5,6 +5,7 @@ Every refusal also checks that nothing changed: the zone's records and the zone 
 """
 
 import json
+import random
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -659,6 +660,28 @@ def test_first_record_that_clears_nothing_is_not_progress(client, zone):
     )
     row = clearance_row(client, zone["id"], "2022-06-01")
     assert (row["status"], row["last_progress_on"]) == ("in_progress", "2022-05-01")
+
+
+def test_the_report_and_a_zone_read_find_the_same_latest_record_and_progress(client):
+    """The report finds each zone's latest record and last progress in one statement over
+    all zones (app.land.queries); a zone read folds its own records in Python
+    (app.land.clearance.last_progress). Over histories with first records of nothing, flat
+    spells and rises, on dates before, between, on and after the records, they agree."""
+    chooser = random.Random(20261201)
+    zones = [create_zone(client, total_area_ha=100, clearance_required_ha=80) for _ in range(6)]
+    for zone in zones[1:]:  # the first has no record at all
+        day, cleared = date(2021, 1, 1), 0
+        for _ in range(chooser.randint(1, 6)):
+            day += timedelta(days=chooser.randint(1, 200))
+            cleared = min(80, cleared + chooser.choice([0, 0, 5, 12.5]))
+            add_record(client, zone["id"], iso(day), cleared)
+    for as_of in ("2020-12-31", "2021-01-01", "2021-07-01", "2022-03-15", "2024-12-31"):
+        report = client.get(CLEARANCE_REPORT, params={"as_of": as_of}).json()
+        rows = {row["id"]: row for row in report["zones"]}
+        for zone in zones:
+            read = client.get(f"{ZONES}/{zone['id']}", params={"as_of": as_of})
+            assert read.status_code == 200, read.text
+            assert block_of(rows[zone["id"]]) == read.json()["clearance"], (as_of, zone["id"])
 
 
 STALL_START = date(2023, 1, 1)
