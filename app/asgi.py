@@ -6,4 +6,4 @@ from app.main import create_app
 tune_malloc()  # before the worker's first request: see app.kit.memory
 app = create_app()
 freeze_startup_objects()  # once the application is made: see app.kit.memory
-collect_young_less_often()
+collect_young_less_often()  # and collect less often: see app.kit.memory

@@ -20,7 +20,7 @@ occupancy reports then took 28-41 ms.
 The collector also looks at the youngest objects each time 700 more containers are alive than
 before (Python's default). A national report makes tens of thousands (its rows, their lists
 and dictionaries), most freed by their reference counts before the collector could matter:
-at 700 it set off ten collections per report, 0.3-0.4 ms of a 22 ms report (measured over
+at 700 it set off ten collections per report, 0.3-0.7 ms of a 22-25 ms report (measured over
 HTTP, workers side by side on one database). A collection only frees reference cycles, which
 a request rarely makes, so the worker waits for 50,000.
 """
