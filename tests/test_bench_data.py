@@ -11,7 +11,7 @@ from app.kit import migrate
 from app.kit.db import make_engine
 from app.kit.settings import Settings
 from app.main import create_app
-from bench.best_sql import CLEARANCE, OCCUPANCY
+from bench.best_sql import CLEARANCE, INVESTMENT, INVESTMENT_TOTALS, OCCUPANCY
 from bench.generate import generate
 
 AS_OF = "2024-06-24"
@@ -29,6 +29,8 @@ def test_generated_data_loads_and_the_floor_reports_the_services_figures(scratch
                 row[0]: (row[1], Decimal(row[9]), Decimal(row[10]), row[11])
                 for row in connection.execute(OCCUPANCY, {"d": AS_OF})
             }
+            groups = list(connection.execute(INVESTMENT, {"d": AS_OF}))
+            totals = list(connection.execute(INVESTMENT_TOTALS, {"d": AS_OF}))
             clearance_zones = [row[0] for row in connection.execute(CLEARANCE[0], {"d": AS_OF})]
             latest_records = {
                 row[0]: (str(row[1]), Decimal(row[2]), str(row[6]) if row[6] else None)
@@ -42,6 +44,8 @@ def test_generated_data_loads_and_the_floor_reports_the_services_figures(scratch
             assert one.status_code == 200, one.text
             clearance = http.get("/api/v1/reports/clearance", params={"as_of": AS_OF})
             assert clearance.status_code == 200, clearance.text
+            investment = http.get("/api/v1/reports/investment", params={"as_of": AS_OF})
+            assert investment.status_code == 200, investment.text
     finally:
         engine.dispose()
 
@@ -73,3 +77,18 @@ def test_generated_data_loads_and_the_floor_reports_the_services_figures(scratch
         if z["last_recorded_on"] is not None
     }
     assert reported_records == latest_records
+
+    # The investment floor (areas in m2): its groups add up to the report's breakdowns and
+    # totals, and the summary's floor (FDI or not, status) to the same totals.
+    invested = investment.json()
+    by_country: dict[str, tuple[int, Decimal]] = {}
+    for country, _, _, projects, _, _, _, leased in groups:
+        before = by_country.get(country, (0, Decimal(0)))
+        by_country[country] = (before[0] + projects, before[1] + Decimal(leased))
+    assert len(by_country) > 3
+    assert {
+        row["country"]: (row["projects"], Decimal(str(row["leased_ha"])) * M2_PER_HA)
+        for row in invested["by_country"]
+    } == by_country
+    assert invested["projects"]["total"] == sum(g[3] for g in groups) == sum(t[2] for t in totals)
+    assert invested["employees"] == sum(g[4] for g in groups) == sum(t[3] for t in totals)

@@ -1081,6 +1081,33 @@ def test_investment_report(client, investors):
     ]
 
 
+def test_investment_breakdowns_list_the_most_leased_land_first(client, investors):
+    report = get_ok(client, INVESTMENT, as_of=AS_OF)
+    assert [row["country"] for row in report["by_country"]] == ["JP", "VN", "KR"]
+    assert [row["sector"] for row in report["by_sector"]] == ["26", "10", "25"]
+
+
+def test_investment_breakdown_ties_go_by_name_with_no_sector_last(client):
+    zone = create_zone(client)
+    for country, sector in (("KR", None), ("JP", "20"), ("US", "10"), ("JP", "30")):
+        create_project(client, zone["id"], investor_country=country, sector=sector, leased_ha=2)
+    report = get_ok(client, INVESTMENT, as_of=AS_OF)
+    assert report["by_country"] == [
+        {"country": "JP", "projects": 2, "leased_ha": 4},
+        {"country": "KR", "projects": 1, "leased_ha": 2},
+        {"country": "US", "projects": 1, "leased_ha": 2},
+    ]
+    assert [row["sector"] for row in report["by_sector"]] == ["10", "20", "30", None]
+
+
+def test_investment_report_totals_are_the_summarys(client, investors):
+    """The report adds its totals up from one grouping by country, status and sector; the
+    summary from a grouping by FDI and status: the same figures."""
+    report = get_ok(client, INVESTMENT, as_of=AS_OF)
+    summary = get_ok(client, SUMMARY, as_of=AS_OF)["investment"]
+    assert summary == {key: report[key] for key in ("projects", "registered_capital", "employees")}
+
+
 def test_investment_report_counts_leases_in_effect_on_the_date(client, investors):
     before = get_ok(client, INVESTMENT, as_of="2023-12-31")
     # The SG project is terminated 2024-01-01; the CN lease ends 2023-12-31 (not in effect).

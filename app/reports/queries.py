@@ -270,17 +270,27 @@ def investment_by_status(
     return list(session.execute(query))
 
 
-def investment_by(
-    session: Session, selection: ZoneSelection, day: date, column: str
-) -> list[Row[str | None, int, Decimal]]:
-    """Projects and leased land per investor country or per sector, largest first."""
-    key = getattr(Project, column)
-    leased = func.sum(Project.leased_ha)
+def investment_groups(
+    session: Session, selection: ZoneSelection, day: date
+) -> list[Row[str, str, str | None, int, int, Decimal, Decimal, Decimal]]:
+    """Per (investor country, status, sector) of the projects in effect: projects,
+    employees, registered capital in USD and in VND, and leased land. One pass over the
+    projects, a few hundred rows at most (the combinations that occur), which the investment
+    report adds up three ways: three groupings, one statement each, had taken twice as long
+    (over 2,000 zones 61 ms against 33 on SQLite, 30 against 13 on PostgreSQL)."""
     query = (
-        select(key, func.count(), leased)
+        select(
+            Project.investor_country,
+            Project.status,
+            Project.sector,
+            func.count(),
+            func.coalesce(func.sum(Project.employees), 0),
+            _capital_in(Currency.USD),
+            _capital_in(Currency.VND),
+            func.sum(Project.leased_ha),
+        )
         .where(*_in_effect(selection, day))
-        .group_by(key)
-        .order_by(leased.desc(), key)
+        .group_by(Project.investor_country, Project.status, Project.sector)
     )
     return list(session.execute(query))
 

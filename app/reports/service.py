@@ -3,15 +3,17 @@ arithmetic of app.land.rates into the contract's shapes. No FastAPI here."""
 
 import calendar
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from itertools import groupby
 from operator import add, itemgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.kit.countries import DOMESTIC
 from app.kit.errors import InvalidValues
 from app.kit.json_out import json_list
 from app.kit.text import search_fold
@@ -531,13 +533,19 @@ def clearance_totals(
 
 
 def investment_totals(session: Session, selection: ZoneSelection, day: date) -> InvestmentTotals:
+    return _investment_totals(queries.investment_by_status(session, selection, day))
+
+
+def _investment_totals(
+    rows: Iterable[tuple[bool, str, int, int, Decimal | None, Decimal | None]],
+) -> InvestmentTotals:
+    """The totals from rows of (FDI or not, status, projects, employees, registered capital
+    in USD and in VND), each combination in any number of rows."""
     by_status = dict.fromkeys(ProjectStatus, 0)
     counts = {True: 0, False: 0}
     capital = {(True, "USD"): ZERO, (True, "VND"): ZERO, (False, "USD"): ZERO, (False, "VND"): ZERO}
     employees = 0
-    for fdi, status, projects, staff, usd, vnd in queries.investment_by_status(
-        session, selection, day
-    ):
+    for fdi, status, projects, staff, usd, vnd in rows:
         fdi = bool(fdi)
         by_status[ProjectStatus(status)] += projects
         counts[fdi] += projects
@@ -561,8 +569,26 @@ def investment_totals(session: Session, selection: ZoneSelection, day: date) -> 
     )
 
 
+def _largest_first(pairs: Iterable[tuple[str | None, int, Decimal]]) -> list[tuple[Any, ...]]:
+    """(key, projects, leased land) added up per key, the most leased land first, then by
+    key (no key last)."""
+    projects: dict[str | None, int] = {}
+    leased: dict[str | None, Decimal] = {}
+    for key, count, area in pairs:
+        projects[key] = projects.get(key, 0) + count
+        leased[key] = leased.get(key, ZERO) + area
+    order = sorted(leased, key=lambda key: (-leased[key], key is None, key or ""))
+    return [(key, projects[key], leased[key]) for key in order]
+
+
 def investment_report(session: Session, selection: ZoneSelection, day: date) -> InvestmentReport:
-    totals = investment_totals(session, selection, day)
+    groups = queries.investment_groups(session, selection, day)
+    totals = _investment_totals(
+        (country != DOMESTIC, status, projects, staff, usd, vnd)
+        for country, status, _, projects, staff, usd, vnd, _ in groups
+    )
+    by_country = _largest_first((g[0], g[3], g[7]) for g in groups)
+    by_sector = _largest_first((g[2], g[3], g[7]) for g in groups)
     return InvestmentReport(
         as_of=day,
         scope=selection.scope,
@@ -571,13 +597,11 @@ def investment_report(session: Session, selection: ZoneSelection, day: date) -> 
         **totals.model_dump(),
         by_country=[
             CountryRow(country=country, projects=projects, leased_ha=leased)
-            for country, projects, leased in queries.investment_by(
-                session, selection, day, "investor_country"
-            )
+            for country, projects, leased in by_country
         ],
         by_sector=[
             SectorRow(sector=sector, projects=projects, leased_ha=leased)
-            for sector, projects, leased in queries.investment_by(session, selection, day, "sector")
+            for sector, projects, leased in by_sector
         ],
     )
 
