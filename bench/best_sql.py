@@ -1,5 +1,6 @@
-"""The floor: the best SQL written by hand for each report's figures, run through the bare
-driver connection (no ORM, no HTTP, no JSON). Kept in step with the schema in migrations/.
+"""The floor: the best SQL written by hand for each report's figures, as plain text through
+SQLAlchemy's connection (no ORM, no HTTP, no JSON). Kept in step with the schema in
+migrations/, and held to the service's figures by tests/test_bench_data.py.
 
 Each function returns the rows a report is made of; the benchmark times them beside the
 service over HTTP. They run unchanged on SQLite and PostgreSQL.
