@@ -18,6 +18,7 @@ from app.kit.errors import InvalidValues
 from app.kit.json_out import json_list
 from app.kit.text import search_fold
 from app.land.blocks import clearance_m2_json, occupancy_json
+from app.land.clearance import clearance_status, is_stalled
 from app.land.queries import FETCH_ROWS, lease_changes
 from app.land.rates import (
     M2_PER_HA,
@@ -414,18 +415,22 @@ class ClearanceSums:
     compensation_paid_vnd: int = 0
 
     def add_zones(
-        self, zones: Sequence[Sequence[Any]], records: list[Sequence[Any]], rows: list[Any]
+        self,
+        zones: Sequence[Sequence[Any]],
+        records: list[Sequence[Any]],
+        statuses: Sequence[str],
+        stalled: Sequence[bool],
     ) -> None:
         """Adds zones given as their rows of queries.clearance_zones, their latest records
-        (queries.latest_clearance) and their rows in the report, column by column."""
+        (queries.latest_clearance), their statuses and whether each has stalled, column by
+        column."""
         _, _, cleared, households, relocated, paid, _ = zip(*records, strict=True)
-        statuses = [row["status"] for row in rows]
         self.required_m2 += sum(zone[4] for zone in zones)
         self.cleared_m2 += sum(cleared)
         self.not_started += statuses.count(ClearanceStatus.NOT_STARTED)
         self.in_progress += statuses.count(ClearanceStatus.IN_PROGRESS)
         self.completed += statuses.count(ClearanceStatus.COMPLETED)
-        self.stalled += sum(row["stalled"] for row in rows)
+        self.stalled += sum(stalled)
         self.households_total += sum(filter(None, households))
         self.households_relocated += sum(filter(None, relocated))
         self.compensation_paid_vnd += sum(filter(None, paid))
@@ -447,6 +452,20 @@ class ClearanceSums:
         }
 
 
+# The latest record of a zone that has none: nothing cleared, no date.
+NO_RECORD = (None, None, 0, None, None, None, None)
+
+
+def _zones_and_records(
+    session: Session, selection: ZoneSelection, day: date
+) -> Iterator[tuple[Sequence[Any], list[Sequence[Any]]]]:
+    """The zones of the clearance report, kind then code, a part at a time, each part with
+    the latest record of each zone (two statements, areas in whole square metres)."""
+    latest = queries.latest_clearance(session, selection, day)
+    for part in queries.clearance_zones(session, selection, day).partitions(FETCH_ROWS):
+        yield part, [latest.get(zone[0], NO_RECORD) for zone in part]
+
+
 def _clearance_parts(
     session: Session,
     selection: ZoneSelection,
@@ -455,13 +474,9 @@ def _clearance_parts(
     sums: ClearanceSums,
 ) -> Iterator[list[dict[str, Any]]]:
     """The zones' rows of the clearance report (JSON values), kind then code, a part at a
-    time, from the zones and the latest record of each (two statements, whole square
-    metres: the figures of app.land.clearance without a Decimal per zone); each part adds
-    its figures to `sums` as it passes, column by column."""
-    latest = queries.latest_clearance(session, selection, day)
-    no_record = (None, None, 0, None, None, None, None)
-    for part in queries.clearance_zones(session, selection, day).partitions(FETCH_ROWS):
-        records = [latest.get(zone[0], no_record) for zone in part]
+    time: the figures of app.land.clearance without a Decimal per zone; each part adds its
+    figures to `sums` as it passes, column by column."""
+    for part, records in _zones_and_records(session, selection, day):
         rows = []
         for (zone_id, code, name, kind, required), record in zip(part, records, strict=True):
             _, recorded_on, cleared, households, relocated, paid, progressed_on = record
@@ -478,7 +493,8 @@ def _clearance_parts(
             row["households_relocated"] = relocated
             row["compensation_paid_vnd"] = paid
             rows.append(row)
-        sums.add_zones(part, records, rows)
+        statuses = [row["status"] for row in rows]
+        sums.add_zones(part, records, statuses, [row["stalled"] for row in rows])
         yield rows
 
 
@@ -508,9 +524,17 @@ def clearance_document(
 def _clearance_totals_json(
     session: Session, selection: ZoneSelection, day: date, stall_days: int
 ) -> dict[str, Any]:
+    """The clearance totals alone: each zone's status and stall, and no row made."""
     sums = ClearanceSums()
-    for _ in _clearance_parts(session, selection, day, stall_days, sums):
-        pass
+    for part, records in _zones_and_records(session, selection, day):
+        statuses = [
+            clearance_status(record[2], zone[4]) for zone, record in zip(part, records, strict=True)
+        ]
+        stalled = [
+            is_stalled(status, record[6], day, stall_days)
+            for status, record in zip(statuses, records, strict=True)
+        ]
+        sums.add_zones(part, records, statuses, stalled)
     return sums.json()
 
 
