@@ -71,14 +71,19 @@ CLEARANCE = [
     ),
 ]
 
+# Registered capital in USD and in VND, as the investment figures read it.
+CAPITAL = (
+    "sum(CASE WHEN p.capital_currency = 'USD' THEN p.registered_capital ELSE 0 END),"
+    " sum(CASE WHEN p.capital_currency = 'VND' THEN p.registered_capital ELSE 0 END)"
+)
+
 # The investment report: one grouping by country, status and sector (a few hundred rows),
 # which adds up to the totals and both breakdowns; three groupings, one statement each, take
 # twice as long.
 INVESTMENT = text(
     f"""
     SELECT p.investor_country, p.status, p.sector, count(*), coalesce(sum(p.employees), 0),
-           sum(CASE WHEN p.capital_currency = 'USD' THEN p.registered_capital ELSE 0 END),
-           sum(CASE WHEN p.capital_currency = 'VND' THEN p.registered_capital ELSE 0 END),
+           {CAPITAL},
            sum(p.leased_ha)
     FROM {ZONES_ON} JOIN projects p ON p.zone_id = z.id
     WHERE {IN_EFFECT} AND {IN_SCOPE}
@@ -90,8 +95,7 @@ INVESTMENT = text(
 INVESTMENT_TOTALS = text(
     f"""
     SELECT p.investor_country <> 'VN' AS fdi, p.status, count(*), coalesce(sum(p.employees), 0),
-           sum(CASE WHEN p.capital_currency = 'USD' THEN p.registered_capital ELSE 0 END),
-           sum(CASE WHEN p.capital_currency = 'VND' THEN p.registered_capital ELSE 0 END)
+           {CAPITAL}
     FROM {ZONES_ON} JOIN projects p ON p.zone_id = z.id
     WHERE {IN_EFFECT} AND {IN_SCOPE}
     GROUP BY 1, 2
