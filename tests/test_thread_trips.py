@@ -1,0 +1,60 @@
+"""What a read sends to worker threads. Each trip there and back wakes the event loop and costs
+about half a millisecond, so a report makes as few as the databases allow: its route's own on
+SQLite, whose reads are in-process (the session is made, the data version read and the ETag
+checked on the event loop: app.kit.deps.get_session, app.kit.conditional.data_tag,
+app.kit.kept); on PostgreSQL the data version and the session's close are round trips to the
+server, each made from a thread, so that no request waits on the network with the loop held."""
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import anyio.to_thread
+import pytest
+from fastapi.testclient import TestClient
+
+from app.kit import migrate
+from app.kit.settings import Settings
+from app.main import create_app
+from tests.databases import backend
+
+READS = (
+    "/api/v1/reports/occupancy?as_of=2024-06-30",
+    "/api/v1/reports/clearance?as_of=2024-06-30",
+    "/api/v1/reports/investment?as_of=2024-06-30",
+    "/api/v1/reports/summary?as_of=2024-06-30",
+)
+
+
+@pytest.fixture
+def trips(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The names of the calls sent to a worker thread, in order, from here on."""
+    sent: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        sent.append(getattr(func, "__name__", repr(func)))
+        return await run_sync(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    yield sent
+
+
+@pytest.mark.parametrize("answer_cache_mb", [0, 32], ids=["none kept", "kept"])
+@pytest.mark.parametrize("path", READS)
+def test_a_computed_read_goes_to_a_worker_thread_as_few_times_as_its_database_allows(
+    scratch_url: str, trips: list[str], path: str, answer_cache_mb: int
+) -> None:
+    migrate.upgrade(scratch_url)
+    app = create_app(Settings(database_url=scratch_url, answer_cache_mb=answer_cache_mb))
+    try:
+        with TestClient(app) as client:
+            trips.clear()
+            answer = client.get(path)
+            assert answer.status_code == 200, answer.text
+            assert "etag" in answer.headers
+    finally:
+        app.state.engine.dispose()
+    # The route itself; on PostgreSQL also the data version (read before routing when answers
+    # are kept, by data_tag when none are) and the session's close.
+    expected = 1 if backend() == "sqlite" else 3
+    assert len(trips) == expected, trips
