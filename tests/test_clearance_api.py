@@ -14,8 +14,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.kit.json_out import json_bytes
 from app.kit.settings import Settings
 from app.main import create_app
+from app.reports import service
+from app.reports.params import ZoneSelection
 from tests.conftest import share_session
 from tests.factories import assert_problem, create_zone, error_fields
 
@@ -682,6 +685,28 @@ def test_the_report_and_a_zone_read_find_the_same_latest_record_and_progress(cli
             read = client.get(f"{ZONES}/{zone['id']}", params={"as_of": as_of})
             assert read.status_code == 200, read.text
             assert block_of(rows[zone["id"]]) == read.json()["clearance"], (as_of, zone["id"])
+
+
+def test_the_clearance_document_reads_as_the_api_answer(client, session):
+    """Code that takes the clearance report as a document (alerts, filings, CSV and XLSX)
+    reads what a client of the API reads: text dates and statuses, not the dates and enums
+    the rows are made with for the JSON writer (app.land.blocks.clearance_m2_json)."""
+    zones = [create_zone(client, total_area_ha=100, clearance_required_ha=80) for _ in range(3)]
+    add_record(client, zones[1]["id"], "2022-01-10", 20)
+    add_record(client, zones[2]["id"], "2022-01-10", 80)
+    day = date(2024, 6, 30)
+    document = service.clearance_document(session, ZoneSelection(), day, 180)
+    answer = client.get(CLEARANCE_REPORT, params={"as_of": day.isoformat()})
+    assert answer.status_code == 200, answer.text
+    assert document == answer.json()
+    rows = {row["id"]: row for row in document["zones"]}
+    assert rows[zones[1]["id"]]["last_recorded_on"] == "2022-01-10"
+    assert [type(rows[z["id"]]["status"]) for z in zones] == [str, str, str]
+    assert [rows[z["id"]]["status"] for z in zones] == ["not_started", "in_progress", "completed"]
+    assert (
+        json_bytes(service.clearance_document(session, ZoneSelection(), day, 180, written=True))
+        == answer.content
+    )
 
 
 STALL_START = date(2023, 1, 1)

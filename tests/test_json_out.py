@@ -1,10 +1,13 @@
 """JSON answers written in parts (app.kit.json_out): a list written a part at a time reads
 exactly as the list written at once."""
 
+from datetime import date
+
 import orjson
 import pytest
 
 from app.kit.json_out import json_bytes, json_list, json_part
+from app.models.enums import ClearanceStatus
 
 
 def rows(count: int) -> list[dict[str, object]]:
@@ -34,3 +37,20 @@ def test_a_documents_list_from_its_parts_reads_as_the_list(written: bool):
     listed = json_list(parts, written=written)
     assert len(listed) == (3 if written else 7)
     assert json_bytes({"zones": listed}) == json_bytes({"zones": every})
+
+
+def test_a_lists_items_read_back_are_the_json_values_its_writing_holds():
+    """Items that hold what orjson writes and JSON has not got (a date, a str enum) read back
+    as the ISO text and the value a client reads; the list written reads the same."""
+    parts = [
+        [{"on": date(2024, 6, 30), "status": ClearanceStatus.COMPLETED, "rate": 0.5}],
+        [{"on": None, "status": ClearanceStatus.NOT_STARTED, "rate": None}],
+    ]
+    values = json_list(iter(parts), written=False, read_back=True)
+    assert values == [
+        {"on": "2024-06-30", "status": "completed", "rate": 0.5},
+        {"on": None, "status": "not_started", "rate": None},
+    ]
+    assert all(type(item["status"]) is str for item in values)
+    written = json_list(iter(parts), written=True)
+    assert json_bytes({"zones": written}) == json_bytes({"zones": values})

@@ -23,12 +23,16 @@ def json_part(items: list[Any]) -> orjson.Fragment:
     return orjson.Fragment(orjson.dumps(items)[1:-1])  # the items, without [ and ]
 
 
-def json_list(parts: Iterable[list[Any]], *, written: bool) -> list[Any]:
+def json_list(parts: Iterable[list[Any]], *, written: bool, read_back: bool = False) -> list[Any]:
     """The list a document holds, from its parts (each not empty): with `written`, each part
-    written as it comes (`json_part`); otherwise the parts' items as values. Every part is
-    read before it returns."""
+    written as it comes (`json_part`); otherwise the parts' items as values, and with
+    `read_back` as the JSON values their writing reads back as (for items that hold what
+    orjson writes but JSON has not got: a date is then its ISO text, an enum its value). Every
+    part is read before it returns."""
     if written:
         return [json_part(part) for part in parts]
+    if read_back:
+        return [item for part in parts for item in orjson.loads(orjson.dumps(part))]
     return [item for part in parts for item in part]
 
 

@@ -473,9 +473,10 @@ def _clearance_parts(
     stall_days: int,
     sums: ClearanceSums,
 ) -> Iterator[list[dict[str, Any]]]:
-    """The zones' rows of the clearance report (JSON values), kind then code, a part at a
-    time: the figures of app.land.clearance without a Decimal per zone; each part adds its
-    figures to `sums` as it passes, column by column."""
+    """The zones' rows of the clearance report, kind then code, a part at a time: the figures
+    of app.land.clearance without a Decimal per zone, in what orjson writes (dates and the
+    status as they are: app.land.blocks.clearance_m2_json); each part adds its figures to
+    `sums` as it passes, column by column."""
     for part, records in _zones_and_records(session, selection, day):
         rows = []
         for (zone_id, code, name, kind, required), record in zip(part, records, strict=True):
@@ -507,9 +508,13 @@ def clearance_document(
     written: bool = False,
 ) -> dict[str, Any]:
     """The clearance report (schema: ClearanceReport) as JSON values. With `written`, the
-    zones' rows are written to JSON a part at a time (as in `occupancy_document`)."""
+    zones' rows are written to JSON a part at a time (as in `occupancy_document`); otherwise
+    they are read back from their writing, since they hold dates and statuses as they are
+    (app.land.blocks.clearance_m2_json): what a caller of the document sees is what a client
+    of the API reads."""
     sums = ClearanceSums()
-    zones = json_list(_clearance_parts(session, selection, day, stall_days, sums), written=written)
+    parts = _clearance_parts(session, selection, day, stall_days, sums)
+    zones = json_list(parts, written=written, read_back=True)
     return {
         "as_of": day.isoformat(),
         "scope": selection.scope,
