@@ -6,7 +6,7 @@ from datetime import date
 import orjson
 import pytest
 
-from app.kit.json_out import json_bytes, json_list, json_part
+from app.kit.json_out import WrittenList, json_bytes, json_list, json_part
 from app.models.enums import ClearanceStatus
 
 
@@ -24,10 +24,32 @@ def test_parts_written_one_by_one_are_the_list_written_at_once(sizes: list[int])
     parts = [
         json_part(every[start : start + size]) for start, size in zip(starts, sizes, strict=True)
     ]
-    document = {"as_of": "2024-06-24", "zones": parts, "totals": {"zones": len(every)}}
-    expected = {"as_of": "2024-06-24", "zones": every, "totals": {"zones": len(every)}}
+    document = {"as_of": "2024-06-24", "zones": WrittenList(parts), "totals": {"zones": 1}}
+    expected = {"as_of": "2024-06-24", "zones": every, "totals": {"zones": 1}}
     assert json_bytes(document) == json_bytes(expected)
     assert orjson.loads(json_bytes(document)) == expected
+
+
+def test_written_lists_are_spliced_wherever_they_stand_among_the_documents_values():
+    """First, last, two of them, and beside text that holds U+0000 (which orjson writes
+    escaped, so it is never taken for where a list goes)."""
+    a, b = rows(3), rows(5)[3:]
+    document = {
+        "first": WrittenList([json_part(a[:1]), json_part(a[1:])]),
+        "text": "nul \x00 inside",
+        "none": WrittenList([]),
+        "nested": {"list": [1, 2], "empty": []},
+        "last": WrittenList([json_part(b)]),
+    }
+    expected = {"first": a, "text": "nul \x00 inside", "none": [], "nested": document["nested"]}
+    expected["last"] = b
+    assert json_bytes(document) == json_bytes(expected)
+    assert orjson.loads(json_bytes(document)) == expected
+
+
+def test_a_written_list_deeper_than_the_documents_values_is_refused():
+    with pytest.raises(TypeError):
+        json_bytes({"report": {"zones": WrittenList([json_part(rows(2))])}})
 
 
 @pytest.mark.parametrize("written", [False, True])
@@ -35,7 +57,11 @@ def test_a_documents_list_from_its_parts_reads_as_the_list(written: bool):
     every = rows(7)
     parts = iter([every[0:3], every[3:4], every[4:7]])  # any iterable: read once, in order
     listed = json_list(parts, written=written)
-    assert len(listed) == (3 if written else 7)
+    if written:
+        assert isinstance(listed, WrittenList)
+        assert len(listed.parts) == 3
+    else:
+        assert listed == every
     assert json_bytes({"zones": listed}) == json_bytes({"zones": every})
 
 

@@ -9,28 +9,74 @@ import orjson
 from fastapi import Response
 from pydantic import BaseModel
 
+# Where a written list goes in the rest of its document's writing: a NUL byte, which orjson
+# never writes (a U+0000 inside a string is written as \u0000).
+_SPLICE = b"\x00"
+
+
+class WrittenList:
+    """A document's list whose items are written already, a part at a time (`json_part`):
+    `json_bytes` splices the parts into the document's writing, each copied once."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: list[bytes]) -> None:
+        self.parts = parts
+
+    def spliced(self) -> list[bytes | memoryview]:
+        """The list's bytes in pieces: the parts' items, without each part's [ and ]."""
+        if not self.parts:
+            return [b"[]"]
+        pieces: list[bytes | memoryview] = [b"["]
+        for part in self.parts:
+            pieces += (memoryview(part)[1:-1], b",")
+        pieces[-1] = b"]"
+        return pieces
+
 
 def json_bytes(document: Any) -> bytes:
-    """A document of JSON values (or one orjson writes natively), written once."""
-    return orjson.dumps(document)
+    """A document of JSON values (or one orjson writes natively), written once. A value of
+    the document (a dictionary) that is a WrittenList is spliced in: the rest is written with
+    a mark in its place, then every piece is copied once into the answer, whose size is then
+    known (writing the parts into the document again, as orjson Fragments, copied them twice
+    more, into buffers that grow: 500 fresh pages of memory for a national report, 0.5 ms)."""
+    lists = (
+        [value for value in document.values() if isinstance(value, WrittenList)]
+        if isinstance(document, dict)
+        else []
+    )
+    if not lists:
+        return orjson.dumps(document)
+    marked = {
+        key: orjson.Fragment(_SPLICE) if isinstance(value, WrittenList) else value
+        for key, value in document.items()
+    }
+    rest = orjson.dumps(marked).split(_SPLICE)
+    pieces: list[bytes | memoryview] = [rest[0]]
+    for written, after in zip(lists, rest[1:], strict=True):
+        pieces += written.spliced()
+        pieces.append(after)
+    return b"".join(pieces)
 
 
-def json_part(items: list[Any]) -> orjson.Fragment:
-    """A list's items written to JSON now, as one part (an orjson Fragment) that a list
-    written later holds in their place: `json_bytes([json_part(a), json_part(b)])` is the
-    bytes `json_bytes(a + b)` would be, for parts that are not empty. A report written a
-    part at a time never holds all its rows as values at once."""
-    return orjson.Fragment(orjson.dumps(items)[1:-1])  # the items, without [ and ]
+def json_part(items: list[Any]) -> bytes:
+    """A list's items written to JSON now, as one part of a list written later
+    (a WrittenList): `json_bytes({"k": WrittenList([json_part(a), json_part(b)])})` is the
+    bytes `json_bytes({"k": a + b})` would be, for parts that are not empty. A report written
+    a part at a time never holds all its rows as values at once."""
+    return orjson.dumps(items)
 
 
-def json_list(parts: Iterable[list[Any]], *, written: bool, read_back: bool = False) -> list[Any]:
+def json_list(
+    parts: Iterable[list[Any]], *, written: bool, read_back: bool = False
+) -> list[Any] | WrittenList:
     """The list a document holds, from its parts (each not empty): with `written`, each part
-    written as it comes (`json_part`); otherwise the parts' items as values, and with
-    `read_back` as the JSON values their writing reads back as (for items that hold what
-    orjson writes but JSON has not got: a date is then its ISO text, an enum its value). Every
-    part is read before it returns."""
+    written as it comes (`json_part`), for `json_bytes` to splice in; otherwise the parts'
+    items as values, and with `read_back` as the JSON values their writing reads back as (for
+    items that hold what orjson writes but JSON has not got: a date is then its ISO text, an
+    enum its value). Every part is read before it returns."""
     if written:
-        return [json_part(part) for part in parts]
+        return WrittenList([json_part(part) for part in parts])
     if read_back:
         return [item for part in parts for item in orjson.loads(orjson.dumps(part))]
     return [item for part in parts for item in part]

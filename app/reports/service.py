@@ -228,8 +228,9 @@ def occupancy_document(
 ) -> dict[str, Any]:
     """The occupancy report (schema: OccupancyReport) as JSON values, ready to write. With
     `written`, the zones' rows are written to JSON a part at a time as they are made
-    (app.kit.json_out.json_part), for an answer that is only written: a report over tens of
-    thousands of zones never holds them all as values at once."""
+    (app.kit.json_out.json_list: a WrittenList, which json_bytes splices in), for an answer
+    that is only written: a report over tens of thousands of zones never holds them all as
+    values at once."""
     as_of = day.isoformat()
     by_kind = _by_kind()
     parts = (_zones_json(*held, as_of) for held in _zones_held(session, selection, day, by_kind))
