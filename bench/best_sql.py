@@ -24,6 +24,14 @@ IN_EFFECT = (
     " AND (p.terminated_on IS NULL OR p.terminated_on > :d)"
 )
 
+
+def whole(total: str) -> str:
+    """A sum of areas (whole square metres, BIGINT) read as an integer: PostgreSQL sums BIGINT
+    as NUMERIC, which its driver reads as a Decimal per value (the occupancy statement took
+    1.1-1.5 ms more over 2,000 zones). SQLite's sum is an integer already."""
+    return f"CAST({total} AS BIGINT)"
+
+
 OCCUPANCY = text(
     f"""
     SELECT z.id, z.code, s.name, z.kind, s.province, s.status, s.total_area_ha,
@@ -31,8 +39,10 @@ OCCUPANCY = text(
            coalesce(h.industrial, 0), coalesce(h.service, 0), coalesce(h.leases, 0)
     FROM {ZONES_ON} LEFT JOIN (
         SELECT p.zone_id,
-               sum(CASE WHEN p.land_use = 'industrial' THEN p.leased_ha ELSE 0 END) AS industrial,
-               sum(CASE WHEN p.land_use = 'service' THEN p.leased_ha ELSE 0 END) AS service,
+               {whole("sum(CASE WHEN p.land_use = 'industrial' THEN p.leased_ha ELSE 0 END)")}
+                   AS industrial,
+               {whole("sum(CASE WHEN p.land_use = 'service' THEN p.leased_ha ELSE 0 END)")}
+                   AS service,
                count(*) AS leases
         FROM projects p WHERE {IN_EFFECT} GROUP BY p.zone_id) h ON h.zone_id = z.id
     WHERE {IN_SCOPE}
@@ -126,7 +136,7 @@ def history(points: Sequence[date]) -> tuple[Any, dict[str, Any]]:
     zone = f"p.zone_id IN (SELECT s.zone_id FROM zone_states s WHERE {spans})"
     statement = text(
         f"""
-        SELECT zone_id, bucket, sum(i), sum(s), sum(n) FROM (
+        SELECT zone_id, bucket, {whole("sum(i)")}, {whole("sum(s)")}, sum(n) FROM (
             SELECT p.zone_id, {bucket("p.lease_start")} AS bucket, {industrial} AS i,
                    {service} AS s, 1 AS n
             FROM projects p WHERE {zone} AND p.lease_start <= {last}
