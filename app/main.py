@@ -30,7 +30,6 @@ from app.kit.db import (
     make_engine,
     make_read_sessionmaker,
     make_sessionmaker,
-    read_data_version,
     write_session,
 )
 from app.kit.docs_pages import install_docs
@@ -44,6 +43,7 @@ from app.kit.openapi import complete_openapi, operation_id
 from app.kit.problem_pages import router as problem_pages_router
 from app.kit.routes import RouteTemplates, route_paths
 from app.kit.settings import Settings, get_settings, local_today
+from app.kit.version_reads import version_reader
 from app.plans.router import router as plans_router
 from app.projects.router import router as projects_router
 from app.reports.router import alerts_router, filings_router
@@ -77,6 +77,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     metrics = Metrics.from_environment()
 
+    versions = version_reader(engine)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         stop_watching = watch_pool(engine, metrics)
@@ -84,6 +86,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             yield
         finally:
             stop_watching()
+            await versions.close()
 
     app = FastAPI(
         title="Industrial-zone occupancy service",
@@ -105,7 +108,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.read_sessionmaker = make_read_sessionmaker(engine)
     app.state.answers = AnswerCache(settings.answer_cache_mb * 1_048_576)
-    app.state.read_data_version = partial(read_data_version, engine)
+    app.state.read_data_version = versions.read
     # Added innermost first; the order a request meets them is told in app.kit.middleware.
     app.add_middleware(Idempotency)
     app.add_middleware(
@@ -113,11 +116,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         max_bytes=settings.max_body_bytes,
         larger={"/api/v1/imports": settings.max_import_bytes},
     )
-    app.add_middleware(
-        SendKept,
-        today=partial(local_today, settings),
-        blocking_reads=not is_sqlite_engine(engine),
-    )
+    app.add_middleware(SendKept, today=partial(local_today, settings))
     app.add_middleware(
         AccessControl, public_read=settings.public_read, public_metrics=settings.public_metrics
     )

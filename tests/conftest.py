@@ -71,7 +71,11 @@ def share_session(application: FastAPI, session: Session) -> FastAPI:
     application.dependency_overrides[get_session] = lambda: session
     application.state.authenticate = lambda presented: authenticate(session, presented)
     application.state.idempotency_sessions = lambda: nullcontext(session)
-    application.state.read_data_version = lambda: data_version(session)
+
+    async def read_version() -> int:
+        return data_version(session)
+
+    application.state.read_data_version = read_version
     return application
 
 

@@ -25,7 +25,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Header, Request, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 
 from app.kit import answers
@@ -89,15 +88,16 @@ async def data_tag(
 
     Run on the event loop, not in a worker thread: a route that keeps its answers then makes
     one trip to a worker thread and back (its own), not two (about 0.5 ms a request, on either
-    database). Only when no answer is kept does it read the data version itself, in the
-    request's snapshot: on SQLite that is in-process and done here, as the kept layer's read
-    and a read session's close are; on PostgreSQL it is a round trip, made from a thread."""
+    database). Only when no answer is kept does it read the data version itself: on SQLite
+    in the request's snapshot, in-process, as a read session's close is; on PostgreSQL on the
+    event loop too, as the kept layer reads it (app.kit.version_reads), before the request's
+    snapshot begins, so the tag is never newer than the figures it tags."""
     etag: str | None = getattr(request.state, answers.KEY, None)
     if etag is None:  # no answer is kept (budget 0): this request's own key
         if is_sqlite(session):
             version = data_version(session)
         else:
-            version = await run_in_threadpool(data_version, session)
+            version = await request.app.state.read_data_version()
         scope = request.scope
         etag = answer_key(version, scope["path"], scope["query_string"], today)
         setattr(request.state, answers.KEY, etag)

@@ -132,8 +132,8 @@ def rows_changed(result: Result[Any]) -> int:
 # Every committed write raises this number (see app.models.data_version); reports use it as
 # their version. Raw SQL, so the plumbing needs no model import.
 _BUMP = text("UPDATE data_version SET version = version + 1 WHERE id = 1")
-_READ_SQL = "SELECT version FROM data_version WHERE id = 1"
-_READ = text(_READ_SQL)
+READ_DATA_VERSION_SQL = "SELECT version FROM data_version WHERE id = 1"
+_READ = text(READ_DATA_VERSION_SQL)
 
 
 def bump_data_version(session: Session) -> None:
@@ -148,11 +148,12 @@ def data_version(session: Session) -> int:
 
 def read_data_version(engine: Engine) -> int:
     """The data version, read on a pooled connection through the bare driver: before routing
-    (app.kit.kept), where a session's own costs would be most of the request's."""
+    (app.kit.kept, through app.kit.version_reads on SQLite), where a session's own costs would
+    be most of the request's."""
     connection = engine.raw_connection()
     try:
         cursor = connection.cursor()
-        cursor.execute(_READ_SQL)
+        cursor.execute(READ_DATA_VERSION_SQL)
         row = cursor.fetchone()
         cursor.close()
     finally:

@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from anyio import to_thread
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
@@ -40,11 +39,11 @@ from app.kit.conditional import (
     not_modified,
 )
 from app.kit.routes import UNMATCHED, RouteTemplates
+from app.kit.version_reads import ReadVersion
 
 # What the layer needs from the application's state: the kept answers (`answers`), the
 # routes that keep theirs (`kept_routes`, KeptRoutes), and how to read the data version
-# (`read_data_version`; blocking on a server database, so it goes to a thread there).
-ReadVersion = Callable[[], int]
+# (`read_data_version`, on the event loop: app.kit.version_reads).
 
 
 def _depends_on(dependant: Dependant, call: Callable[..., object]) -> bool:
@@ -68,10 +67,9 @@ class KeptRoutes:
 
 
 class SendKept:
-    def __init__(self, app: ASGIApp, *, today: Callable[[], date], blocking_reads: bool) -> None:
+    def __init__(self, app: ASGIApp, *, today: Callable[[], date]) -> None:
         self.app = app
         self.today = today
-        self.blocking_reads = blocking_reads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -86,7 +84,7 @@ class SendKept:
             await self.app(scope, receive, send)
             return
         read: ReadVersion = state.read_data_version
-        version = await to_thread.run_sync(read) if self.blocking_reads else read()
+        version = await read()
         key = answer_key(version, path, scope["query_string"], self.today())
         request = Request(scope, receive)
         kept = cache.get(key)
