@@ -2,22 +2,22 @@ from fastapi import APIRouter, Response, status
 
 from app.access import keys
 from app.access.schemas import KeyCreate, KeyCreated, KeyRead
-from app.kit.conditional import Conditional
+from app.kit.conditional import DataTag
 from app.kit.deps import IdPath, SessionDep
 from app.kit.etags import tag
 from app.kit.json_body import ExactJsonRoute
-from app.kit.pagination import Page, PageDep
+from app.kit.pagination import Page, PageDep, page_answer
 from app.kit.uow import WorkDep
 
 router = APIRouter(prefix="/api/v1/keys", tags=["access"], route_class=ExactJsonRoute)
 
 
-@router.get("", response_model=Page[KeyRead], dependencies=[Conditional])
-def list_keys(session: SessionDep, page: PageDep) -> Page[KeyRead]:
+@router.get("", response_model=Page[KeyRead])
+def list_keys(session: SessionDep, etag: DataTag, page: PageDep) -> Response:
     """API keys, without their secrets."""
     rows, total = keys.list_keys(session, limit=page.limit, offset=page.offset)
     items = [KeyRead.model_validate(k) for k in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page_answer(items, total, page, etag)
 
 
 @router.get("/{key_id}", response_model=KeyRead)

@@ -2,14 +2,14 @@ import re
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime, BeforeValidator
 
 from app.kit import audit as service
-from app.kit.conditional import Conditional
+from app.kit.conditional import DataTag
 from app.kit.deps import SessionDep
 from app.kit.json_body import ExactJsonRoute
-from app.kit.pagination import Page, PageDep
+from app.kit.pagination import Page, PageDep, page_answer
 from app.kit.schema_types import MAX_ID, OutputModel, QueryText
 
 ISO_DATETIME = re.compile(
@@ -38,9 +38,10 @@ class AuditEventRead(OutputModel):
     request_id: str | None
 
 
-@router.get("", response_model=Page[AuditEventRead], dependencies=[Conditional])
+@router.get("", response_model=Page[AuditEventRead])
 def list_audit_events(
     session: SessionDep,
+    etag: DataTag,
     page: PageDep,
     entity: Annotated[Annotated[str, QueryText(30)] | None, Query()] = None,
     entity_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
@@ -50,7 +51,7 @@ def list_audit_events(
         BeforeValidator(_iso_datetime_only),
         Query(description="ISO 8601 time with zone."),
     ] = None,
-) -> Page[AuditEventRead]:
+) -> Response:
     """The audit trail, oldest first; it has no way to change or delete an event."""
     events, total = service.list_events(
         session,
@@ -62,4 +63,4 @@ def list_audit_events(
         offset=page.offset,
     )
     items = [AuditEventRead.model_validate(e) for e in events]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page_answer(items, total, page, etag)

@@ -9,7 +9,7 @@ from app.kit.deps import IdPath, IfMatch, SessionDep, TodayDep
 from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import tag
 from app.kit.json_body import ExactJsonRoute
-from app.kit.pagination import Page, PageDep
+from app.kit.pagination import Page, PageDep, page_answer
 from app.kit.uow import WorkDep
 from app.models import ClearanceRecord
 from app.sheets.layout import Entity
@@ -67,7 +67,7 @@ def list_clearance_records(
         return export(Entity.CLEARANCE, rows, format, name=name, day=today, sep=sep, etag=etag)
     records, total = service.list_records(session, zone_id, limit=page.limit, offset=page.offset)
     items = [ClearanceRead.model_validate(r) for r in records]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page_answer(items, total, page, etag)
 
 
 @router.get("/{record_id}", response_model=ClearanceRead)

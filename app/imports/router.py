@@ -1,17 +1,17 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from app.imports import service
 from app.imports.schemas import ImportRead, ImportResult
 from app.imports.service import NO_ROWS, Source, SpreadsheetRefused
 from app.imports.upload import CSV, XLSX, UploadRefused, upload
-from app.kit.conditional import Conditional
+from app.kit.conditional import DataTag
 from app.kit.deps import IdPath, SessionDep, TodayDep
 from app.kit.errors import problem_response
 from app.kit.json_body import ExactJsonRoute
-from app.kit.pagination import Page, PageDep
+from app.kit.pagination import Page, PageDep, page_answer
 from app.kit.uow import WorkDep
 from app.sheets.layout import Entity
 from app.sheets.reading import Refused, Sheet, read_sheet
@@ -96,16 +96,16 @@ def import_spreadsheet(
     return work.created(result, location=f"/api/v1/imports/{result.id}")
 
 
-@router.get("", response_model=Page[ImportRead], dependencies=[Conditional])
+@router.get("", response_model=Page[ImportRead])
 def list_imports(
-    session: SessionDep, page: PageDep, entity: AnyEntity | None = None
-) -> Page[ImportRead]:
+    session: SessionDep, etag: DataTag, page: PageDep, entity: AnyEntity | None = None
+) -> Response:
     """Committed imports, newest first."""
     records, total = service.list_imports(
         session, entity=entity, limit=page.limit, offset=page.offset
     )
     items = [ImportRead.model_validate(r) for r in records]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page_answer(items, total, page, etag)
 
 
 @router.get("/{import_id}", response_model=ImportRead)

@@ -2,12 +2,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.kit.conditional import Conditional
+from app.kit.conditional import Conditional, DataTag
 from app.kit.deps import IdPath, IfMatch, SessionDep
 from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import tag
 from app.kit.json_body import ExactJsonRoute
-from app.kit.pagination import Page, PageDep
+from app.kit.pagination import Page, PageDep, page_answer
 from app.kit.uow import WorkDep
 from app.land.indicators import CATALOGUE
 from app.models import Plan, PlanTarget
@@ -44,13 +44,13 @@ def _read_one(session: SessionDep, plan: Plan) -> PlanRead:
     return plan_read(plan, service.targets_of(session, [plan.id])[plan.id])
 
 
-@router.get("/plans", response_model=Page[PlanRead], dependencies=[Conditional])
-def list_plans(session: SessionDep, page: PageDep) -> Page[PlanRead]:
+@router.get("/plans", response_model=Page[PlanRead])
+def list_plans(session: SessionDep, etag: DataTag, page: PageDep) -> Response:
     """Plans, earliest first, with their targets."""
     plans, total = service.list_plans(session, limit=page.limit, offset=page.offset)
     targets = service.targets_of(session, [p.id for p in plans])
     items = [plan_read(p, targets[p.id]) for p in plans]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page_answer(items, total, page, etag)
 
 
 @router.post("/plans", status_code=status.HTTP_201_CREATED, response_model=PlanRead)
@@ -125,19 +125,20 @@ def add_actual(plan_id: IdPath, body: ActualCreate, work: WorkDep) -> ActualRead
     return work.created(read, entity=actual, location=location)
 
 
-@router.get("/plans/{plan_id}/actuals", response_model=Page[ActualRead], dependencies=[Conditional])
+@router.get("/plans/{plan_id}/actuals", response_model=Page[ActualRead])
 def list_actuals(
     plan_id: IdPath,
     session: SessionDep,
+    etag: DataTag,
     page: PageDep,
     indicator: Annotated[IndicatorKey | None, Query()] = None,
-) -> Page[ActualRead]:
+) -> Response:
     """Reported values of a plan, by indicator and date."""
     rows, total = service.list_actuals(
         session, plan_id, indicator=indicator, limit=page.limit, offset=page.offset
     )
     items = [ActualRead.model_validate(r) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page_answer(items, total, page, etag)
 
 
 @router.get("/indicators", response_model=list[IndicatorRead], dependencies=[Conditional])

@@ -8,7 +8,7 @@ from app.kit.deps import IdPath, IfMatch, SessionDep, TodayDep
 from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import tag
 from app.kit.json_body import ExactJsonRoute
-from app.kit.pagination import Page, PageDep
+from app.kit.pagination import Page, PageDep, page_answer
 from app.kit.schema_types import MAX_ID, AnyCase, QueryText
 from app.kit.uow import WorkDep
 from app.models import Project
@@ -90,7 +90,7 @@ def list_projects(
     )
     codes = service.zone_codes(session, projects)
     items = [project_read(p, codes[p.zone_id]) for p in projects]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page_answer(items, total, page, etag)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ProjectRead)

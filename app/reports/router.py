@@ -6,12 +6,12 @@ import orjson
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from app.kit.conditional import Conditional, DataTag
+from app.kit.conditional import DataTag
 from app.kit.db import utcnow
 from app.kit.deps import IdPath, SessionDep, SettingsDep, TodayDep
 from app.kit.json_body import ExactJsonRoute
 from app.kit.json_out import json_bytes
-from app.kit.pagination import Page, PageDep
+from app.kit.pagination import Page, PageDep, page_answer
 from app.kit.schema_types import AnyCase, DateIn
 from app.kit.uow import WorkDep
 from app.models import Filing
@@ -271,20 +271,19 @@ def file_report(
     return work.created(filing_read(filing), entity=filing, location=location)
 
 
-@filings_router.get("", response_model=Page[FilingRead], dependencies=[Conditional])
+@filings_router.get("", response_model=Page[FilingRead])
 def list_filings(
     session: SessionDep,
+    etag: DataTag,
     page: PageDep,
     report: ReportName | None = None,
     period: Annotated[PeriodParam | None, Query(description="YYYY-H1 or YYYY.")] = None,
-) -> Page[FilingRead]:
+) -> Response:
     """Filed reports, oldest first (the bodies are read one by one)."""
     items, total = filings.list_filings(
         session, report=report, period=period, limit=page.limit, offset=page.offset
     )
-    return Page(
-        items=[filing_read(f) for f in items], total=total, limit=page.limit, offset=page.offset
-    )
+    return page_answer([filing_read(f) for f in items], total, page, etag)
 
 
 @filings_router.get(

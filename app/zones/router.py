@@ -17,7 +17,7 @@ from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import etag_of
 from app.kit.json_body import ExactJsonRoute
 from app.kit.json_out import json_answer
-from app.kit.pagination import Page, PageDep
+from app.kit.pagination import Page, PageDep, page_answer
 from app.kit.schema_types import AnyCase, DateIn, QueryText, json_number
 from app.kit.text import search_fold
 from app.kit.uow import WorkDep
@@ -143,7 +143,7 @@ def list_zones(
     )
     stall_days = settings.stall_days
     items = [zone_read(z, f, day, stall_days) for z, f in service.with_figures(session, zones, day)]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page_answer(items, total, page, etag)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ZoneRead)
