@@ -84,7 +84,9 @@ def json_list(
 
 def json_answer(answer: BaseModel | Any, headers: dict[str, str] | None = None) -> Response:
     """A built response model, or a document of JSON values, as its JSON answer, with
-    `headers` (an ETag, say): a model is dumped, a document written as it is; neither is
-    validated again."""
-    document = answer.model_dump(mode="json") if isinstance(answer, BaseModel) else answer
+    `headers` (an ETag, say): a model is dumped with its names by alias, as FastAPI writes
+    them, a document written as it is; neither is validated again."""
+    document = (
+        answer.model_dump(mode="json", by_alias=True) if isinstance(answer, BaseModel) else answer
+    )
     return Response(json_bytes(document), media_type="application/json", headers=headers)

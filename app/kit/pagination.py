@@ -2,12 +2,12 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Response
 from pydantic import BaseModel
 
-from app.kit.json_out import json_bytes
+from app.kit.json_out import json_answer
 
 MAX_OFFSET = 2_147_483_647
 
@@ -39,14 +39,9 @@ class Page(BaseModel, Generic[T]):
 
 
 def page_answer(items: Sequence[BaseModel], total: int, page: PageRequest, etag: str) -> Response:
-    """A page of a list as its JSON answer, with its ETag, written once. Returned as a `Page`
-    model, the items the route has just built (and validated) would be validated and written
-    again by FastAPI against the route's response model, in a second trip to a worker thread;
-    the bytes are the same (names by alias, as FastAPI writes them)."""
-    document = {
-        "items": [item.model_dump(mode="json", by_alias=True) for item in items],
-        "total": total,
-        "limit": page.limit,
-        "offset": page.offset,
-    }
-    return Response(json_bytes(document), media_type="application/json", headers={"ETag": etag})
+    """A page of a list as its JSON answer, with its ETag, written once (json_answer).
+    Returned as a `Page` model, the items the route has just built (and validated) would be
+    validated and written again by FastAPI against the route's response model, in a second
+    trip to a worker thread; the bytes are the same."""
+    answer = Page[Any](items=list(items), total=total, limit=page.limit, offset=page.offset)
+    return json_answer(answer, {"ETag": etag})
