@@ -1376,7 +1376,7 @@ def test_reports_written_part_by_part_are_the_same_bytes(
         )
         for selection, _ in selections
     ]
-    monkeypatch.setattr(service, "FETCH_ROWS", 2)
+    monkeypatch.setattr(service, "PART_ROWS", 2)
     for (selection, params), (occupancy, clearance) in zip(selections, whole, strict=True):
         # Parts of two: some end early, where a part's zones change kind.
         assert len(occupancy["zones"]) >= 5

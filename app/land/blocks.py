@@ -10,8 +10,8 @@ from typing import Any
 from pydantic import Field
 
 from app.kit.schema_types import AreaOut, OutputModel, RateOut
-from app.land.clearance import Clearance, clearance_status, is_stalled
-from app.land.rates import M2_PER_HA, RATE_UNITS, Occupancy, rate_units, scaled_number
+from app.land.clearance import Clearance
+from app.land.rates import M2_PER_HA, RATE_UNITS, Occupancy, scaled_number
 from app.models.enums import ClearanceStatus
 
 
@@ -90,29 +90,3 @@ def occupancy_json(
         "occupancy_rate": scaled_number(rate, RATE_UNITS),
         "occupancy_rate_incl_service": scaled_number(rate_incl_service, RATE_UNITS),
     }
-
-
-def clearance_m2_json(
-    fields: dict[str, Any],
-    required_m2: int,
-    cleared_m2: int,
-    last_recorded_on: date | None,
-    last_progress_on: date | None,
-    day: date,
-    stall_days: int,
-) -> dict[str, Any]:
-    """The clearance block's fields from whole square metres, added to `fields` (a row's
-    fields before them; returned): the same figures `clearance_fields` gives from a Clearance
-    as decimals, written without a Decimal, for reports over thousands of zones. The numbers
-    are JSON values; the status (a str enum) and the dates are left as they are, for the JSON
-    writer (orjson writes `completed` and `2024-06-30`) and the CSV and XLSX writers (a date
-    cell) to write: turning 2,000 zones' into text here cost 1 ms more."""
-    status = clearance_status(cleared_m2, required_m2)
-    fields["required_ha"] = scaled_number(required_m2, M2_PER_HA)
-    fields["cleared_ha"] = scaled_number(cleared_m2, M2_PER_HA)
-    fields["clearance_rate"] = scaled_number(rate_units(cleared_m2, required_m2), RATE_UNITS)
-    fields["status"] = status
-    fields["last_recorded_on"] = last_recorded_on
-    fields["last_progress_on"] = last_progress_on
-    fields["stalled"] = is_stalled(status, last_progress_on, day, stall_days)
-    return fields

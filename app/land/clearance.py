@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from app.land.rates import rate
@@ -46,7 +46,16 @@ def is_stalled(
     """In progress, and no record has raised the cleared area for more than stall_days."""
     if status != ClearanceStatus.IN_PROGRESS or last_progress_on is None:
         return False
-    return (day - last_progress_on).days > stall_days
+    return last_progress_on < stalled_before(day, stall_days)
+
+
+def stalled_before(day: date, stall_days: int) -> date:
+    """Progress last made before this date is more than stall_days old on `day`; before any
+    date there is (nothing stalls) when the window reaches past the calendar's start."""
+    try:
+        return day - timedelta(days=stall_days)
+    except OverflowError:
+        return date.min
 
 
 def last_progress(history: Sequence[tuple[date, Decimal]]) -> date | None:

@@ -110,7 +110,7 @@ def occupancy_rows(
     status, total, industrial and service land, leased industrial and service land (m2),
     leases in effect, then, with `coordinates`, longitude and latitude. One statement: the
     zones, each with its state on the day, joined to what their leases hold. Iterate the
-    result, or read it in parts (`.partitions(FETCH_ROWS)`)."""
+    result, or read it in parts (`.partitions(n)`)."""
     # Core, not the ORM: plain rows, without the ORM's loading step per row. Not streamed
     # (yield_per): SQLAlchemy's streaming buffer cost SQLite 0.8 ms more over 2,000 zones,
     # and on PostgreSQL it is a server-side cursor and its round trips. Read in parts, the
