@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.land.clearance import last_progress
+from app.land.clearance import is_stalled, last_progress, stalled_before
 from app.land.rates import (
     EMPTY,
     M2_PER_HA,
@@ -22,6 +22,7 @@ from app.land.rates import (
     scaled_number,
     total,
 )
+from app.models.enums import ClearanceStatus
 
 
 @pytest.mark.parametrize(
@@ -151,3 +152,23 @@ def test_scaled_numbers_read_back_as_the_same_decimal(value):
 )
 def test_last_progress_is_the_latest_record_that_raised_the_cleared_area(history, expected):
     assert last_progress(history) == expected
+
+
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
+    st.integers(min_value=1, max_value=10**6),
+)
+def test_stalled_means_progress_older_than_the_window(day, progressed_on, stall_days):
+    """More than stall_days between the last progress and the report date, whichever way the
+    date arithmetic is written (reports compare against stalled_before)."""
+    older = (day - progressed_on).days > stall_days
+    assert is_stalled(ClearanceStatus.IN_PROGRESS, progressed_on, day, stall_days) == older
+    assert (progressed_on < stalled_before(day, stall_days)) == older
+
+
+def test_a_window_past_the_calendars_start_stalls_nothing():
+    day = date(2024, 6, 30)
+    assert stalled_before(day, 10**12) == date.min
+    assert not is_stalled(ClearanceStatus.IN_PROGRESS, date(1, 1, 1), day, 10**12)
+    assert is_stalled(ClearanceStatus.IN_PROGRESS, date(2023, 12, 31), day, 181)  # 182 days on
