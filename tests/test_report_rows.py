@@ -10,18 +10,14 @@ from typing import Any
 import orjson
 import pytest
 
+from app.land.blocks import ClearanceBlock, OccupancyBlock
 from tests.factories import create_project, create_zone
 
 AS_OF = "2024-06-30"
+# What each report's row shares with a zone read: its block's fields (app.land.blocks), and
+# for occupancy the zone's own.
 OCCUPANCY_FIELDS = (
-    "as_of",
-    "industrial_land_ha",
-    "leased_industrial_ha",
-    "service_land_ha",
-    "leased_service_ha",
-    "available_ha",
-    "occupancy_rate",
-    "occupancy_rate_incl_service",
+    *OccupancyBlock.model_fields,
     "code",
     "name",
     "kind",
@@ -30,15 +26,7 @@ OCCUPANCY_FIELDS = (
     "total_area_ha",
     "active_projects",
 )
-CLEARANCE_FIELDS = (
-    "required_ha",
-    "cleared_ha",
-    "clearance_rate",
-    "status",
-    "last_recorded_on",
-    "last_progress_on",
-    "stalled",
-)
+CLEARANCE_FIELDS = tuple(ClearanceBlock.model_fields)
 
 # (zone, leases as (land use, hectares), clearance records as (date, cleared hectares))
 ZONES: list[tuple[dict[str, Any], list[tuple[str, Any]], list[tuple[str, Any]]]] = [
