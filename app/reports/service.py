@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import groupby
-from operator import add, itemgetter
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -134,21 +134,26 @@ def _zones_held(
     """The zones in the report (rows of queries.occupancy_rows), kind then code, a part of
     one kind at a time, with each zone's two rates (units). Each part adds its figures to
     its kind's sums in `by_kind` as it passes, column by column (`sum` and `count` over
-    each column; only the rates are worked out zone by zone, by `map`)."""
+    each column; only the rates are worked out zone by zone)."""
+    units = RATE_UNITS
     result = queries.occupancy_rows(session, selection, day, coordinates=coordinates)
     for part in result.partitions(PART_ROWS):
         for kind, one_kind in groupby(part, itemgetter(KIND)):
             rows = list(one_kind)
             figures = list(zip(*rows, strict=True))[LAND_FIGURES]
             _, industrial, service, leased_industrial, leased_service, _ = figures
-            rates = list(map(rate_units, leased_industrial, industrial))
-            rates_incl_service = list(
-                map(
-                    rate_units,
-                    map(add, leased_industrial, leased_service),
-                    map(add, industrial, service),
+            # rate_units inline (half-up in 1/10,000ths; no rate without land): a call per
+            # zone cost 2,000 zones 0.1 ms more; tests hold the two to the same figures.
+            rates = [
+                (2 * units * leased + land) // (2 * land) if land else None
+                for leased, land in zip(leased_industrial, industrial, strict=True)
+            ]
+            rates_incl_service = [
+                (2 * units * (li + ls) + (i + s)) // (2 * (i + s)) if i + s else None
+                for li, ls, i, s in zip(
+                    leased_industrial, leased_service, industrial, service, strict=True
                 )
-            )
+            ]
             by_kind[kind].add_zones(figures, rates, rates_incl_service)
             yield rows, rates, rates_incl_service
 
@@ -203,34 +208,33 @@ def _zones_json(
     out in one dictionary per zone: a call per figure, eight per zone, and a second dictionary
     merged into the first cost 2,000 zones 0.2-0.8 ms more (tests hold them to zone reads)."""
     ha, units = M2_PER_HA, RATE_UNITS
-    zones = []
+    zones: list[dict[str, Any]] = []
+    append = zones.append
     for row, rate, rate_incl in zip(rows, rates, rates_incl_service, strict=True):
         zone_id, code, name, kind, province, status, total, industrial, service = row[:9]
         leased_industrial, leased_service, active = row[9:12]
         available = industrial + service - leased_industrial - leased_service
-        zones.append(
+        append(
             {
                 "as_of": as_of,
-                "industrial_land_ha": industrial // ha if industrial % ha == 0 else industrial / ha,
+                "industrial_land_ha": industrial / ha if industrial % ha else industrial // ha,
                 "leased_industrial_ha": (
-                    leased_industrial // ha
-                    if leased_industrial % ha == 0
-                    else leased_industrial / ha
+                    leased_industrial / ha if leased_industrial % ha else leased_industrial // ha
                 ),
-                "service_land_ha": service // ha if service % ha == 0 else service / ha,
+                "service_land_ha": service / ha if service % ha else service // ha,
                 "leased_service_ha": (
-                    leased_service // ha if leased_service % ha == 0 else leased_service / ha
+                    leased_service / ha if leased_service % ha else leased_service // ha
                 ),
-                "available_ha": available // ha if available % ha == 0 else available / ha,
+                "available_ha": available / ha if available % ha else available // ha,
                 "occupancy_rate": (
-                    None if rate is None else rate // units if rate % units == 0 else rate / units
+                    None if rate is None else rate / units if rate % units else rate // units
                 ),
                 "occupancy_rate_incl_service": (
                     None
                     if rate_incl is None
-                    else rate_incl // units
-                    if rate_incl % units == 0
                     else rate_incl / units
+                    if rate_incl % units
+                    else rate_incl // units
                 ),
                 "id": zone_id,
                 "code": code,
@@ -238,7 +242,7 @@ def _zones_json(
                 "kind": kind,
                 "province": province,
                 "status": status,
-                "total_area_ha": total // ha if total % ha == 0 else total / ha,
+                "total_area_ha": total / ha if total % ha else total // ha,
                 "active_projects": active,
             }
         )
@@ -538,14 +542,10 @@ def _clearance_parts(
                     "code": code,
                     "name": name,
                     "kind": kind,
-                    "required_ha": required // ha if required % ha == 0 else required / ha,
-                    "cleared_ha": cleared // ha if cleared % ha == 0 else cleared / ha,
+                    "required_ha": required / ha if required % ha else required // ha,
+                    "cleared_ha": cleared / ha if cleared % ha else cleared // ha,
                     "clearance_rate": (
-                        None
-                        if rate is None
-                        else rate // units
-                        if rate % units == 0
-                        else rate / units
+                        None if rate is None else rate / units if rate % units else rate // units
                     ),
                     "status": status,
                     "last_recorded_on": recorded_on,
