@@ -359,11 +359,11 @@ def history_document(
             spans.setdefault(zone_id, []).append(
                 (begin, stop, ZoneKind(kind), total, industrial, service)
             )
-    changes: dict[int, list[tuple[int, int, int, int]]] = {}
-    for zone_id, bucket, industrial, service, leases in lease_changes(
-        session, queries.spanned_zone_ids(selection, first, last), points
-    ):
-        changes.setdefault(zone_id, []).append((bucket, industrial, service, leases))
+    # The changes come ordered by zone, as the spans do: each zone's are read as it is
+    # reached, never all at once (43,733 rows at 10x held as tuples were 8 MB of the
+    # worker's peak).
+    changes = iter(lease_changes(session, queries.spanned_zone_ids(selection, first, last), points))
+    pending = next(changes, None)
     # Per kind, a difference array over the points of the Sums fields (a row of them per
     # point, in Sums' order): a zone adds its figures where they start to hold and takes them
     # away where they stop. Its land (zones .. service_m2) holds over a state's span, what
@@ -378,8 +378,13 @@ def history_document(
             stops[n] -= value
 
     for zone_id, counted in spans.items():
+        mine: list[tuple[int, int, int, int]] = []
+        while pending is not None and pending[0] <= zone_id:
+            if pending[0] == zone_id:
+                mine.append((pending[1], pending[2], pending[3], pending[4]))
+            pending = next(changes, None)
         held = [0, 0, 0]
-        events = iter([*changes.get(zone_id, []), (count, 0, 0, 0)])
+        events = iter([*mine, (count, 0, 0, 0)])
         bucket, d_industrial, d_service, d_leases = next(events)
         for begin, stop, kind, total_m2, industrial, service in counted:
             hold(kind, begin, stop, LAND_FIELDS, (1, total_m2, industrial, service))
