@@ -9,6 +9,14 @@ reports one after another grew from 134 to 149 MB at its peak over three rounds.
 threshold held at 128 KiB, and two allocator arenas instead of eight per core for the worker's
 threads, the same rounds peaked at 128-131 MB.
 
+With two arenas the peak still depended on which of the worker's threads answered which
+report: each arena keeps its own free holes, and a report served from the other arena's
+thread grew that one too. The same sequence of 10x PostgreSQL reports (occupancy, then the
+history, then occupancy again, clearance, the summary) peaked at 128-145 MB from one run to
+the next. With one arena every thread allocates from the same heap and reuses the same holes:
+three runs peaked at 128-129 MB. The threads hardly contend for it: only one of them runs
+Python at a time, and each keeps a cache of small blocks of its own.
+
 Only where the C library is glibc (Debian, the image): elsewhere nothing changes.
 
 The cyclic garbage collector's full collection walks every object alive, the worker's
@@ -33,7 +41,8 @@ import gc
 M_MMAP_THRESHOLD = -3
 M_ARENA_MAX = -8
 MMAP_THRESHOLD_BYTES = 128 * 1024
-ARENAS = 2
+# One arena for all the worker's threads (see above).
+ARENAS = 1
 # New containers alive before the collector looks at the youngest (Python's default: 700).
 YOUNG_THRESHOLD = 50_000
 
