@@ -1,6 +1,7 @@
-"""The floor: the best SQL written by hand for each report's figures, as plain text through
-SQLAlchemy's connection (no ORM, no HTTP, no JSON). Kept in step with the schema in
-migrations/, and held to the service's figures by tests/test_bench_data.py.
+"""The floor: the best SQL written by hand for each report's figures, run on the bare driver
+(sqlite3 or psycopg: its own cursor, rows fetched whole; no SQLAlchemy result, no ORM, no
+HTTP, no JSON). Kept in step with the schema in migrations/, and held to the service's
+figures by tests/test_bench_data.py (which runs the same statements through SQLAlchemy).
 
 Each function returns the rows a report is made of; the benchmark times them beside the
 service over HTTP. They run unchanged on SQLite and PostgreSQL.
@@ -149,6 +150,34 @@ def history(points: Sequence[date]) -> tuple[Any, dict[str, Any]]:
     return statement, names
 
 
+def driver_runner(connection: Connection) -> Callable[[Any, dict[str, Any]], list[Any]]:
+    """A call that runs a statement on the connection's own driver connection: compiled once
+    for its dialect (named or positional parameters), executed on a driver cursor and its
+    rows fetched whole. Dates go to SQLite as their ISO text, as SQLAlchemy stores them."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    dialect = connection.dialect
+    sqlite = dialect.name == "sqlite"
+    compiled: dict[int, Any] = {}
+
+    def run(statement: Any, params: dict[str, Any]) -> list[Any]:
+        form = compiled.get(id(statement))
+        if form is None:
+            form = compiled[id(statement)] = statement.compile(dialect=dialect)
+        values = form.construct_params(params)
+        if sqlite:
+            values = {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+        bound = [values[name] for name in form.positiontup] if form.positional else values
+        cursor = driver.cursor()
+        try:
+            cursor.execute(form.string, bound)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    return run
+
+
 def floors(
     connection: Connection, day: date, points: Sequence[date]
 ) -> dict[str, Callable[[], object]]:
@@ -162,8 +191,9 @@ def floors(
         " AND (s.valid_to IS NULL OR s.valid_to > :p0) ORDER BY z.id, s.valid_from"
     )
 
-    def run(statement: Any, params: dict[str, Any] | None = None) -> list[Any]:
-        return list(connection.execute(statement, params or {"d": day}).all())
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    run = driver_runner(connection)
 
     def own_transaction(call: Callable[[], object]) -> Callable[[], object]:
         """The call reads in a transaction of its own, as each request does (one held open
@@ -173,23 +203,23 @@ def floors(
             try:
                 return call()
             finally:
-                connection.rollback()
+                driver.rollback()
 
         return read
 
     calls: dict[str, Callable[[], object]] = {
-        "occupancy": lambda: run(OCCUPANCY),
+        "occupancy": lambda: run(OCCUPANCY, {"d": day}),
         "occupancy/history": lambda: (
             run(zones_sql, history_params),
             run(history_sql, history_params),
         ),
-        "clearance": lambda: [run(statement) for statement in CLEARANCE],
-        "investment": lambda: run(INVESTMENT),
+        "clearance": lambda: [run(statement, {"d": day}) for statement in CLEARANCE],
+        "investment": lambda: run(INVESTMENT, {"d": day}),
         "summary": lambda: (
-            run(OCCUPANCY),
-            [run(statement) for statement in CLEARANCE],
-            run(INVESTMENT_TOTALS),
-            run(ZONE_COUNTS, {}),
+            run(OCCUPANCY, {"d": day}),
+            [run(statement, {"d": day}) for statement in CLEARANCE],
+            run(INVESTMENT_TOTALS, {"d": day}),
+            run(ZONE_COUNTS, {"d": day}),
         ),
     }
     return {name: own_transaction(call) for name, call in calls.items()}

@@ -3,7 +3,9 @@ into a freshly migrated database and the service reads it, and its hand-written 
 the very figures the service reports (a floor that computed something else would flatter or
 shame the service for nothing)."""
 
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -11,7 +13,16 @@ from app.kit import migrate
 from app.kit.db import make_engine
 from app.kit.settings import Settings
 from app.main import create_app
-from bench.best_sql import CLEARANCE, INVESTMENT, INVESTMENT_TOTALS, OCCUPANCY
+from app.reports.service import history_points
+from bench.best_sql import (
+    CLEARANCE,
+    INVESTMENT,
+    INVESTMENT_TOTALS,
+    OCCUPANCY,
+    ZONE_COUNTS,
+    floors,
+    history,
+)
 from bench.generate import generate
 
 AS_OF = "2024-06-24"
@@ -36,6 +47,7 @@ def test_generated_data_loads_and_the_floor_reports_the_services_figures(scratch
                 row[0]: (str(row[1]), Decimal(row[2]), str(row[6]) if row[6] else None)
                 for row in connection.execute(CLEARANCE[1], {"d": AS_OF})
             }
+            through_sqlalchemy, timed = floor_both_ways(connection)
         with TestClient(create_app(Settings(database_url=scratch_url), engine)) as http:
             response = http.get("/api/v1/reports/occupancy", params={"as_of": AS_OF})
             assert response.status_code == 200, response.text
@@ -48,6 +60,13 @@ def test_generated_data_loads_and_the_floor_reports_the_services_figures(scratch
             assert investment.status_code == 200, investment.text
     finally:
         engine.dispose()
+
+    # The floor as the benchmark times it, on the bare driver, reads the very rows these
+    # statements give through SQLAlchemy, report by report.
+    assert timed.keys() == through_sqlalchemy.keys()
+    for name, rows in through_sqlalchemy.items():
+        assert timed[name] == rows, name
+        assert len(rows) > 0, name
 
     assert len(zones) == len(floor) > 1000
     reported = {
@@ -92,3 +111,47 @@ def test_generated_data_loads_and_the_floor_reports_the_services_figures(scratch
     } == by_country
     assert invested["projects"]["total"] == sum(g[3] for g in groups) == sum(t[2] for t in totals)
     assert invested["employees"] == sum(g[4] for g in groups) == sum(t[3] for t in totals)
+
+
+def _rows(rows: Any) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in rows]
+
+
+def _any_order(rows: Any) -> list[tuple[Any, ...]]:
+    """Rows of a statement that has no ORDER BY, in one order (None sorts among values)."""
+    return sorted(_rows(rows), key=repr)
+
+
+def floor_both_ways(connection: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Each report's floor rows through SQLAlchemy (the statements as they are) and as the
+    benchmark times them (bench.best_sql.floors), comparably: rows as tuples, put in one
+    order where the statement has none, a report's statements one after another."""
+    day = date.fromisoformat(AS_OF)
+    points = history_points(date(2023, 7, 1), date(2024, 6, 30), "month")
+    history_sql, history_params = history(points)
+
+    def run(statement: Any, params: dict[str, Any] | None = None) -> list[Any]:
+        return list(connection.execute(statement, params or {"d": day}))
+
+    through_sqlalchemy = {
+        "occupancy": _rows(run(OCCUPANCY)),
+        "clearance": _rows(run(CLEARANCE[0])) + _any_order(run(CLEARANCE[1])),
+        "investment": _any_order(run(INVESTMENT)),
+        "occupancy/history": _any_order(run(history_sql, history_params)),
+        "summary": _rows(run(OCCUPANCY))
+        + _any_order(run(INVESTMENT_TOTALS))
+        + _any_order(run(ZONE_COUNTS)),
+    }
+    connection.rollback()
+    calls = floors(connection, day, points)
+    zones, records = calls["clearance"]()
+    _, changes = calls["occupancy/history"]()
+    occupancy, _, totals, counts = calls["summary"]()
+    timed = {
+        "occupancy": _rows(calls["occupancy"]()),
+        "clearance": _rows(zones) + _any_order(records),
+        "investment": _any_order(calls["investment"]()),
+        "occupancy/history": _any_order(changes),
+        "summary": _rows(occupancy) + _any_order(totals) + _any_order(counts),
+    }
+    return through_sqlalchemy, timed
