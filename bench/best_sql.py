@@ -150,12 +150,18 @@ def history(points: Sequence[date]) -> tuple[Any, dict[str, Any]]:
     return statement, names
 
 
+def driver_of(connection: Connection) -> Any:
+    """The driver's own connection under SQLAlchemy's (sqlite3's or psycopg's)."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    return driver
+
+
 def driver_runner(connection: Connection) -> Callable[[Any, dict[str, Any]], list[Any]]:
     """A call that runs a statement on the connection's own driver connection: compiled once
     for its dialect (named or positional parameters), executed on a driver cursor and its
     rows fetched whole. Dates go to SQLite as their ISO text, as SQLAlchemy stores them."""
-    driver = connection.connection.driver_connection
-    assert driver is not None
+    driver = driver_of(connection)
     dialect = connection.dialect
     sqlite = dialect.name == "sqlite"
     compiled: dict[int, Any] = {}
@@ -191,8 +197,7 @@ def floors(
         " AND (s.valid_to IS NULL OR s.valid_to > :p0) ORDER BY z.id, s.valid_from"
     )
 
-    driver = connection.connection.driver_connection
-    assert driver is not None
+    driver = driver_of(connection)
     run = driver_runner(connection)
 
     def own_transaction(call: Callable[[], object]) -> Callable[[], object]:

@@ -360,8 +360,8 @@ def history_document(
                 (begin, stop, ZoneKind(kind), total, industrial, service)
             )
     # The changes come ordered by zone, as the spans do: each zone's are read as it is
-    # reached, never all at once (43,733 rows at 10x held as tuples were 8 MB of the
-    # worker's peak).
+    # reached, never all at once (43,733 rows at 10x gathered first took the report's
+    # Python memory at its peak from 5.5 to 12.8 MB).
     changes = iter(lease_changes(session, queries.spanned_zone_ids(selection, first, last), points))
     pending = next(changes, None)
     # Per kind, a difference array over the points of the Sums fields (a row of them per
