@@ -5,12 +5,17 @@ fractional hectares, the smallest area (0.0001 ha), land and requirements of not
 and clearing up to all of it, the two read alike, number for number and as JSON text (12, not
 12.0)."""
 
+from datetime import date
 from typing import Any
 
 import orjson
 import pytest
+from sqlalchemy import literal, select
 
+from app.kit.db import driver_parts
 from app.land.blocks import ClearanceBlock, OccupancyBlock
+from app.reports import queries
+from app.reports.params import ZoneSelection
 from tests.factories import create_project, create_zone
 
 AS_OF = "2024-06-30"
@@ -152,3 +157,30 @@ def test_clearance_rows_read_as_zone_reads(client, zones):
     ]
     assert rows[zones[0]["id"]]["clearance_rate"] is None
     assert rows[zones[4]["id"]]["clearance_rate"] == 0.3333
+
+
+@pytest.mark.parametrize("statement", ["occupancy", "clearance"])
+def test_the_reports_rows_read_from_the_driver_are_those_sqlalchemy_reads(
+    session, zones, statement
+):
+    """The two statements whose rows the reports take straight from the driver cursor
+    (app.kit.db.driver_parts) hold nothing SQLAlchemy would convert but enums, whose text is
+    the same str: the same rows either way, in parts of the size asked, the result closed."""
+    selection, day = ZoneSelection(), date.fromisoformat(AS_OF)
+    run = {"occupancy": queries.occupancy_rows, "clearance": queries.clearance_zones}[statement]
+    converted = [tuple(row) for row in run(session, selection, day)]
+    assert len(converted) == len(ZONES)
+    result = run(session, selection, day)
+    parts = list(driver_parts(result, 4))
+    assert [len(part) for part in parts] == [4, 2]
+    assert [tuple(row) for part in parts for row in part] == converted
+    assert all(
+        type(value) in (int, str, type(None)) for part in parts for row in part for value in row
+    )
+    assert result.closed
+
+
+def test_driver_parts_refuses_a_result_that_is_not_a_cursors(session):
+    result = session.connection().execute(select(literal(1))).freeze()()
+    with pytest.raises(TypeError, match="driver_parts needs"):
+        next(driver_parts(result, 10))

@@ -129,6 +129,23 @@ def rows_changed(result: Result[Any]) -> int:
     return result.rowcount
 
 
+def driver_parts(result: Result[*tuple[Any, ...]], size: int) -> Iterator[Sequence[Any]]:
+    """A result's rows as its driver fetched them, `size` at a time, then the result closed:
+    plain tuples, without SQLAlchemy's row objects and its conversion of each value (an enum
+    column's text is left as text, the same str as its StrEnum; a date on SQLite would be
+    left as ISO text, so a statement with dates is not read this way). A national occupancy
+XX
+    SQLAlchemy still compiles, caches and binds the statement."""
+    if not isinstance(result, CursorResult):
+        raise TypeError("driver_parts needs the result of a statement run on a connection")
+    cursor = result.cursor
+    try:
+        while part := cursor.fetchmany(size):
+            yield part
+    finally:
+        result.close()
+
+
 # Every committed write raises this number (see app.models.data_version); reports use it as
 # their version. Raw SQL, so the plumbing needs no model import.
 _BUMP = text("UPDATE data_version SET version = version + 1 WHERE id = 1")

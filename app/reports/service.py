@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.kit.countries import DOMESTIC
+from app.kit.db import driver_parts
 from app.kit.errors import InvalidValues
 from app.kit.json_out import json_list
 from app.kit.text import search_fold
@@ -137,7 +138,7 @@ def _zones_held(
     each column; only the rates are worked out zone by zone)."""
     units = RATE_UNITS
     result = queries.occupancy_rows(session, selection, day, coordinates=coordinates)
-    for part in result.partitions(PART_ROWS):
+    for part in driver_parts(result, PART_ROWS):
         for kind, one_kind in groupby(part, itemgetter(KIND)):
             rows = list(one_kind)
             figures = list(zip(*rows, strict=True))[LAND_FIGURES]
@@ -506,7 +507,7 @@ def _zones_and_records(
     """The zones of the clearance report, kind then code, a part at a time, each part with
     the latest record of each zone (two statements, areas in whole square metres)."""
     latest = queries.latest_clearance(session, selection, day)
-    for part in queries.clearance_zones(session, selection, day).partitions(PART_ROWS):
+    for part in driver_parts(queries.clearance_zones(session, selection, day), PART_ROWS):
         yield part, [latest.get(zone[0], NO_RECORD) for zone in part]
 
 
