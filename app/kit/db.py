@@ -134,8 +134,9 @@ def driver_parts(result: Result[*tuple[Any, ...]], size: int) -> Iterator[Sequen
     plain tuples, without SQLAlchemy's row objects and its conversion of each value (an enum
     column's text is left as text, the same str as its StrEnum; a date on SQLite would be
     left as ISO text, so a statement with dates is not read this way). A national occupancy
-XX
-    SQLAlchemy still compiles, caches and binds the statement."""
+    report's statement read this way took 0.25-0.33 ms less on SQLite and 0.4-0.8 ms less on
+    PostgreSQL (medians of 60 turns in one process). SQLAlchemy still compiles, caches and
+    binds the statement."""
     if not isinstance(result, CursorResult):
         raise TypeError("driver_parts needs the result of a statement run on a connection")
     cursor = result.cursor
