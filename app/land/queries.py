@@ -45,8 +45,7 @@ from app.land.rates import ZERO, Occupancy
 from app.models import ClearanceRecord, Project, Zone, ZoneState
 from app.models.enums import LandUse
 
-# Rows fetched at a time: from the driver by a statement read as it comes (yield_per), and
-# into a part by a report read in parts (partitions).
+# Rows fetched at a time from the driver by a statement read as it comes (yield_per).
 FETCH_ROWS = 1000
 
 

@@ -110,11 +110,14 @@ def occupancy_rows(
     status, total, industrial and service land, leased industrial and service land (m2),
     leases in effect, then, with `coordinates`, longitude and latitude. One statement: the
     zones, each with its state on the day, joined to what their leases hold. Iterate the
-    result, or read it in parts (`.partitions(n)`)."""
+    result, or read it in parts as the driver gives them (app.kit.db.driver_parts, as the
+    reports do): every column is an integer or text (the coordinates floats), never a date
+    or a decimal, which is what makes the driver's rows the same as SQLAlchemy's
+    (tests/test_report_rows.py)."""
     # Core, not the ORM: plain rows, without the ORM's loading step per row. Not streamed
     # (yield_per): SQLAlchemy's streaming buffer cost SQLite 0.8 ms more over 2,000 zones,
     # and on PostgreSQL it is a server-side cursor and its round trips. Read in parts, the
-    # result still makes a part's rows at a time (PostgreSQL's driver holds the whole
+    # driver still makes a part's rows at a time (PostgreSQL's driver holds the whole
     # result in its own memory, a few MB at 20,000 zones).
     statement = _occupancy_statement(_shape(selection), coordinates)
     return session.connection().execute(statement, _dates(selection, day))
@@ -176,7 +179,8 @@ def clearance_zones(
     session: Session, selection: ZoneSelection, day: date
 ) -> Result[int, str, str, str, int]:
     """id, code, name, kind and the area needing clearance (m2) of each zone in a report on
-    `day`, kind then code. Not streamed, as occupancy_rows."""
+    `day`, kind then code. Not streamed, and integers and text only, as occupancy_rows: the
+    report reads it with app.kit.db.driver_parts."""
     statement = _clearance_statement(_shape(selection))
     return session.connection().execute(statement, _dates(selection, day))
 
