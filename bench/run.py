@@ -5,8 +5,11 @@ national: 2,000 zones, 40,000 projects, 10,000 clearance records; 10 = ten times
 makes a fresh database, fills it with bench.generate, starts `occupancy serve`, and prints
 median and p95 latency of every report requested repeatedly over HTTP, beside the median of
 the same figures' hand-written SQL (bench/best_sql.py) run through the bare driver
-connection, the two taking turns, and their ratio (the server keeps no answer: every
-request computes its report); then the 12-month history against one report (also in
+connection, and the route's own function called in this process (`in process`: the session,
+the statements, the rows and the JSON the route makes, without HTTP, the framework or a
+worker thread), the three taking turns; then each ratio to the best SQL (the server keeps
+no answer: every request computes its report). The in-process ratio is what the service's
+Python adds to the database's work; the rest of the HTTP ratio is serving it. Then the 12-month history against one report (also in
 turns), the occupancy report gzip-compressed, a single-zone read, a 304 answer, the
 worker's peak memory, and the occupancy report and the zone sent again by a server that
 keeps its answers (plain and compressed). Answers are asked uncompressed
@@ -26,30 +29,41 @@ Figures only: nothing here passes or fails.
 
 import argparse
 import http.client
+import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sqlalchemy import Engine
+from starlette.responses import Response
+
 from app.kit import migrate
-from app.kit.db import make_engine
+from app.kit.db import make_engine, make_read_sessionmaker, new_session
+from app.kit.memory import collect_young_less_often, freeze_startup_objects, tune_malloc
+from app.kit.settings import Settings, local_today
+from app.reports import router
+from app.reports.params import ZoneSelection
 from app.reports.service import history_points
 from bench.best_sql import floors
 from bench.generate import generate
 from bench.servers import fresh_database, peak_memory_mb, server
 
 AS_OF = date(2024, 6, 24)
+HISTORY = (date(2023, 7, 1), date(2024, 6, 30))
 # The floor sends rows, not compressed bytes: the service is asked the same (identity); what
 # gzip adds for the callers that ask for it is printed on lines of its own.
 IDENTITY = {"Accept-Encoding": "identity"}
 GZIP = {"Accept-Encoding": "gzip"}
 REPORTS: dict[str, str] = {
     "occupancy": f"/api/v1/reports/occupancy?as_of={AS_OF}",
-    "occupancy/history": "/api/v1/reports/occupancy/history?from=2023-07-01&to=2024-06-30&interval=month",
+    "occupancy/history": (
+        f"/api/v1/reports/occupancy/history?from={HISTORY[0]}&to={HISTORY[1]}&interval=month"
+    ),
     "clearance": f"/api/v1/reports/clearance?as_of={AS_OF}",
     "investment": f"/api/v1/reports/investment?as_of={AS_OF}",
     "summary": f"/api/v1/reports/summary?as_of={AS_OF}",
@@ -87,19 +101,42 @@ def timed(call: Callable[[], object], repeat: int) -> list[float]:
     return samples
 
 
-def side_by_side(
-    first: Callable[[], object], second: Callable[[], object], repeat: int
-) -> tuple[list[float], list[float]]:
-    """Both calls timed `repeat` times each, taking turns (after one warm-up each)."""
-    first()
-    second()
-    samples: tuple[list[float], list[float]] = ([], [])
+def in_turns(calls: Sequence[Callable[[], object]], repeat: int) -> list[list[float]]:
+    """Each call timed `repeat` times, the calls taking turns (after one warm-up each), so
+    that a slow spell of a shared machine falls on all of them."""
+    for call in calls:
+        call()
+    samples: list[list[float]] = [[] for _ in calls]
     for _ in range(repeat):
-        for call, taken in ((first, samples[0]), (second, samples[1])):
+        for call, taken in zip(calls, samples, strict=True):
             started = time.perf_counter()
             call()
             taken.append((time.perf_counter() - started) * 1000)
     return samples
+
+
+def route_bodies(engine: Engine, day: date) -> dict[str, Callable[[], bytes]]:
+    """Each report's JSON answer made in this process by its route's own function, in a read
+    session of its own as a request's (the ETag given, as its dependency would)."""
+    factory = make_read_sessionmaker(engine)
+    settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
+    selection = ZoneSelection(today=local_today(settings))
+    tag = 'W/"bench"'
+
+    def body(route: Callable[..., Response], *args: object) -> Callable[[], bytes]:
+        def made() -> bytes:
+            with new_session(factory, guarded=True) as session:
+                return bytes(route(session, tag, *args).body)
+
+        return made
+
+    return {
+        "occupancy": body(router.occupancy_report, day, selection),
+        "occupancy/history": body(router.occupancy_history, day, selection, *HISTORY),
+        "clearance": body(router.clearance_report, settings, day, selection),
+        "investment": body(router.investment_report, day, selection),
+        "summary": body(router.summary_report, settings, day, selection),
+    }
 
 
 def p95(samples: list[float]) -> float:
@@ -115,8 +152,11 @@ def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path) ->
     print(
         f"\n## {backend}, scale {scale}: {counts} (generated in {time.perf_counter() - started:.1f} s)"
     )
-    print(f"{'request':<22}{'best SQL':>10}{'http median':>13}{'http p95':>10}{'ratio':>8}")
-    points = history_points(date(2023, 7, 1), date(2024, 6, 30), "month")
+    print(
+        f"{'request':<22}{'best SQL':>10}{'in process':>12}{'http median':>13}{'http p95':>10}"
+        f"{'ratio':>8}{'in process':>12}"
+    )
+    points = history_points(*HISTORY, "month")
     # Every report computed for every request: no answer kept (app.kit.answers).
     computing = {"OCCUPANCY_ANSWER_CACHE_MB": "0"}
     with (
@@ -124,33 +164,36 @@ def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path) ->
         engine.connect() as connection,
     ):
         floor = floors(connection, AS_OF, points)
+        bodies = route_bodies(engine, AS_OF)
+        freeze_startup_objects()  # as a worker does once started (main() did the rest)
         with closing(Plain(base, IDENTITY)) as http:
             for name, path in REPORTS.items():
 
                 def ask(path: str = path) -> object:
                     return http.get(path)
 
-                # The floor and the service in turns, so that a slow spell of a shared
-                # machine falls on both.
-                best, samples = side_by_side(floor[name], ask, repeat)
+                best, inside, samples = in_turns([floor[name], bodies[name], ask], repeat)
+                floor_ms, inside_ms = statistics.median(best), statistics.median(inside)
                 median = statistics.median(samples)
                 print(
-                    f"{name:<22}{statistics.median(best):>8.1f}ms{median:>11.1f}ms"
-                    f"{p95(samples):>8.1f}ms{median / statistics.median(best):>8.2f}"
+                    f"{name:<22}{floor_ms:>8.1f}ms{inside_ms:>10.1f}ms{median:>11.1f}ms"
+                    f"{p95(samples):>8.1f}ms{median / floor_ms:>8.2f}{inside_ms / floor_ms:>12.2f}"
                 )
-            history, one = side_by_side(
-                lambda: http.get(REPORTS["occupancy/history"]),
-                lambda: http.get(REPORTS["occupancy"]),
+            history, one = in_turns(
+                [
+                    lambda: http.get(REPORTS["occupancy/history"]),
+                    lambda: http.get(REPORTS["occupancy"]),
+                ],
                 repeat,
             )
             ratio = statistics.median(history) / statistics.median(one)
-            print(f"{'history / one report':<22}{ratio:>31.2f}")
+            print(f"{'history / one report':<22}{ratio:>53.2f}")
             samples = timed(lambda: http.get(REPORTS["occupancy"], headers=GZIP), repeat)
-            print(f"{'occupancy, gzip':<22}{'':>10}{statistics.median(samples):>11.1f}ms")
+            print(f"{'occupancy, gzip':<22}{'':>22}{statistics.median(samples):>11.1f}ms")
             zone_id = counts["zones"] // 2
             samples = timed(lambda: http.get(f"/api/v1/zones/{zone_id}"), repeat * 5)
             print(
-                f"{'single zone, computed':<22}{'':>10}{statistics.median(samples):>11.2f}ms"
+                f"{'single zone, computed':<22}{'':>22}{statistics.median(samples):>11.2f}ms"
                 f"{p95(samples):>8.2f}ms"
             )
             etag = http.get(REPORTS["occupancy"]).headers["ETag"]
@@ -158,22 +201,38 @@ def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path) ->
                 lambda: http.get(REPORTS["occupancy"], headers={"If-None-Match": etag}),
                 repeat * 5,
             )
-            print(f"{'occupancy, 304':<22}{'':>10}{statistics.median(samples):>11.2f}ms")
-            print(f"{'peak worker memory':<22}{'':>10}{peak_memory_mb(base):>11.0f}MB")
+            print(f"{'occupancy, 304':<22}{'':>22}{statistics.median(samples):>11.2f}ms")
+            print(f"{'peak worker memory':<22}{'':>22}{peak_memory_mb(base):>11.0f}MB")
     with server(url, 1, workdir / f"kept-{backend}-{scale}.log") as base:
         with closing(Plain(base, IDENTITY)) as http:
             http.get(REPORTS["occupancy"])
             samples = timed(lambda: http.get(REPORTS["occupancy"]), repeat * 5)
-            print(f"{'occupancy, kept':<22}{'':>10}{statistics.median(samples):>11.2f}ms")
+            print(f"{'occupancy, kept':<22}{'':>22}{statistics.median(samples):>11.2f}ms")
             samples = timed(lambda: http.get(REPORTS["occupancy"], headers=GZIP), repeat * 5)
-            print(f"{'occupancy, kept, gzip':<22}{'':>10}{statistics.median(samples):>11.2f}ms")
+            print(f"{'occupancy, kept, gzip':<22}{'':>22}{statistics.median(samples):>11.2f}ms")
             zone = f"/api/v1/zones/{counts['zones'] // 2}"
             samples = timed(lambda: http.get(zone), repeat * 5)
             print(
-                f"{'single zone, kept':<22}{'':>10}{statistics.median(samples):>11.2f}ms"
+                f"{'single zone, kept':<22}{'':>22}{statistics.median(samples):>11.2f}ms"
                 f"{p95(samples):>8.2f}ms"
             )
     engine.dispose()
+
+
+def pin(cpu: int | None) -> int | None:
+    """Holds this process, and so the server it starts (a child inherits it), to one CPU. The
+    floor and the in-process column are timed here, the service in the server, and each of a
+    shared machine's CPUs has slow spells of its own: the same Python loop, run on CPU 0 and
+    CPU 1 in turns, took 12-15 ms on one while 23-25 on the other, for a second or so at a
+    time, with no steal time counted. On two CPUs, the ratio of the service to its floor
+    had moved by half either way from one run to the next (the clearance report 0.88x and
+    1.76x its own route body). The PostgreSQL server is not held: it does the same work for
+    the floor as for the service."""
+    if cpu == -1:
+        return None
+    chosen = max(os.sched_getaffinity(0)) if cpu is None else cpu
+    os.sched_setaffinity(0, {chosen})
+    return chosen
 
 
 def main() -> None:
@@ -182,13 +241,26 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15, help="requests per report (default 15)")
     parser.add_argument("--postgres", help="PostgreSQL admin URL; scratch databases are made there")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument(
+        "--cpu",
+        type=int,
+        help="the one CPU the benchmark and its server run on (default: the last this process"
+        " may use; -1: no pinning)",
+    )
     args = parser.parse_args()
+    cpu = pin(args.cpu)
+    # The in-process column runs under a worker's memory settings (app.kit.memory): at 10x,
+    # Python's own thresholds had made the history's route body here 18 % slower than the
+    # whole request to the server.
+    tune_malloc()
+    collect_young_less_often()
     scales = [int(s) for s in args.scales.split(",")]
     backends = ([] if args.skip_sqlite else [("sqlite", None)]) + (
         [("postgresql", args.postgres)] if args.postgres else []
     )
     print(
         f"# occupancy benchmark: {args.repeat} requests per report, 1 server worker, as of {AS_OF}"
+        + ("" if cpu is None else f", on CPU {cpu}")
     )
     with tempfile.TemporaryDirectory() as tmp:
         for backend, admin_url in backends:

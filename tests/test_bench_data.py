@@ -24,6 +24,7 @@ from bench.best_sql import (
     history,
 )
 from bench.generate import generate
+from bench.run import REPORTS, route_bodies
 
 AS_OF = "2024-06-24"
 M2_PER_HA = Decimal(10_000)
@@ -58,6 +59,13 @@ def test_generated_data_loads_and_the_floor_reports_the_services_figures(scratch
             assert clearance.status_code == 200, clearance.text
             investment = http.get("/api/v1/reports/investment", params={"as_of": AS_OF})
             assert investment.status_code == 200, investment.text
+            # The benchmark's in-process column makes the very answers the service sends.
+            made_here = route_bodies(engine, date.fromisoformat(AS_OF))
+            assert made_here.keys() == REPORTS.keys()
+            for name, path in REPORTS.items():
+                sent = http.get(path, headers={"Accept-Encoding": "identity"})
+                assert sent.status_code == 200, sent.text
+                assert made_here[name]() == sent.content, name
     finally:
         engine.dispose()
 
