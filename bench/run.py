@@ -9,11 +9,11 @@ connection, and the route's own function called in this process (`in process`: t
 the statements, the rows and the JSON the route makes, without HTTP, the framework or a
 worker thread), the three taking turns; then each ratio to the best SQL (the server keeps
 no answer: every request computes its report). The in-process ratio is what the service's
-Python adds to the database's work; the rest of the HTTP ratio is serving it. Then the 12-month history against one report (also in
-turns), the occupancy report gzip-compressed, a single-zone read, a 304 answer, the
-worker's peak memory, and the occupancy report and the zone sent again by a server that
-keeps its answers (plain and compressed). Answers are asked uncompressed
-(Accept-Encoding: identity) unless a line says gzip.
+Python adds to the database's work; the rest of the HTTP ratio is serving it. Then the
+12-month history against one report (also in turns), the occupancy report gzip-compressed,
+a single-zone read, a 304 answer, the worker's peak memory, and the occupancy report and the
+zone sent again by a server that keeps its answers (plain and compressed). Answers are asked
+uncompressed (Accept-Encoding: identity) unless a line says gzip.
 
 Requests go over one keep-alive connection of the standard library's http.client, which
 reads an answer's body in one call, as the driver hands the floor its rows: with httpx's
@@ -249,9 +249,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     cpu = pin(args.cpu)
-    # The in-process column runs under a worker's memory settings (app.kit.memory): at 10x,
-    # Python's own thresholds had made the history's route body here 18 % slower than the
-    # whole request to the server.
+    # This process runs under a worker's memory settings (app.kit.memory), the floor and the
+    # in-process column alike: with Python's and glibc's own, the history's route body at 10x
+    # had taken 18-27 % longer here than the whole request to the server.
     tune_malloc()
     collect_young_less_often()
     scales = [int(s) for s in args.scales.split(",")]
