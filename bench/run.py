@@ -91,16 +91,6 @@ class Plain:
         self.connection.close()
 
 
-def timed(call: Callable[[], object], repeat: int) -> list[float]:
-    call()  # warm-up
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
 def in_turns(calls: Sequence[Callable[[], object]], repeat: int) -> list[list[float]]:
     """Each call timed `repeat` times, the calls taking turns (after one warm-up each), so
     that a slow spell of a shared machine falls on all of them."""
@@ -113,6 +103,11 @@ def in_turns(calls: Sequence[Callable[[], object]], repeat: int) -> list[list[fl
             call()
             taken.append((time.perf_counter() - started) * 1000)
     return samples
+
+
+def timed(call: Callable[[], object], repeat: int) -> list[float]:
+    """One call timed `repeat` times (after one warm-up)."""
+    return in_turns([call], repeat)[0]
 
 
 def route_bodies(engine: Engine, day: date) -> dict[str, Callable[[], bytes]]:
