@@ -5,7 +5,7 @@ from fastapi import APIRouter, Response, status
 from app.clearance import service
 from app.clearance.schemas import ClearanceCreate, ClearanceRead, ClearanceUpdate
 from app.kit.conditional import DataTag
-from app.kit.deps import IdPath, IfMatch, SessionDep, TodayDep
+from app.kit.deps import IdPath, IfMatch, SessionDep, TodayDep, short_read
 from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import tag
 from app.kit.json_body import ExactJsonRoute
@@ -71,10 +71,16 @@ def list_clearance_records(
 
 
 @router.get("/{record_id}", response_model=ClearanceRead)
-def get_clearance_record(
+async def get_clearance_record(
     zone_id: IdPath, record_id: IdPath, session: SessionDep, response: Response
 ) -> ClearanceRead:
     """One clearance record of a zone."""
+    return await short_read(session, _tagged_read, session, zone_id, record_id, response)
+
+
+def _tagged_read(
+    session: SessionDep, zone_id: int, record_id: int, response: Response
+) -> ClearanceRead:
     record = service.get_record(session, zone_id, record_id)
     tag(response, record)
     return ClearanceRead.model_validate(record)

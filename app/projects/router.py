@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from app.kit.conditional import DataTag
 from app.kit.countries import DOMESTIC
-from app.kit.deps import IdPath, IfMatch, SessionDep, TodayDep
+from app.kit.deps import IdPath, IfMatch, SessionDep, TodayDep, short_read
 from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import tag
 from app.kit.json_body import ExactJsonRoute
@@ -102,8 +102,12 @@ def create_project(body: ProjectCreate, work: WorkDep) -> ProjectRead:
 
 
 @router.get("/{project_id}", response_model=ProjectRead)
-def get_project(project_id: IdPath, session: SessionDep, response: Response) -> ProjectRead:
+async def get_project(project_id: IdPath, session: SessionDep, response: Response) -> ProjectRead:
     """One investor project."""
+    return await short_read(session, _tagged_read, session, project_id, response)
+
+
+def _tagged_read(session: SessionDep, project_id: int, response: Response) -> ProjectRead:
     project = service.get_project(session, project_id)
     tag(response, project)
     return _read_one(session, project)

@@ -3,6 +3,7 @@ from datetime import date
 from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Path, Query, Response, status
+from sqlalchemy.orm import Session
 
 from app.kit.answers import Kept
 from app.kit.conditional import Conditional, DataTag
@@ -12,6 +13,7 @@ from app.kit.deps import (
     SessionDep,
     SettingsDep,
     TodayDep,
+    short_read,
 )
 from app.kit.errors import STALE_RESPONSES
 from app.kit.etags import etag_of
@@ -19,6 +21,7 @@ from app.kit.json_body import ExactJsonRoute
 from app.kit.json_out import json_answer
 from app.kit.pagination import Page, PageDep, page_answer
 from app.kit.schema_types import AnyCase, DateIn, QueryText, json_number
+from app.kit.settings import Settings
 from app.kit.text import search_fold
 from app.kit.uow import WorkDep
 from app.land.blocks import ClearanceBlock, OccupancyBlock, clearance_fields, occupancy_fields
@@ -179,7 +182,7 @@ def get_zone_by_code(
 
 
 @router.get("/{zone_id}", response_model=ZoneRead, dependencies=[Kept])
-def get_zone(
+async def get_zone(
     zone_id: IdPath,
     session: SessionDep,
     day: TodayDep,
@@ -188,8 +191,12 @@ def get_zone(
 ) -> Response:
     """One zone as it stands on a date (default today), with its occupancy then; 404 before
     its first revision."""
-    zone = service.get_zone(session, zone_id, as_of or day)
-    return _answer(session, zone, as_of or day, settings.stall_days)
+    return await short_read(session, _zone_answer, session, zone_id, as_of or day, settings)
+
+
+def _zone_answer(session: Session, zone_id: int, day: date, settings: Settings) -> Response:
+    zone = service.get_zone(session, zone_id, day)
+    return _answer(session, zone, day, settings.stall_days)
 
 
 @router.get("/{zone_id}/history", response_model=ZoneHistory, dependencies=[Conditional])
@@ -227,14 +234,17 @@ def delete_zone(zone_id: IdPath, work: WorkDep, if_match: IfMatch = None) -> Res
 
 
 @router.get("/{zone_id}/occupancy", response_model=OccupancyBlock)
-def zone_occupancy(
+async def zone_occupancy(
     zone_id: IdPath,
     session: SessionDep,
     day: TodayDep,
     as_of: Annotated[DateIn | None, Query(description="Date, YYYY-MM-DD; default today.")] = None,
 ) -> OccupancyBlock:
     """Occupancy of one zone on a date."""
-    when: date = as_of or day
+    return await short_read(session, _occupancy_block, session, zone_id, as_of or day)
+
+
+def _occupancy_block(session: Session, zone_id: int, when: date) -> OccupancyBlock:
     zone = service.get_zone(session, zone_id, when)
     occupancy = service.occupancy_on(session, zone, when)
     return OccupancyBlock(as_of=when, **occupancy_fields(occupancy))
