@@ -6,6 +6,7 @@ gone. The session is made, the data version read and the ETag checked on the eve
 in-process, on PostgreSQL a query on an asyncio connection (app.kit.version_reads). A read of a
 few rows found by their keys (app.kit.deps.short_read) makes no trip at all on SQLite."""
 
+import asyncio
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -14,6 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.kit import migrate
+from app.kit.db import make_engine, make_read_sessionmaker, new_session
+from app.kit.deps import short_read
 from app.kit.settings import Settings
 from app.main import create_app
 from tests.conftest import bearer
@@ -118,3 +121,29 @@ def test_a_short_read_is_made_on_the_event_loop_on_sqlite_and_in_a_worker_thread
     finally:
         app.state.engine.dispose()
     assert made == ([] if backend() == "sqlite" else [work, "close"]), made
+
+
+def test_a_short_read_on_sqlite_lets_the_loop_turn_before_it_reads(scratch_url: str) -> None:
+    """Requests that arrive together are all taken in before any of their reads is made, so
+    the loop's turns stay short and a new connection is not kept waiting behind them."""
+    migrate.upgrade(scratch_url)
+    engine = make_engine(scratch_url)
+    made: list[str] = []
+
+    async def request(name: str) -> str:
+        with new_session(make_read_sessionmaker(engine), guarded=True) as session:
+            made.append(f"{name} taken in")
+            return await short_read(session, lambda: made.append(f"{name} read") or name)
+
+    async def together() -> list[str]:
+        return list(await asyncio.gather(request("a"), request("b")))
+
+    try:
+        assert asyncio.run(together()) == ["a", "b"]
+    finally:
+        engine.dispose()
+    if backend() == "sqlite":
+        assert made == ["a taken in", "b taken in", "a read", "b read"]
+    else:  # each read goes to a worker thread: both are taken in first all the same
+        assert made[:2] == ["a taken in", "b taken in"]
+        assert sorted(made[2:]) == ["a read", "b read"]
