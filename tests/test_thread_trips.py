@@ -133,7 +133,7 @@ def test_a_short_read_on_sqlite_lets_the_loop_turn_before_it_reads(scratch_url: 
     async def request(name: str) -> str:
         with new_session(make_read_sessionmaker(engine), guarded=True) as session:
             made.append(f"{name} taken in")
-            return await short_read(session, lambda: made.append(f"{name} read") or name)
+            return await short_read(session, lambda _: made.append(f"{name} read") or name)
 
     async def together() -> list[str]:
         return list(await asyncio.gather(request("a"), request("b")))

@@ -75,7 +75,7 @@ async def get_clearance_record(
     zone_id: IdPath, record_id: IdPath, session: SessionDep, response: Response
 ) -> ClearanceRead:
     """One clearance record of a zone."""
-    return await short_read(session, _tagged_read, session, zone_id, record_id, response)
+    return await short_read(session, _tagged_read, zone_id, record_id, response)
 
 
 def _tagged_read(

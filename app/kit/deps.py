@@ -3,7 +3,7 @@
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import date
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Concatenate, ParamSpec, TypeVar
 
 from fastapi import Depends, Header, Path, Request
 from sqlalchemy.orm import Session, sessionmaker
@@ -52,13 +52,17 @@ Result = TypeVar("Result")
 
 
 async def short_read(
-    session: Session, call: Callable[Params, Result], *args: Params.args, **kwargs: Params.kwargs
+    session: Session,
+    call: Callable[Concatenate[Session, Params], Result],
+    *args: Params.args,
+    **kwargs: Params.kwargs,
 ) -> Result:
-    """A read of a few rows found by their keys (one zone, say), made where it costs least: on
-    SQLite here, on the event loop, as the session's making and the data version's read are
-    (the database is in-process and, in WAL mode, a reader never waits for a writer: the trip
-    to a worker thread and back was 0.2 ms of a zone read's 1.3-1.6); on PostgreSQL in a
-    worker thread, so that the loop goes on serving while the read's round trips travel.
+    """`call(session, *args, **kwargs)`: a read of a few rows found by their keys (one zone,
+    say), made in the request's session where it costs least: on SQLite here, on the event
+    loop, as the session's making and the data version's read are (the database is
+    in-process and, in WAL mode, a reader never waits for a writer: the trip to a worker
+    thread and back was 0.2 ms of a zone read's 1.3-1.6); on PostgreSQL in a worker thread,
+    so that the loop goes on serving while the read's round trips travel.
 
     On SQLite the loop turns once before the read (`sleep(0)`): the read then runs in the
     loop's next turn, beside the reads of other requests that arrived with it, not in the
@@ -72,8 +76,8 @@ async def short_read(
     go of the interpreter's lock while it adds up and the loop meanwhile serves others."""
     if is_sqlite(session):
         await asyncio.sleep(0)
-        return call(*args, **kwargs)
-    return await run_in_threadpool(call, *args, **kwargs)
+        return call(session, *args, **kwargs)
+    return await run_in_threadpool(call, session, *args, **kwargs)
 
 
 # Dependencies that do no I/O are `async def`: FastAPI then runs them on the event loop

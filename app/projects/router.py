@@ -104,7 +104,7 @@ def create_project(body: ProjectCreate, work: WorkDep) -> ProjectRead:
 @router.get("/{project_id}", response_model=ProjectRead)
 async def get_project(project_id: IdPath, session: SessionDep, response: Response) -> ProjectRead:
     """One investor project."""
-    return await short_read(session, _tagged_read, session, project_id, response)
+    return await short_read(session, _tagged_read, project_id, response)
 
 
 def _tagged_read(session: SessionDep, project_id: int, response: Response) -> ProjectRead:

@@ -21,7 +21,6 @@ from app.kit.json_body import ExactJsonRoute
 from app.kit.json_out import json_answer
 from app.kit.pagination import Page, PageDep, page_answer
 from app.kit.schema_types import AnyCase, DateIn, QueryText, json_number
-from app.kit.settings import Settings
 from app.kit.text import search_fold
 from app.kit.uow import WorkDep
 from app.land.blocks import ClearanceBlock, OccupancyBlock, clearance_fields, occupancy_fields
@@ -191,12 +190,11 @@ async def get_zone(
 ) -> Response:
     """One zone as it stands on a date (default today), with its occupancy then; 404 before
     its first revision."""
-    return await short_read(session, _zone_answer, session, zone_id, as_of or day, settings)
+    return await short_read(session, _zone_answer, zone_id, as_of or day, settings.stall_days)
 
 
-def _zone_answer(session: Session, zone_id: int, day: date, settings: Settings) -> Response:
-    zone = service.get_zone(session, zone_id, day)
-    return _answer(session, zone, day, settings.stall_days)
+def _zone_answer(session: Session, zone_id: int, day: date, stall_days: int) -> Response:
+    return _answer(session, service.get_zone(session, zone_id, day), day, stall_days)
 
 
 @router.get("/{zone_id}/history", response_model=ZoneHistory, dependencies=[Conditional])
@@ -241,7 +239,7 @@ async def zone_occupancy(
     as_of: Annotated[DateIn | None, Query(description="Date, YYYY-MM-DD; default today.")] = None,
 ) -> OccupancyBlock:
     """Occupancy of one zone on a date."""
-    return await short_read(session, _occupancy_block, session, zone_id, as_of or day)
+    return await short_read(session, _occupancy_block, zone_id, as_of or day)
 
 
 def _occupancy_block(session: Session, zone_id: int, when: date) -> OccupancyBlock:
