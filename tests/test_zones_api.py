@@ -1210,6 +1210,23 @@ def test_occupancy_rates_are_null_without_land(client):
     assert body["occupancy_rate_incl_service"] is None
 
 
+def test_occupancy_is_tagged_and_a_lease_registered_since_is_never_answered_304(client):
+    """A zone's occupancy is tagged by the data version: a poller's copy stays current (304)
+    until a write, and the lease that write registered is in the next answer."""
+    zone = create_zone(client)
+    url = zone_url(zone["id"]) + "/occupancy"
+    params = {"as_of": "2024-01-01"}
+    first = client.get(url, params=params)
+    assert first.status_code == 200
+    etag = first.headers["etag"]
+    assert client.get(url, params=params, headers={"If-None-Match": etag}).status_code == 304
+    create_project(client, zone["id"], leased_ha=7, lease_start="2023-06-01")
+    after = client.get(url, params=params, headers={"If-None-Match": etag})
+    assert after.status_code == 200
+    assert after.headers["etag"] != etag
+    assert after.json()["leased_industrial_ha"] == first.json()["leased_industrial_ha"] + 7
+
+
 @pytest.mark.parametrize(
     "as_of",
     [

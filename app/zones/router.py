@@ -231,14 +231,14 @@ def delete_zone(zone_id: IdPath, work: WorkDep, if_match: IfMatch = None) -> Res
     return work.deleted()
 
 
-@router.get("/{zone_id}/occupancy", response_model=OccupancyBlock)
+@router.get("/{zone_id}/occupancy", response_model=OccupancyBlock, dependencies=[Conditional])
 async def zone_occupancy(
     zone_id: IdPath,
     session: SessionDep,
     day: TodayDep,
     as_of: Annotated[DateIn | None, Query(description="Date, YYYY-MM-DD; default today.")] = None,
 ) -> OccupancyBlock:
-    """Occupancy of one zone on a date."""
+    """Occupancy of one zone on a date; an unchanged answer is 304 to If-None-Match."""
     return await short_read(session, _occupancy_block, zone_id, as_of or day)
 
 
