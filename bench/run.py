@@ -8,7 +8,9 @@ the same figures' hand-written SQL (bench/best_sql.py) run through the bare driv
 connection, and the route's own function called in this process (`in process`: the session,
 the statements, the rows and the JSON the route makes, without HTTP, the framework or a
 worker thread), the three taking turns; then each ratio to the best SQL (the server keeps
-no answer: every request computes its report). The in-process ratio is what the service's
+no answer: every request computes its report, though it writes again only the occupancy
+report's zones whose rows changed, app.kit.written_rows; the line `occupancy, rows afresh`
+is a second server, and the route body, remembering no row, in the same turns). The in-process ratio is what the service's
 Python adds to the database's work; the rest of the HTTP ratio is serving it. Then the
 12-month history against one report (also in turns), the occupancy report gzip-compressed,
 a single-zone read, a 304 answer, the worker's peak memory, and the occupancy report and the
@@ -36,6 +38,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from datetime import date
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,7 +49,8 @@ from app.kit import migrate
 from app.kit.db import make_engine, make_read_sessionmaker, new_session
 from app.kit.memory import collect_young_less_often, freeze_startup_objects, tune_malloc
 from app.kit.settings import Settings, local_today
-from app.reports import router
+from app.kit.written_rows import WrittenRows
+from app.reports import router, service
 from app.reports.params import ZoneSelection
 from app.reports.service import history_points
 from bench.best_sql import floors
@@ -115,6 +119,7 @@ def route_bodies(engine: Engine, day: date) -> dict[str, Callable[[], bytes]]:
     session of its own as a request's (the ETag given, as its dependency would)."""
     factory = make_read_sessionmaker(engine)
     settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
+    service.ZONE_ROWS.resize(settings.row_cache_mb * 1_048_576)  # as create_app does
     selection = ZoneSelection(today=local_today(settings))
     tag = 'W/"bench"'
 
@@ -132,6 +137,21 @@ def route_bodies(engine: Engine, day: date) -> dict[str, Callable[[], bytes]]:
         "investment": body(router.investment_report, day, selection),
         "summary": body(router.summary_report, settings, day, selection),
     }
+
+
+def rows_afresh(made: Callable[[], bytes]) -> Callable[[], bytes]:
+    """A route body that remembers no written row (app.kit.written_rows): every zone of the
+    occupancy report written afresh, as a server with OCCUPANCY_ROW_CACHE_MB=0 does."""
+    none_kept = WrittenRows(0)
+
+    def afresh() -> bytes:
+        kept, service.ZONE_ROWS = service.ZONE_ROWS, none_kept
+        try:
+            return made()
+        finally:
+            service.ZONE_ROWS = kept
+
+    return afresh
 
 
 def p95(samples: list[float]) -> float:
@@ -152,28 +172,43 @@ def bench_one(backend: str, url: str, scale: int, repeat: int, workdir: Path) ->
         f"{'ratio':>8}{'in process':>12}"
     )
     points = history_points(*HISTORY, "month")
-    # Every report computed for every request: no answer kept (app.kit.answers).
+    # Every report computed for every request: no answer kept (app.kit.answers). The
+    # occupancy report is asked of a second server too, which remembers no written row.
     computing = {"OCCUPANCY_ANSWER_CACHE_MB": "0"}
+    afresh = computing | {"OCCUPANCY_ROW_CACHE_MB": "0"}
     with (
         server(url, 1, workdir / f"server-{backend}-{scale}.log", env=computing) as base,
+        server(url, 1, workdir / f"afresh-{backend}-{scale}.log", env=afresh) as afresh_base,
         engine.connect() as connection,
     ):
         floor = floors(connection, AS_OF, points)
         bodies = route_bodies(engine, AS_OF)
         freeze_startup_objects()  # as a worker does once started (main() did the rest)
-        with closing(Plain(base, IDENTITY)) as http:
+        with (
+            closing(Plain(base, IDENTITY)) as http,
+            closing(Plain(afresh_base, IDENTITY)) as afresh_http,
+        ):
             for name, path in REPORTS.items():
 
-                def ask(path: str = path) -> object:
+                def ask(path: str = path, http: Plain = http) -> object:
                     return http.get(path)
 
-                best, inside, samples = in_turns([floor[name], bodies[name], ask], repeat)
-                floor_ms, inside_ms = statistics.median(best), statistics.median(inside)
-                median = statistics.median(samples)
-                print(
-                    f"{name:<22}{floor_ms:>8.1f}ms{inside_ms:>10.1f}ms{median:>11.1f}ms"
-                    f"{p95(samples):>8.1f}ms{median / floor_ms:>8.2f}{inside_ms / floor_ms:>12.2f}"
-                )
+                calls = [floor[name], bodies[name], ask]
+                if name == "occupancy":
+                    calls += [rows_afresh(bodies[name]), partial(ask, http=afresh_http)]
+                best, *taken = in_turns(calls, repeat)
+                floor_ms = statistics.median(best)
+                for label, (inside, samples) in zip(
+                    (name, f"{name}, rows afresh"),
+                    (taken[i : i + 2] for i in range(0, len(taken), 2)),
+                    strict=False,
+                ):
+                    inside_ms, median = statistics.median(inside), statistics.median(samples)
+                    print(
+                        f"{label:<22}{floor_ms:>8.1f}ms{inside_ms:>10.1f}ms{median:>11.1f}ms"
+                        f"{p95(samples):>8.1f}ms{median / floor_ms:>8.2f}"
+                        f"{inside_ms / floor_ms:>12.2f}"
+                    )
             history, one = in_turns(
                 [
                     lambda: http.get(REPORTS["occupancy/history"]),

@@ -11,13 +11,15 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+import orjson
 from sqlalchemy.orm import Session
 
 from app.kit.countries import DOMESTIC
 from app.kit.db import driver_parts
 from app.kit.errors import InvalidValues
-from app.kit.json_out import json_list
+from app.kit.json_out import WrittenList, json_list
 from app.kit.text import search_fold
+from app.kit.written_rows import WrittenRows
 from app.land.blocks import occupancy_json
 from app.land.clearance import clearance_status, is_stalled, stalled_before
 from app.land.queries import lease_changes
@@ -250,6 +252,31 @@ def _zones_json(
     return zones
 
 
+# The occupancy report's zones as written, remembered by the row each is written from
+# (app.kit.written_rows): one per worker, its budget set by create_app (row_cache_mb).
+ZONE_ROWS = WrittenRows(0)
+
+
+def _zones_written(
+    rows: list[Any], rates: list[int | None], rates_incl_service: list[int | None], as_of: str
+) -> bytes:
+    """A part's zones as the report's rows, written: those whose row is remembered as they
+    are, the others made by `_zones_json` and written. Every row starts with the date, which
+    is not remembered with it."""
+
+    def make(positions: list[int]) -> list[dict[str, Any]]:
+        if len(positions) == len(rows):
+            return _zones_json(rows, rates, rates_incl_service, as_of)
+        return _zones_json(
+            [rows[p] for p in positions],
+            [rates[p] for p in positions],
+            [rates_incl_service[p] for p in positions],
+            as_of,
+        )
+
+    return ZONE_ROWS.part(rows, b'{"as_of":' + orjson.dumps(as_of) + b",", make)
+
+
 def occupancy_totals(session: Session, selection: ZoneSelection, day: date) -> TotalsByKind:
     """Occupancy totals per kind on `day`, as decimals (plans and the summary use these)."""
     return TotalsByKind.model_validate(_occupancy_totals_json(session, selection, day))
@@ -267,13 +294,19 @@ def occupancy_document(
 ) -> dict[str, Any]:
     """The occupancy report (schema: OccupancyReport) as JSON values, ready to write. With
     `written`, the zones' rows are written to JSON a part at a time as they are made
-    (app.kit.json_out.json_list: a WrittenList, which json_bytes splices in), for an answer
-    that is only written: a report over tens of thousands of zones never holds them all as
-    values at once."""
+    (`_zones_written`: a WrittenList, which app.kit.json_out.json_bytes splices in), for an
+    answer that is only written: a report over tens of thousands of zones never holds them
+    all as values at once, and a zone whose row is unchanged since the worker last wrote it
+    is not written again."""
     as_of = day.isoformat()
     by_kind = _by_kind()
-    parts = (_zones_json(*held, as_of) for held in _zones_held(session, selection, day, by_kind))
-    zones = json_list(parts, written=written)  # before the totals: the parts add them up
+    held = _zones_held(session, selection, day, by_kind)
+    # Read whole before the totals: the parts add them up as they pass.
+    zones: list[Any] | WrittenList = (
+        WrittenList([_zones_written(*part, as_of) for part in held])
+        if written
+        else [zone for part in held for zone in _zones_json(*part, as_of)]
+    )
     return {
         "as_of": as_of,
         "scope": selection.scope,
