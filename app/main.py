@@ -49,7 +49,7 @@ from app.projects.router import router as projects_router
 from app.reports.router import alerts_router, filings_router
 from app.reports.router import plan_router as plan_reports_router
 from app.reports.router import router as reports_router
-from app.reports.service import ZONE_ROWS
+from app.reports.service import remember_rows
 from app.sheets.router import router as sheets_router
 from app.sheets.writing import XLSX_MEDIA_TYPE
 from app.zones.router import province_router
@@ -110,7 +110,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.read_sessionmaker = make_read_sessionmaker(engine)
     app.state.answers = AnswerCache(settings.answer_cache_mb * 1_048_576)
     # One per worker process, as the application is: the last application made sets it.
-    ZONE_ROWS.resize(settings.row_cache_mb * 1_048_576)
+    remember_rows(settings.row_cache_mb * 1_048_576)
     app.state.read_data_version = versions.read
     # Added innermost first; the order a request meets them is told in app.kit.middleware.
     app.add_middleware(Idempotency)

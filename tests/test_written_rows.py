@@ -1,8 +1,8 @@
 """A report's rows, written to JSON, are remembered in each worker by the row each is written
 from (app.kit.written_rows): a row equal to the one remembered is sent as it was written,
-any other is written afresh and replaces it, within a byte budget. The occupancy report
-with its rows remembered is byte for byte the report written afresh, after writes, on other
-dates and under filters."""
+any other is written afresh and replaces it, within a byte budget. The occupancy and
+clearance reports with their rows remembered are byte for byte the reports written afresh,
+after writes, on other dates and under filters."""
 
 import sys
 from collections.abc import Iterator
@@ -142,17 +142,20 @@ def zones_written(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     yield counts
 
 
-def report(client: TestClient, **params: Any) -> bytes:
-    response = client.get(OCCUPANCY, params=params)
+def report(client: TestClient, path: str = OCCUPANCY, **params: Any) -> bytes:
+    response = client.get(path, params=params)
     assert response.status_code == 200, response.text
     return response.content
 
 
-def afresh(client: TestClient, monkeypatch: pytest.MonkeyPatch, **params: Any) -> bytes:
+def afresh(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, path: str = OCCUPANCY, **params: Any
+) -> bytes:
     """The report with no row remembered: every zone written."""
     with monkeypatch.context() as patched:
         patched.setattr(service, "ZONE_ROWS", WrittenRows(0))
-        return report(client, **params)
+        patched.setattr(service, "CLEARANCE_ROWS", WrittenRows(0))
+        return report(client, path, **params)
 
 
 def test_a_report_with_its_rows_remembered_is_the_report_written_afresh(
@@ -227,13 +230,15 @@ def test_the_budget_is_the_settings_and_with_none_the_report_is_the_same(
     create_zone(client)
     remembered = report(client, as_of="2024-06-30")
     create_app(Settings(database_url=database_url, row_cache_mb=0), client.app.state.engine)
-    assert service.ZONE_ROWS.max_bytes == 0 and len(service.ZONE_ROWS) == 0
+    assert service.ZONE_ROWS.max_bytes == service.CLEARANCE_ROWS.max_bytes == 0
+    assert len(service.ZONE_ROWS) == 0
     zones_written.clear()
     for _ in range(2):
         assert report(client, as_of="2024-06-30") == remembered
     assert zones_written == [1, 1]
     create_app(Settings(database_url=database_url), client.app.state.engine)
-    assert service.ZONE_ROWS.max_bytes == 8 * 1_048_576
+    # The two reports share the budget evenly.
+    assert service.ZONE_ROWS.max_bytes == service.CLEARANCE_ROWS.max_bytes == 4 * 1_048_576
 
 
 @pytest.mark.parametrize(
@@ -257,3 +262,64 @@ def test_an_entry_is_counted_at_no_less_than_it_takes(client: TestClient, name: 
         )
         assert counted == entry_size(written) >= taken
     assert service.ZONE_ROWS.size == sum(counted for _, _, counted in entries.values())
+
+
+# The clearance report -------------------------------------------------------------------
+
+CLEARANCE = "/api/v1/reports/clearance"
+
+
+@pytest.fixture
+def clearance_written(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """How many zones each clearance report wrote afresh (service._clearance_json's rows)."""
+    counts: list[int] = []
+    make = service._clearance_json
+
+    def counted(part: Any, *rest: Any) -> list[dict[str, Any]]:
+        counts.append(len(part))
+        return make(part, *rest)
+
+    monkeypatch.setattr(service, "_clearance_json", counted)
+    yield counts
+
+
+def record(client: TestClient, zone_id: int, recorded_on: str, cleared_ha: float) -> None:
+    response = client.post(
+        f"/api/v1/zones/{zone_id}/clearance",
+        json={"recorded_on": recorded_on, "cleared_ha": cleared_ha, "households_total": 12},
+    )
+    assert response.status_code == 201, response.text
+
+
+def test_a_clearance_report_with_its_rows_remembered_is_the_report_written_afresh(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, clearance_written: list[int]
+):
+    zones = [create_zone(client, clearance_required_ha=required) for required in (40, 20.0002, 0)]
+    record(client, zones[0]["id"], "2024-01-10", 7.5)
+    record(client, zones[1]["id"], "2023-03-01", 20.0002)
+    first = report(client, CLEARANCE, as_of="2024-06-30")
+    assert sum(clearance_written) == 3 and len(service.CLEARANCE_ROWS) == 3
+    clearance_written.clear()
+    assert report(client, CLEARANCE, as_of="2024-06-30") == first
+    assert sum(clearance_written) == 0
+    assert afresh(client, monkeypatch, CLEARANCE, as_of="2024-06-30") == first
+
+    # A record since: its zone alone is written afresh.
+    record(client, zones[0]["id"], "2024-05-01", 10)
+    clearance_written.clear()
+    after = report(client, CLEARANCE, as_of="2024-06-30")
+    assert clearance_written == [1]
+    assert after == afresh(client, monkeypatch, CLEARANCE, as_of="2024-06-30")
+    row = next(z for z in orjson.loads(after)["zones"] if z["id"] == zones[0]["id"])
+    assert row["cleared_ha"] == 10 and row["last_recorded_on"] == "2024-05-01"
+    assert row["status"] == "in_progress" and row["stalled"] is False
+
+    # Later, the same record has stalled (180 days without progress): the zone is written
+    # afresh with it, the others are remembered.
+    clearance_written.clear()
+    later = report(client, CLEARANCE, as_of="2025-06-30")
+    assert clearance_written == [1]
+    assert later == afresh(client, monkeypatch, CLEARANCE, as_of="2025-06-30")
+    row = next(z for z in orjson.loads(later)["zones"] if z["id"] == zones[0]["id"])
+    assert row["stalled"] is True
+    assert orjson.loads(later)["totals"]["stalled"] == 1

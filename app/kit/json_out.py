@@ -15,8 +15,9 @@ _SPLICE = b"\x00"
 
 
 class WrittenList:
-    """A document's list whose items are written already, a part at a time (`json_part`):
-    `json_bytes` splices the parts into the document's writing, each copied once."""
+    """A document's list whose items are written already, a part at a time (each part a
+    JSON array that is not empty: app.kit.written_rows makes them): `json_bytes` splices the
+    parts into the document's writing, each copied once."""
 
     __slots__ = ("parts",)
 
@@ -59,27 +60,11 @@ def json_bytes(document: Any) -> bytes:
     return b"".join(pieces)
 
 
-def json_part(items: list[Any]) -> bytes:
-    """A list's items written to JSON now, as one part of a list written later
-    (a WrittenList): `json_bytes({"k": WrittenList([json_part(a), json_part(b)])})` is the
-    bytes `json_bytes({"k": a + b})` would be, for parts that are not empty. A report written
-    a part at a time never holds all its rows as values at once."""
-    return orjson.dumps(items)
-
-
-def json_list(
-    parts: Iterable[list[Any]], *, written: bool, read_back: bool = False
-) -> list[Any] | WrittenList:
-    """The list a document holds, from its parts (each not empty): with `written`, each part
-    written as it comes (`json_part`), for `json_bytes` to splice in; otherwise the parts'
-    items as values, and with `read_back` as the JSON values their writing reads back as (for
-    items that hold what orjson writes but JSON has not got: a date is then its ISO text, an
-    enum its value). Every part is read before it returns."""
-    if written:
-        return WrittenList([json_part(part) for part in parts])
-    if read_back:
-        return [item for part in parts for item in orjson.loads(orjson.dumps(part))]
-    return [item for part in parts for item in part]
+def read_back(parts: Iterable[list[Any]]) -> list[Any]:
+    """The parts' items as the JSON values their writing reads back as, for items that hold
+    what orjson writes but JSON has not got: a date is then its ISO text, an enum its value.
+    Every part is read before it returns."""
+    return [item for part in parts for item in orjson.loads(orjson.dumps(part))]
 
 
 def json_answer(answer: BaseModel | Any, headers: dict[str, str] | None = None) -> Response:

@@ -44,7 +44,8 @@ class Settings(BaseSettings):
     max_import_bytes: int = Field(default=10 * 1_048_576, ge=1024)
     # Each worker keeps computed reports and lists up to this many MiB (app.kit.answers).
     answer_cache_mb: int = Field(default=32, ge=0, le=4096)
-    # And the occupancy report's zones as written, up to this many MiB (app.kit.written_rows).
+    # And the occupancy and clearance reports' zones as written, up to this many MiB between
+    # them (app.kit.written_rows).
     row_cache_mb: int = Field(default=8, ge=0, le=1024)
     # "Today" for computed fields is the date in this offset from UTC (Vietnam: +7, no DST).
     utc_offset_hours: float = Field(default=7, ge=-12, le=14)

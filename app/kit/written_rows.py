@@ -2,16 +2,19 @@
 written from, so that a report asked after a write writes again only the zones whose figures
 changed.
 
-A national report is one statement's rows, one per zone, each written as one JSON object.
+A national report is a statement's rows, one per zone, each written as one JSON object.
 The statement runs every time (its figures are what the report is for); what is remembered
-is only the step after it, a pure function of the row: the same row always writes the same
-bytes. An entry is the zone's last row and those bytes; it is used only when the new row
-equals the remembered one, value for value (figures are integers and text, never floats, so
-equality is identity of the written value), and otherwise written afresh and replaced.
-Nothing has to be thrown away when data changes: a changed zone's row no longer matches.
+is only the step after it, a pure function of the row (a zone's figures, and whatever else
+its written row depends on, such as whether its clearing has stalled): the same row always
+writes the same bytes. An entry is the zone's last row and those bytes; it is used only
+when the new row equals the remembered one, value for value, and otherwise the row is
+written afresh and replaces it. Each place in a row holds one type (integers, text, dates or
+booleans; never floats, whose equal values could be written differently), so equal rows
+are written alike. Nothing has to be thrown away when data changes: a changed zone's row no
+longer matches.
 
-The row holds none of what a whole report shares (its date): each part is written as
-`[`, then `head` before every row's remembered bytes, then `]`. The bytes are counted
+The row holds none of what a whole report shares (such as its date): each part is written
+as `[`, then `head` before every row's remembered bytes, then `]`. The bytes are counted
 against a budget (`OCCUPANCY_ROW_CACHE_MB`; 0 keeps none), rows and bytes together
 (`entry_size`); once it is spent, zones not yet remembered are written afresh
 every time, and those remembered are still replaced as they change.

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 from app.kit.countries import DOMESTIC
 from app.kit.db import driver_parts
 from app.kit.errors import InvalidValues
-from app.kit.json_out import WrittenList, json_list
+from app.kit.json_out import WrittenList, read_back
 from app.kit.text import search_fold
 from app.kit.written_rows import WrittenRows
 from app.land.blocks import occupancy_json
-from app.land.clearance import clearance_status, is_stalled, stalled_before
+from app.land.clearance import stalled_before
 from app.land.queries import lease_changes
 from app.land.rates import (
     M2_PER_HA,
@@ -252,9 +252,18 @@ def _zones_json(
     return zones
 
 
-# The occupancy report's zones as written, remembered by the row each is written from
-# (app.kit.written_rows): one per worker, its budget set by create_app (row_cache_mb).
+# The occupancy and clearance reports' zones as written, remembered by the rows each is
+# written from (app.kit.written_rows): one of each per worker, their budget set by
+# create_app (remember_rows).
 ZONE_ROWS = WrittenRows(0)
+CLEARANCE_ROWS = WrittenRows(0)
+
+
+def remember_rows(max_bytes: int) -> None:
+    """The budget of the rows a worker remembers as written, shared evenly by the occupancy
+    and the clearance report; what either remembers is dropped."""
+    for rows in (ZONE_ROWS, CLEARANCE_ROWS):
+        rows.resize(max_bytes // 2)
 
 
 def _zones_written(
@@ -544,23 +553,19 @@ def _zones_and_records(
         yield part, [latest.get(zone[0], NO_RECORD) for zone in part]
 
 
-def _clearance_parts(
+def _clearance_held(
     session: Session,
     selection: ZoneSelection,
     day: date,
     stall_days: int,
     sums: ClearanceSums,
-) -> Iterator[list[dict[str, Any]]]:
-    """The zones' rows of the clearance report, kind then code, a part at a time; each part
-    adds its figures to `sums` as it passes, column by column.
+) -> Iterator[tuple[Sequence[Any], list[Sequence[Any]], list[str], list[bool]]]:
+    """The zones of the clearance report, kind then code, a part at a time, each with its
+    latest record, its clearance status and whether it has stalled; each part adds its
+    figures to `sums` as it passes, column by column.
 
-    The figures are those of a zone read's clearance block (app.land.blocks.clearance_fields:
-    `scaled_number`, `rate_units`, `clearance_status`, `is_stalled`), from whole square
-    metres, written out in one dictionary per zone: a Decimal and a call per figure cost 2,000
-    zones 1 ms more (tests hold the two together). The status (a str enum) and the dates are
-    left as they are, for the JSON writer (orjson writes `completed` and `2024-06-30`) and the
-    CSV and XLSX writers (a date cell) to write: turning them into text here cost 1 ms more."""
-    ha, units = M2_PER_HA, RATE_UNITS
+    The status and the stall are app.land.clearance's (`clearance_status`, `is_stalled`),
+    worked out inline: a call per zone cost 2,000 zones more (tests hold them together)."""
     completed, not_started, in_progress = (
         ClearanceStatus.COMPLETED,
         ClearanceStatus.NOT_STARTED,
@@ -568,38 +573,82 @@ def _clearance_parts(
     )
     stalled_since = stalled_before(day, stall_days)
     for part, records in _zones_and_records(session, selection, day):
-        rows = []
-        for (zone_id, code, name, kind, required), record in zip(part, records, strict=True):
-            _, recorded_on, cleared, households, relocated, paid, progressed_on = record
-            status = (
-                completed if cleared >= required else not_started if cleared == 0 else in_progress
-            )
-            rate = (2 * cleared * units + required) // (2 * required) if required else None
-            rows.append(
-                {
-                    "id": zone_id,
-                    "code": code,
-                    "name": name,
-                    "kind": kind,
-                    "required_ha": required / ha if required % ha else required // ha,
-                    "cleared_ha": cleared / ha if cleared % ha else cleared // ha,
-                    "clearance_rate": (
-                        None if rate is None else rate / units if rate % units else rate // units
-                    ),
-                    "status": status,
-                    "last_recorded_on": recorded_on,
-                    "last_progress_on": progressed_on,
-                    "stalled": status is in_progress
-                    and progressed_on is not None
-                    and progressed_on < stalled_since,
-                    "households_total": households,
-                    "households_relocated": relocated,
-                    "compensation_paid_vnd": paid,
-                }
-            )
-        statuses = [row["status"] for row in rows]
-        sums.add_zones(part, records, statuses, [row["stalled"] for row in rows])
-        yield rows
+        statuses: list[str] = [
+            completed if record[2] >= zone[4] else not_started if record[2] == 0 else in_progress
+            for zone, record in zip(part, records, strict=True)
+        ]
+        stalled: list[bool] = [
+            status is in_progress and record[6] is not None and record[6] < stalled_since
+            for status, record in zip(statuses, records, strict=True)
+        ]
+        sums.add_zones(part, records, statuses, stalled)
+        yield part, records, statuses, stalled
+
+
+def _clearance_json(
+    part: Sequence[Any], records: list[Sequence[Any]], statuses: list[str], stalled: list[bool]
+) -> list[dict[str, Any]]:
+    """A part's zones as the clearance report's rows (JSON values).
+
+    The figures are those of a zone read's clearance block (app.land.blocks.clearance_fields:
+    `scaled_number`, `rate_units`), from whole square metres, written out in one dictionary
+    per zone: a Decimal and a call per figure cost 2,000 zones 1 ms more (tests hold the two
+    together). The status (a str enum) and the dates are left as they are, for the JSON
+    writer (orjson writes `completed` and `2024-06-30`) and the CSV and XLSX writers (a date
+    cell) to write: turning them into text here cost 1 ms more."""
+    ha, units = M2_PER_HA, RATE_UNITS
+    rows = []
+    for (zone_id, code, name, kind, required), record, status, stall in zip(
+        part, records, statuses, stalled, strict=True
+    ):
+        _, recorded_on, cleared, households, relocated, paid, progressed_on = record
+        rate = (2 * cleared * units + required) // (2 * required) if required else None
+        rows.append(
+            {
+                "id": zone_id,
+                "code": code,
+                "name": name,
+                "kind": kind,
+                "required_ha": required / ha if required % ha else required // ha,
+                "cleared_ha": cleared / ha if cleared % ha else cleared // ha,
+                "clearance_rate": (
+                    None if rate is None else rate / units if rate % units else rate // units
+                ),
+                "status": status,
+                "last_recorded_on": recorded_on,
+                "last_progress_on": progressed_on,
+                "stalled": stall,
+                "households_total": households,
+                "households_relocated": relocated,
+                "compensation_paid_vnd": paid,
+            }
+        )
+    return rows
+
+
+def _clearance_written(
+    part: Sequence[Any], records: list[Sequence[Any]], statuses: list[str], stalled: list[bool]
+) -> bytes:
+    """A part's zones as the clearance report's rows, written: those whose zone, latest
+    record and stall are remembered as they are (CLEARANCE_ROWS, by the zone's row, its
+    record and whether it has stalled: its status follows from them), the others made by
+    `_clearance_json` and written."""
+    rows = [
+        (*zone, *record[1:], stall)
+        for zone, record, stall in zip(part, records, stalled, strict=True)
+    ]
+
+    def make(positions: list[int]) -> list[dict[str, Any]]:
+        if len(positions) == len(rows):
+            return _clearance_json(part, records, statuses, stalled)
+        return _clearance_json(
+            [part[p] for p in positions],
+            [records[p] for p in positions],
+            [statuses[p] for p in positions],
+            [stalled[p] for p in positions],
+        )
+
+    return CLEARANCE_ROWS.part(rows, b"{", make)
 
 
 def clearance_document(
@@ -616,8 +665,13 @@ def clearance_document(
     (`_clearance_parts`): what a caller of the document sees is what a client
     of the API reads."""
     sums = ClearanceSums()
-    parts = _clearance_parts(session, selection, day, stall_days, sums)
-    zones = json_list(parts, written=written, read_back=True)
+    held = _clearance_held(session, selection, day, stall_days, sums)
+    # Read whole before the totals: the parts add them up as they pass.
+    zones: list[Any] | WrittenList = (
+        WrittenList([_clearance_written(*part) for part in held])
+        if written
+        else read_back(_clearance_json(*part) for part in held)
+    )
     return {
         "as_of": day.isoformat(),
         "scope": selection.scope,
@@ -634,15 +688,8 @@ def _clearance_totals_json(
 ) -> dict[str, Any]:
     """The clearance totals alone: each zone's status and stall, and no row made."""
     sums = ClearanceSums()
-    for part, records in _zones_and_records(session, selection, day):
-        statuses = [
-            clearance_status(record[2], zone[4]) for zone, record in zip(part, records, strict=True)
-        ]
-        stalled = [
-            is_stalled(status, record[6], day, stall_days)
-            for status, record in zip(statuses, records, strict=True)
-        ]
-        sums.add_zones(part, records, statuses, stalled)
+    for _ in _clearance_held(session, selection, day, stall_days, sums):
+        pass
     return sums.json()
 
 
