@@ -81,6 +81,7 @@ def test_rows_of_one_part_may_be_asked_in_another_order_or_in_part():
 
 def test_with_no_budget_nothing_is_remembered_and_every_row_is_written_every_time():
     memo = WrittenRows(0)
+    assert memo.ignores([1]) and not WrittenRows(1_048_576).ignores([1])
     for _ in range(2):
         answer, written = part(memo, ROWS)
         assert answer == fresh(ROWS) and written == ROWS
@@ -100,6 +101,15 @@ def test_once_the_budget_is_spent_rows_not_remembered_are_written_every_time():
     answer, written = part(memo, changed)
     assert answer == fresh(changed) and written == changed
     assert part(memo, changed)[1] == []
+    # A part of rows none of which is remembered is written in one go, not taken apart row
+    # by row to be remembered (a row that does not start with the head is not looked at).
+    others = [(4, "Khu E", 4), (5, "Khu F", 5)]
+    assert memo.ignores([4, 5]) and not memo.ignores([4, 1])
+    answer, written = part(memo, others)
+    assert answer == fresh(others) and written == others
+    whole = memo.part(others, HEAD, lambda positions: [{"id": n} for n in positions])
+    assert orjson.loads(whole) == [{"id": 0}, {"id": 1}]
+    assert len(memo) == 1
 
 
 def test_a_new_budget_drops_what_is_remembered():

@@ -16,12 +16,14 @@ longer matches.
 The row holds none of what a whole report shares (such as its date): each part is written
 as `[`, then `head` before every row's remembered bytes, then `]`. The bytes are counted
 against a budget (`OCCUPANCY_ROW_CACHE_MB`; 0 keeps none), rows and bytes together
-(`entry_size`); once it is spent, zones not yet remembered are written afresh
-every time, and those remembered are still replaced as they change.
+(`entry_size`); once it is spent, zones not yet remembered are written afresh every time
+(a part of none but those in one go, as with no budget: written row by row to be
+remembered, they had cost a 10x report a sixth more), and those remembered are still
+replaced as they change.
 """
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import orjson
@@ -50,6 +52,7 @@ class WrittenRows:
         self.max_bytes = max_bytes
         self._entries: dict[Any, tuple[tuple[Any, ...], bytes, int]] = {}
         self._size = 0
+        self._full = False  # a new row found no room
         self._lock = threading.Lock()
 
     def resize(self, max_bytes: int) -> None:
@@ -58,6 +61,7 @@ class WrittenRows:
             self.max_bytes = max_bytes
             self._entries = {}
             self._size = 0
+            self._full = False
 
     def part(
         self,
@@ -68,9 +72,9 @@ class WrittenRows:
         """The rows as one JSON array: each row's remembered bytes where its row is the one
         remembered, the others made by `make` (given their positions in `rows`, it returns
         each one's JSON object as values) and written. Every object written starts with
-        `head`, which holds what all the part's rows share (with no budget, nothing is
-        remembered and the part is written in one go, as it would be without this)."""
-        if not self.max_bytes:
+        `head`, which holds what all the part's rows share. Rows this `ignores` are written
+        in one go, as they would be without it."""
+        if self.ignores(row[0] for row in rows):
             return orjson.dumps(make(list(range(len(rows)))))
         entries = self._entries
         pieces: list[bytes] = []
@@ -94,6 +98,17 @@ class WrittenRows:
             self._remember(fresh)
         return b"".join((b"[", head, (b"," + head).join(pieces), b"]"))
 
+    def ignores(self, keys: Iterable[Any]) -> bool:
+        """Whether rows of these keys would neither be found nor remembered here: with no
+        budget, or with the budget spent and none of them remembered. `part` writes such
+        rows in one go; a caller may too, before it makes the rows themselves."""
+        if not self.max_bytes:
+            return True
+        if not self._full:
+            return False
+        entries = self._entries
+        return not any(key in entries for key in keys)
+
     def _remember(self, fresh: list[tuple[tuple[Any, ...], bytes]]) -> None:
         with self._lock:
             entries = self._entries
@@ -104,6 +119,8 @@ class WrittenRows:
                 if grown <= self.max_bytes:
                     entries[row[0]] = (row, written, size)
                     self._size = grown
+                elif old is None:
+                    self._full = True
 
     @property
     def size(self) -> int:

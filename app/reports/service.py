@@ -633,6 +633,8 @@ def _clearance_written(
     record and stall are remembered as they are (CLEARANCE_ROWS, by the zone's row, its
     record and whether it has stalled: its status follows from them), the others made by
     `_clearance_json` and written."""
+    if CLEARANCE_ROWS.ignores(zone[0] for zone in part):  # before making their rows
+        return orjson.dumps(_clearance_json(part, records, statuses, stalled))
     rows = [
         (*zone, *record[1:], stall)
         for zone, record, stall in zip(part, records, stalled, strict=True)
