@@ -690,7 +690,7 @@ def test_the_report_and_a_zone_read_find_the_same_latest_record_and_progress(cli
 def test_the_clearance_document_reads_as_the_api_answer(client, session):
     """Code that takes the clearance report as a document (alerts, filings, CSV and XLSX)
     reads what a client of the API reads: text dates and statuses, not the dates and enums
-    the rows are made with for the JSON writer (app.reports.service._clearance_parts)."""
+    the rows are made with for the JSON writer (app.reports.service._clearance_json)."""
     zones = [create_zone(client, total_area_ha=100, clearance_required_ha=80) for _ in range(3)]
     add_record(client, zones[1]["id"], "2022-01-10", 20)
     add_record(client, zones[2]["id"], "2022-01-10", 80)

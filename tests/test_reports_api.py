@@ -1355,7 +1355,7 @@ def test_reports_written_part_by_part_are_the_same_bytes(
     client, session, landscape, clearance_zones, monkeypatch
 ):
     """A JSON answer is read and written a part of the zones at a time (app.kit.json_out.
-    json_list), each part adding up its totals column by column; the bytes served are the
+    WrittenList, app.kit.written_rows), each part adding up its totals column by column; the bytes served are the
     report's values written at once, whichever rows end a part and whatever its kinds."""
     from app.kit.json_out import json_bytes
     from app.reports import service

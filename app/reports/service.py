@@ -664,7 +664,7 @@ def clearance_document(
     """The clearance report (schema: ClearanceReport) as JSON values. With `written`, the
     zones' rows are written to JSON a part at a time (as in `occupancy_document`); otherwise
     they are read back from their writing, since they hold dates and statuses as they are
-    (`_clearance_parts`): what a caller of the document sees is what a client
+    (`_clearance_json`): what a caller of the document sees is what a client
     of the API reads."""
     sums = ClearanceSums()
     held = _clearance_held(session, selection, day, stall_days, sums)
