@@ -144,9 +144,9 @@ def zones_written(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     counts: list[int] = []
     make = service._zones_json
 
-    def counted(rows: list[Any], *rest: Any) -> list[dict[str, Any]]:
+    def counted(rows: list[Any], *rest: Any, **named: Any) -> list[dict[str, Any]]:
         counts.append(len(rows))
-        return make(rows, *rest)
+        return make(rows, *rest, **named)
 
     monkeypatch.setattr(service, "_zones_json", counted)
     yield counts

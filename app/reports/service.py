@@ -203,7 +203,11 @@ def _combined(*parts: Sums) -> Sums:
 
 
 def _zones_json(
-    rows: list[Any], rates: list[int | None], rates_incl_service: list[int | None], as_of: str
+    rows: Sequence[Any],
+    rates: Sequence[int | None],
+    rates_incl_service: Sequence[int | None],
+    *,
+    as_of: str,
 ) -> list[dict[str, Any]]:
     """A part's zones as the report's rows (JSON values): the occupancy block, then the zone.
 
@@ -266,6 +270,14 @@ def remember_rows(max_bytes: int) -> None:
         rows.resize(max_bytes // 2)
 
 
+def _picked(positions: list[int], *columns: Sequence[Any]) -> list[Sequence[Any]]:
+    """Each column's values at these positions (the columns themselves where those are all
+    of them): the rows a part's WrittenRows asks to be made."""
+    if len(positions) == len(columns[0]):
+        return list(columns)
+    return [[column[p] for p in positions] for column in columns]
+
+
 def _zones_written(
     rows: list[Any], rates: list[int | None], rates_incl_service: list[int | None], as_of: str
 ) -> bytes:
@@ -274,14 +286,7 @@ def _zones_written(
     is not remembered with it."""
 
     def make(positions: list[int]) -> list[dict[str, Any]]:
-        if len(positions) == len(rows):
-            return _zones_json(rows, rates, rates_incl_service, as_of)
-        return _zones_json(
-            [rows[p] for p in positions],
-            [rates[p] for p in positions],
-            [rates_incl_service[p] for p in positions],
-            as_of,
-        )
+        return _zones_json(*_picked(positions, rows, rates, rates_incl_service), as_of=as_of)
 
     return ZONE_ROWS.part(rows, b'{"as_of":' + orjson.dumps(as_of) + b",", make)
 
@@ -314,7 +319,7 @@ def occupancy_document(
     zones: list[Any] | WrittenList = (
         WrittenList([_zones_written(*part, as_of) for part in held])
         if written
-        else [zone for part in held for zone in _zones_json(*part, as_of)]
+        else [zone for part in held for zone in _zones_json(*part, as_of=as_of)]
     )
     return {
         "as_of": as_of,
@@ -336,7 +341,9 @@ def occupancy_features(
         for rows, rates, rates_incl_service in _zones_held(
             session, selection, day, _by_kind(), coordinates=True
         )
-        for row, zone in zip(rows, _zones_json(rows, rates, rates_incl_service, as_of), strict=True)
+        for row, zone in zip(
+            rows, _zones_json(rows, rates, rates_incl_service, as_of=as_of), strict=True
+        )
         if row[LONGITUDE] is not None and row[LATITUDE] is not None
     ]
 
@@ -565,7 +572,8 @@ def _clearance_held(
     figures to `sums` as it passes, column by column.
 
     The status and the stall are app.land.clearance's (`clearance_status`, `is_stalled`),
-    worked out inline: a call per zone cost 2,000 zones more (tests hold them together)."""
+    worked out inline as the rows have long had them, now for the totals too (tests hold
+    each zone's to a zone read's)."""
     completed, not_started, in_progress = (
         ClearanceStatus.COMPLETED,
         ClearanceStatus.NOT_STARTED,
@@ -586,7 +594,10 @@ def _clearance_held(
 
 
 def _clearance_json(
-    part: Sequence[Any], records: list[Sequence[Any]], statuses: list[str], stalled: list[bool]
+    part: Sequence[Any],
+    records: Sequence[Sequence[Any]],
+    statuses: Sequence[str],
+    stalled: Sequence[bool],
 ) -> list[dict[str, Any]]:
     """A part's zones as the clearance report's rows (JSON values).
 
@@ -641,14 +652,7 @@ def _clearance_written(
     ]
 
     def make(positions: list[int]) -> list[dict[str, Any]]:
-        if len(positions) == len(rows):
-            return _clearance_json(part, records, statuses, stalled)
-        return _clearance_json(
-            [part[p] for p in positions],
-            [records[p] for p in positions],
-            [statuses[p] for p in positions],
-            [stalled[p] for p in positions],
-        )
+        return _clearance_json(*_picked(positions, part, records, statuses, stalled))
 
     return CLEARANCE_ROWS.part(rows, b"{", make)
 
